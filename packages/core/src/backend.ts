@@ -1,0 +1,62 @@
+/**
+ * The generation boundary: a backend turns (prompt, n, seeds, sampling parameters) into samples.
+ * Sample i of a (question, temperature) uses seed `seedBase + i`, so a shard covering samples
+ * [firstSample, firstSample + count) is reproducible whichever generator makes it.
+ */
+import type { Problem } from './schemas/problem.js';
+
+export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
+export interface GenerationPrompt {
+  /** Chat form (servers and engines apply their chat template). */
+  messages: ChatMessage[];
+  /** Plain-completion form (HumanEval prompts, base models, engines without a template). */
+  text: string;
+  /** Which form the backend should send. */
+  mode: 'chat' | 'completion';
+}
+
+export interface GenerationRequest {
+  problem: Problem;
+  prompt: GenerationPrompt;
+  /** Index of the first sample of this request within its (question, temperature). */
+  firstSample: number;
+  /** Number of samples to make. */
+  count: number;
+  seedBase: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  stop: string[];
+  signal?: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'error';
+
+export interface GeneratedSample {
+  /** Sample index within the (question, temperature): firstSample + j. */
+  index: number;
+  /** seedBase + index. */
+  seed: number;
+  /** Raw model output. */
+  text: string;
+  finish_reason: FinishReason;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Per-request latencies in ms, as `vllm bench serve` defines them, when known. */
+  ttft_ms?: number;
+  e2e_ms?: number;
+  /** The sim backend only: the verdict it meant this sample to get. */
+  sim_intended?: string;
+}
+
+export interface GenerationBackend {
+  readonly name: string;
+  /** True when outputs are synthetic (sim, tiny random model): every output says so. */
+  readonly simulated: boolean;
+  /** Load the model / start the engine / check the server. Called once per generator process. */
+  init(signal?: AbortSignal): Promise<void>;
+  generate(request: GenerationRequest): Promise<GeneratedSample[]>;
+  /** Release the model / stop the engine and wait until it has exited. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+/**
+ * ajv validation with errors that name the file, line and field. Schemas are compiled once,
+ * at first use (cheap for a handful of schemas; see docs/schemas.md for why not standalone code).
+ */
+import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { PasskError } from './errors.js';
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const compiled = new Map<object, ValidateFunction>();
+
+function compile<T>(schema: object): ValidateFunction<T> {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn as ValidateFunction<T>;
+}
+
+export function describeAjvError(error: ErrorObject): { field: string; message: string } {
+  let field = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+  if (error.keyword === 'required') field = field === '(root)' ? String(error.params.missingProperty) : `${field}.${error.params.missingProperty}`;
+  if (error.keyword === 'additionalProperties') field = field === '(root)' ? String(error.params.additionalProperty) : `${field}.${error.params.additionalProperty}`;
+  return { field, message: error.message ?? 'is invalid' };
+}
+
+export interface Where {
+  file?: string;
+  line?: number;
+}
+
+/** Validate `value` against `schema`; throw ERR_SCHEMA_INVALID naming file, line and field. */
+export function assertValid<T>(schema: object, value: unknown, where: Where = {}): T {
+  const validate = compile<T>(schema);
+  if (validate(value)) return value;
+  const { field, message } = describeAjvError(validate.errors![0]!);
+  const schemaId = (schema as { $id?: string }).$id ?? 'schema';
+  throw new PasskError('ERR_SCHEMA_INVALID', `${message} (${schemaId})`, { ...where, field });
+}
+
+export function isValid<T>(schema: object, value: unknown): value is T {
+  return compile<T>(schema)(value);
+}
+
+/** Parse JSON text and validate it; ERR_JSON_MALFORMED or ERR_SCHEMA_INVALID on failure. */
+export function parseValid<T>(schema: object, text: string, where: Where = {}): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PasskError('ERR_JSON_MALFORMED', `not valid JSON (${(error as Error).message})`, { ...where, cause: error });
+  }
+  return assertValid<T>(schema, value, where);
+}
