@@ -1,0 +1,83 @@
+/**
+ * Durable writes. Queue hand-offs go Maildir-style: write tmp/<unique> (fsync), rename into the
+ * destination directory, fsync that directory. Temp files therefore never appear in a queue dir.
+ * Result files (read by people, possibly on another filesystem) use write-file-atomic (temp file
+ * beside the target, fsync, rename) followed by a directory fsync, which write-file-atomic omits.
+ */
+import { open, rename, unlink, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { newToken } from './identity.js';
+
+/** fsync a directory so a rename into it survives power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface DurableOptions {
+  /** fsync the file and the directory. @default true */
+  fsync?: boolean;
+}
+
+let counter = 0;
+export function tmpName(base: string): string {
+  counter = (counter + 1) % 1_000_000;
+  return `${base}.${process.pid}-${newToken()}-${counter}.tmp`;
+}
+
+/** Write `data` to `tmpDir`, then rename it to `destDir/name` (replacing any file of that name). */
+export async function writeViaTmp(tmpDir: string, destDir: string, name: string, data: string | Buffer, options: DurableOptions = {}): Promise<void> {
+  const sync = options.fsync ?? true;
+  const tmpPath = path.join(tmpDir, tmpName(name));
+  const handle = await open(tmpPath, 'w');
+  try {
+    await handle.writeFile(data);
+    if (sync) await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await unlink(tmpPath).catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(tmpPath, path.join(destDir, name));
+  } catch (error) {
+    await unlink(tmpPath).catch(() => {});
+    throw error;
+  }
+  if (sync) await fsyncDir(destDir);
+}
+
+/** Atomically replace a results file (temp beside it), then fsync its directory. */
+export async function writeResultFile(file: string, data: string | Buffer, options: DurableOptions = {}): Promise<void> {
+  const sync = options.fsync ?? true;
+  await writeFileAtomic(file, data, { fsync: sync });
+  if (sync) await fsyncDir(path.dirname(file));
+}
+
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+/** Remove temp files older than `maxAgeMs` from a tmp dir (orphans of SIGKILLed writers). */
+export async function sweepTmp(tmpDir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+    const file = path.join(tmpDir, name);
+    try {
+      const info = await stat(file);
+      if (now - info.mtimeMs > maxAgeMs) {
+        await unlink(file);
+        removed++;
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,73 @@
+/**
+ * Reclaim claims whose owner died. A claim is dead when its owner is on this host and its pid is
+ * gone (reclaimed at once), or when its heartbeat (the claim's mtime) is older than staleMs (any
+ * host). The reaper first renames the claim to a private temp name, so of several reapers only one
+ * wins; then the item goes back to its stage with attempts + 1, or to failed/ after maxAttempts.
+ */
+import { readdir, rename, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { errnoCode, isPasskError } from '../errors.js';
+import { parseValid } from '../validate.js';
+import type { WorkItem } from '../schemas/queue-files.js';
+import { parseClaimFileName, pidAlive, type ParsedClaim } from './identity.js';
+import { STAGE_SCHEMAS, type FsQueue } from './fs-queue.js';
+import { sweepTmp, tmpName } from './durable.js';
+
+export interface ReapOptions {
+  /** Heartbeat age after which a claim on any host is dead, ms. @default 60000 */
+  staleMs?: number;
+  /** Age after which an orphan temp file is deleted, ms. @default 3600000 */
+  tmpMaxAgeMs?: number;
+  now?: number;
+}
+
+export interface ReapResult {
+  requeued: string[];
+  failed: string[];
+}
+
+export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: string, staleMs: number, now: number): string | undefined {
+  if (claim.host === localHost && !pidAlive(claim.pid)) return `owner ${claim.host}-${claim.pid} is gone`;
+  if (now - mtimeMs > staleMs) return `owner ${claim.host}-${claim.pid} missed heartbeats for ${Math.round((now - mtimeMs) / 1000)} s`;
+  return undefined;
+}
+
+export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<ReapResult> {
+  const staleMs = options.staleMs ?? 60_000;
+  const now = options.now ?? Date.now();
+  const { layout, identity } = queue;
+  const result: ReapResult = { requeued: [], failed: [] };
+  for (const name of await readdir(layout.claimedDir)) {
+    const claim = parseClaimFileName(name);
+    if (!claim) continue;
+    if (claim.host === identity.host && claim.pid === identity.pid && claim.token === identity.token) continue;
+    const claimPath = path.join(layout.claimedDir, name);
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await stat(claimPath)).mtimeMs;
+    } catch {
+      continue;
+    }
+    const why = claimIsDead(claim, mtimeMs, identity.host, staleMs, now);
+    if (!why) continue;
+    const privatePath = path.join(layout.tmpDir, tmpName(`${name}.reap`));
+    try {
+      await rename(claimPath, privatePath);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') continue; // another reaper won, or the owner finished
+      throw error;
+    }
+    let value: WorkItem;
+    try {
+      value = parseValid<WorkItem>(STAGE_SCHEMAS[claim.stage], await readFile(privatePath, 'utf8'), { file: claimPath });
+    } catch (error) {
+      if (!isPasskError(error)) throw error;
+      await queue.quarantine(privatePath, `${claim.stem}.${claim.stage}.json`, error);
+      continue;
+    }
+    const outcome = await queue.requeue(privatePath, claim.stage, value, `reclaimed: ${why}`);
+    (outcome === 'retry' ? result.requeued : result.failed).push(`${claim.stem}.${claim.stage}`);
+  }
+  await sweepTmp(layout.tmpDir, options.tmpMaxAgeMs ?? 3_600_000, now);
+  return result;
+}

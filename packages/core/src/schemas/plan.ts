@@ -1,0 +1,60 @@
+/** The plan of a run: what `passk run` was asked to do. Written once as results/<run>/plan.json. */
+
+export interface PlanQuestion {
+  idx: number;
+  id: string;
+  title: string;
+}
+
+export interface Plan {
+  version: 1;
+  run: string;
+  created_at: string;
+  problems: string;
+  questions: PlanQuestion[];
+  n: number;
+  shard_size: number;
+  temperatures: number[];
+  seed: number;
+  top_p: number;
+  max_tokens: number;
+  stop: string[];
+  backend: string;
+  model: string;
+  simulated: boolean;
+}
+
+/** Fields that must agree for a second `passk run` to resume the first. */
+export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model'] as const;
+
+export const planSchema = {
+  $id: 'passk/plan',
+  type: 'object',
+  required: ['version', 'run', 'created_at', 'problems', 'questions', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'simulated'],
+  properties: {
+    version: { const: 1 },
+    run: { type: 'string', minLength: 1 },
+    created_at: { type: 'string' },
+    problems: { type: 'string' },
+    questions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['idx', 'id', 'title'],
+        properties: { idx: { type: 'integer', minimum: 0 }, id: { type: 'string' }, title: { type: 'string' } },
+        additionalProperties: false,
+      },
+    },
+    n: { type: 'integer', minimum: 1 },
+    shard_size: { type: 'integer', minimum: 1 },
+    temperatures: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } },
+    seed: { type: 'integer' },
+    top_p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    max_tokens: { type: 'integer', minimum: 1 },
+    stop: { type: 'array', items: { type: 'string' } },
+    backend: { type: 'string' },
+    model: { type: 'string' },
+    simulated: { type: 'boolean' },
+  },
+  additionalProperties: false,
+} as const;

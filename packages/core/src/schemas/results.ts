@@ -1,0 +1,95 @@
+/**
+ * Result files: the per-(question, temperature) row kept by the combiner, `q{idx}/summary.json`
+ * (the seed's fields plus verdict counts) and `run_summary.json`.
+ */
+
+export interface TemperatureResult {
+  temperature: number;
+  n: number;
+  passed: number;
+  /** Percent, as in the seed: 100 * passed / n. */
+  pass_rate: number;
+  /** Completion tokens per second of generation wall time, summed over shards. */
+  gen_tps: number;
+  completion_tokens: number;
+  gen_wall_s: number;
+  /** Samples per verdict status. */
+  verdicts: Record<string, number>;
+  /** Samples whose verdict came from the dedup cache. */
+  cached: number;
+  /** Samples the sim backend meant to be correct (sim runs only). */
+  sim_intended_correct?: number;
+}
+
+export interface QuestionSummary {
+  question_idx: number;
+  question_title: string;
+  question_id: string;
+  n: number;
+  temperatures: number[];
+  results: TemperatureResult[];
+  backend: string;
+  model: string;
+  simulated: boolean;
+}
+
+export interface RunSummary {
+  run: string;
+  backend: string;
+  model: string;
+  simulated: boolean;
+  n: number;
+  temperatures: number[];
+  questions_total: number;
+  questions_done: number;
+  finished: boolean;
+  started_at: string;
+  updated_at: string;
+  samples_done: number;
+  per_temperature: Array<{ temperature: number; questions: number; n: number; passed: number; pass_rate: number }>;
+}
+
+const temperatureResultSchema = {
+  type: 'object',
+  required: ['temperature', 'n', 'passed', 'pass_rate', 'gen_tps', 'completion_tokens', 'gen_wall_s', 'verdicts', 'cached'],
+  properties: {
+    temperature: { type: 'number' },
+    n: { type: 'integer', minimum: 0 },
+    passed: { type: 'integer', minimum: 0 },
+    pass_rate: { type: 'number', minimum: 0, maximum: 100 },
+    gen_tps: { type: 'number', minimum: 0 },
+    completion_tokens: { type: 'integer', minimum: 0 },
+    gen_wall_s: { type: 'number', minimum: 0 },
+    verdicts: { type: 'object', additionalProperties: { type: 'integer' } },
+    cached: { type: 'integer', minimum: 0 },
+    sim_intended_correct: { type: 'integer', minimum: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const temperatureResultFileSchema = { ...temperatureResultSchema, $id: 'passk/temperature-result' } as const;
+
+export const questionSummarySchema = {
+  $id: 'passk/question-summary',
+  type: 'object',
+  required: ['question_idx', 'question_title', 'question_id', 'n', 'temperatures', 'results', 'backend', 'model', 'simulated'],
+  properties: {
+    question_idx: { type: 'integer', minimum: 0 },
+    question_title: { type: 'string' },
+    question_id: { type: 'string' },
+    n: { type: 'integer', minimum: 1 },
+    temperatures: { type: 'array', items: { type: 'number' } },
+    results: { type: 'array', items: temperatureResultSchema },
+    backend: { type: 'string' },
+    model: { type: 'string' },
+    simulated: { type: 'boolean' },
+  },
+  additionalProperties: true,
+} as const;
+
+export const runSummarySchema = {
+  $id: 'passk/run-summary',
+  type: 'object',
+  required: ['run', 'backend', 'model', 'simulated', 'n', 'temperatures', 'questions_total', 'questions_done', 'finished', 'started_at', 'updated_at', 'samples_done', 'per_temperature'],
+  additionalProperties: true,
+} as const;
