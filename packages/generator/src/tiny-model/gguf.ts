@@ -1,0 +1,173 @@
+/**
+ * A minimal GGUF v3 writer (ggml/include/gguf.h): header, metadata key/values, tensor infos,
+ * padding to the alignment, then the tensor data, each tensor padded to the alignment.
+ * Only what the tiny model needs: scalar/string/array metadata and F32 tensors.
+ */
+
+export const GGUF_TYPE = {
+  UINT8: 0,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 3,
+  UINT32: 4,
+  INT32: 5,
+  FLOAT32: 6,
+  BOOL: 7,
+  STRING: 8,
+  ARRAY: 9,
+  UINT64: 10,
+  INT64: 11,
+  FLOAT64: 12,
+} as const;
+
+export type GgufScalarType = Exclude<(typeof GGUF_TYPE)[keyof typeof GGUF_TYPE], 9>;
+
+export type GgufValue =
+  | { type: 'u32'; value: number }
+  | { type: 'i32'; value: number }
+  | { type: 'f32'; value: number }
+  | { type: 'bool'; value: boolean }
+  | { type: 'string'; value: string }
+  | { type: 'string[]'; value: string[] }
+  | { type: 'f32[]'; value: ArrayLike<number> }
+  | { type: 'i32[]'; value: ArrayLike<number> };
+
+export interface GgufTensor {
+  name: string;
+  /** ggml order: ne[0] is the innermost (contiguous) dimension. */
+  shape: number[];
+  /** F32 data, length = product of shape. */
+  data: Float32Array;
+}
+
+const GGML_TYPE_F32 = 0;
+
+class ByteSink {
+  private chunks: Buffer[] = [];
+  length = 0;
+  push(buffer: Buffer): void {
+    this.chunks.push(buffer);
+    this.length += buffer.length;
+  }
+  u32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value >>> 0);
+    this.push(b);
+  }
+  i32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(value | 0);
+    this.push(b);
+  }
+  u64(value: number | bigint): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(value));
+    this.push(b);
+  }
+  i64(value: number | bigint): void {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(value));
+    this.push(b);
+  }
+  f32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(value);
+    this.push(b);
+  }
+  string(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.u64(bytes.length);
+    this.push(bytes);
+  }
+  pad(alignment: number): void {
+    const rest = this.length % alignment;
+    if (rest !== 0) this.push(Buffer.alloc(alignment - rest));
+  }
+  concat(): Buffer {
+    return Buffer.concat(this.chunks, this.length);
+  }
+}
+
+function writeValue(sink: ByteSink, v: GgufValue): void {
+  switch (v.type) {
+    case 'u32':
+      sink.u32(GGUF_TYPE.UINT32);
+      sink.u32(v.value);
+      return;
+    case 'i32':
+      sink.u32(GGUF_TYPE.INT32);
+      sink.i32(v.value);
+      return;
+    case 'f32':
+      sink.u32(GGUF_TYPE.FLOAT32);
+      sink.f32(v.value);
+      return;
+    case 'bool':
+      sink.u32(GGUF_TYPE.BOOL);
+      sink.push(Buffer.from([v.value ? 1 : 0]));
+      return;
+    case 'string':
+      sink.u32(GGUF_TYPE.STRING);
+      sink.string(v.value);
+      return;
+    case 'string[]':
+      sink.u32(GGUF_TYPE.ARRAY);
+      sink.u32(GGUF_TYPE.STRING);
+      sink.u64(v.value.length);
+      for (const s of v.value) sink.string(s);
+      return;
+    case 'f32[]': {
+      sink.u32(GGUF_TYPE.ARRAY);
+      sink.u32(GGUF_TYPE.FLOAT32);
+      sink.u64(v.value.length);
+      const b = Buffer.alloc(4 * v.value.length);
+      for (let i = 0; i < v.value.length; i++) b.writeFloatLE(v.value[i]!, 4 * i);
+      sink.push(b);
+      return;
+    }
+    case 'i32[]': {
+      sink.u32(GGUF_TYPE.ARRAY);
+      sink.u32(GGUF_TYPE.INT32);
+      sink.u64(v.value.length);
+      const b = Buffer.alloc(4 * v.value.length);
+      for (let i = 0; i < v.value.length; i++) b.writeInt32LE(v.value[i]!, 4 * i);
+      sink.push(b);
+      return;
+    }
+  }
+}
+
+/** Serialise a GGUF v3 file. `metadata` keeps insertion order. */
+export function writeGguf(metadata: Array<[string, GgufValue]>, tensors: GgufTensor[], alignment = 32): Buffer {
+  const sink = new ByteSink();
+  sink.push(Buffer.from('GGUF', 'ascii'));
+  sink.u32(3);
+  sink.i64(tensors.length);
+  sink.i64(metadata.length);
+  for (const [key, value] of metadata) {
+    sink.string(key);
+    writeValue(sink, value);
+  }
+  let offset = 0;
+  const offsets: number[] = [];
+  for (const t of tensors) {
+    const elements = t.shape.reduce((a, b) => a * b, 1);
+    if (elements !== t.data.length) {
+      throw new Error(`tensor ${t.name}: shape ${t.shape.join('x')} needs ${elements} values, got ${t.data.length}`);
+    }
+    sink.string(t.name);
+    sink.u32(t.shape.length);
+    for (const d of t.shape) sink.i64(d);
+    sink.u32(GGML_TYPE_F32);
+    sink.u64(offset);
+    offsets.push(offset);
+    const bytes = 4 * elements;
+    offset += Math.ceil(bytes / alignment) * alignment;
+  }
+  sink.pad(alignment);
+  for (const t of tensors) {
+    sink.push(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    sink.pad(alignment);
+  }
+  return sink.concat();
+}
