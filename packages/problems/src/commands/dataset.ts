@@ -1,0 +1,109 @@
+/**
+ * yargs command module `dataset` with subcommands:
+ *   passk dataset pull <name> [--release] [--dest] [--base-url] [--sha256] [--force] [--retries]
+ *   passk dataset check <file> [--skip-invalid] [--release] [--start-date] [--end-date]
+ *                       [--platform] [--difficulty] [--exclude-errata] [--json]
+ * Errors are printed (naming file, line and field) and set a non-zero process.exitCode.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { isPasskError } from '@passk/core';
+import { pullDataset } from '../pull/index.js';
+import { runCheck } from './check.js';
+
+interface PullArgs {
+  name: string;
+  release?: string;
+  dest?: string;
+  'base-url'?: string;
+  sha256?: string;
+  force?: boolean;
+  retries?: number;
+}
+
+interface CheckArgs {
+  file: string;
+  'skip-invalid'?: boolean;
+  release?: string;
+  'start-date'?: string;
+  'end-date'?: string;
+  platform?: string;
+  difficulty?: string;
+  'exclude-errata'?: boolean;
+  'cache-dir'?: string;
+  json?: boolean;
+}
+
+export const pullCommand: CommandModule<object, PullArgs> = {
+  command: 'pull <name>',
+  describe: 'Download a dataset (livecodebench, humaneval) into the cache, with resume and SHA-256 check',
+  builder: (y: Argv) =>
+    y
+      .positional('name', { type: 'string', choices: ['livecodebench', 'humaneval'], demandOption: true })
+      .option('release', { type: 'string', describe: 'LiveCodeBench release: release_v1…release_v6, release_latest, v1…v6, vA_vB (default release_latest)' })
+      .option('dest', { type: 'string', describe: 'destination directory (default: $PASSK_DATA_DIR or ~/.cache/passk/datasets, /livecodebench or /humaneval)' })
+      .option('base-url', { type: 'string', describe: 'base URL for the files (default: $PASSK_HF_ENDPOINT or https://huggingface.co + the dataset path)' })
+      .option('sha256', { type: 'string', describe: 'expected SHA-256 of the (single) file' })
+      .option('force', { type: 'boolean', default: false, describe: 'download again even if present and matching SHA256SUMS' })
+      .option('retries', { type: 'number', default: 5, describe: 'reconnect attempts per file' }) as unknown as Argv<PullArgs>,
+  handler: async (argv) => {
+    try {
+      await pullDataset(argv.name, {
+        ...(argv.release ? { release: argv.release } : {}),
+        ...(argv.dest ? { dest: argv.dest } : {}),
+        ...(argv['base-url'] ? { baseUrl: argv['base-url'] } : {}),
+        ...(argv.sha256 ? { sha256: argv.sha256 } : {}),
+        ...(argv.force ? { force: true } : {}),
+        ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
+      });
+    } catch (error) {
+      process.stderr.write(`passk dataset pull: ${(error as Error).message}${isPasskError(error) ? ` [${error.code}]` : ''}\n`);
+      process.exitCode = 1;
+    }
+  },
+};
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <file>',
+  describe: 'Load and validate a problem set (file or dataset spec); print counts; exit 1 on any invalid row',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'a JSONL(.gz) file, a directory of LiveCodeBench files, or demo / humaneval / livecodebench:<release>' })
+      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip invalid rows with a warning and a count' })
+      .option('release', { type: 'string', describe: 'LiveCodeBench release tag' })
+      .option('start-date', { type: 'string', describe: 'keep contest_date ≥ this (inclusive)' })
+      .option('end-date', { type: 'string', describe: 'keep contest_date ≤ this (inclusive)' })
+      .option('platform', { type: 'string', describe: 'keep these platforms (comma-separated)' })
+      .option('difficulty', { type: 'string', describe: 'keep these difficulties (comma-separated)' })
+      .option('exclude-errata', { type: 'boolean', default: false, describe: "drop problems on LiveCodeBench's ERRATA list" })
+      .option('cache-dir', { type: 'string', describe: 'dataset cache (default $PASSK_DATA_DIR or ~/.cache/passk/datasets)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the counts as JSON' }) as unknown as Argv<CheckArgs>,
+  handler: async (argv) => {
+    const code = await runCheck(
+      argv.file,
+      {
+        ...(argv.release ? { release: argv.release } : {}),
+        ...(argv['start-date'] ? { startDate: argv['start-date'] } : {}),
+        ...(argv['end-date'] ? { endDate: argv['end-date'] } : {}),
+        ...(argv.platform ? { platform: argv.platform } : {}),
+        ...(argv.difficulty ? { difficulty: argv.difficulty } : {}),
+        ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
+        skipInvalid: argv['skip-invalid'] === true,
+        excludeErrata: argv['exclude-errata'] === true,
+        json: argv.json === true,
+      },
+      { out: process.stdout, err: process.stderr },
+    );
+    if (code !== 0) process.exitCode = code;
+  },
+};
+
+export const datasetCommand: CommandModule = {
+  command: 'dataset <command>',
+  describe: 'Pull and check problem sets',
+  builder: (y: Argv) =>
+    y
+      .command(pullCommand as unknown as CommandModule)
+      .command(checkCommand as unknown as CommandModule)
+      .demandCommand(1),
+  handler: () => {},
+};

@@ -1,0 +1,80 @@
+/**
+ * passk's demo problems, functional kind: written for passk (not taken from any dataset), in
+ * LiveCodeBench row format. Generated once from a Python script that cross-checked every
+ * expected output against a brute-force solution; test/problems/demo.test.ts re-runs each
+ * reference solution on its tests with Python 3.11.
+ */
+import type { LcbRow } from '../lcb/row.js';
+
+export const DEMO_FUNCTIONAL_ROWS: LcbRow[] = [
+  {
+    question_id: "demo_f01",
+    question_title: "Even Digit Sums",
+    platform: "demo",
+    contest_id: "demo",
+    contest_date: "2025-01-25T00:00:00",
+    difficulty: "easy",
+    starter_code: "class Solution:\n    def countEvenDigitSums(self, nums: List[int]) -> int:\n        ",
+    metadata: "{\"func_name\": \"countEvenDigitSums\"}",
+    question_content: "You are given an integer array nums of non-negative integers.\nReturn the number of elements of nums whose sum of decimal digits is even.\n\nExample 1:\nInput: nums = [12, 7, 40, 11]\nOutput: 2\nExplanation: the digit sums are 3, 7, 4 and 2, so 40 and 11 have even digit sums.\n\nConstraints:\n1 <= nums.length <= 1000\n0 <= nums[i] <= 10^9",
+    public_test_cases: "[{\"input\": \"[12, 7, 40, 11]\", \"output\": \"2\", \"testtype\": \"functional\"}, {\"input\": \"[0]\", \"output\": \"1\", \"testtype\": \"functional\"}]",
+    private_test_cases: "[{\"input\": \"[1, 3, 5, 7, 9]\", \"output\": \"0\", \"testtype\": \"functional\"}, {\"input\": \"[999999999, 1000000000, 55, 28]\", \"output\": \"2\", \"testtype\": \"functional\"}]",
+    reference_solution: "from typing import List\n\nclass Solution:\n    def countEvenDigitSums(self, nums: List[int]) -> int:\n        return sum(1 for x in nums if sum(int(d) for d in str(x)) % 2 == 0)\n",
+  },
+  {
+    question_id: "demo_f02",
+    question_title: "Rotate the Words",
+    platform: "demo",
+    contest_id: "demo",
+    contest_date: "2025-02-22T00:00:00",
+    difficulty: "easy",
+    starter_code: "class Solution:\n    def rotateWords(self, sentence: str, k: int) -> str:\n        ",
+    metadata: "{\"func_name\": \"rotateWords\"}",
+    question_content: "You are given a string sentence made of words separated by single spaces (no leading or trailing spaces), and a non-negative integer k.\nRotate the words of the sentence to the right k times: in one rotation the last word moves to the front. Return the resulting sentence.\n\nExample 1:\nInput: sentence = \"the quick brown fox\", k = 1\nOutput: \"fox the quick brown\"\n\nExample 2:\nInput: sentence = \"a b c\", k = 5\nOutput: \"b c a\"\n\nConstraints:\n1 <= sentence.length <= 10^4\n0 <= k <= 10^9",
+    public_test_cases: "[{\"input\": \"\\\"the quick brown fox\\\"\\n1\", \"output\": \"\\\"fox the quick brown\\\"\", \"testtype\": \"functional\"}, {\"input\": \"\\\"a b c\\\"\\n5\", \"output\": \"\\\"b c a\\\"\", \"testtype\": \"functional\"}]",
+    private_test_cases: "[{\"input\": \"\\\"solo\\\"\\n7\", \"output\": \"\\\"solo\\\"\", \"testtype\": \"functional\"}, {\"input\": \"\\\"one two three four five six\\\"\\n12\", \"output\": \"\\\"one two three four five six\\\"\", \"testtype\": \"functional\"}, {\"input\": \"\\\"x y\\\"\\n3\", \"output\": \"\\\"y x\\\"\", \"testtype\": \"functional\"}]",
+    reference_solution: "class Solution:\n    def rotateWords(self, sentence: str, k: int) -> str:\n        words = sentence.split(\" \")\n        k %= len(words)\n        if k == 0:\n            return sentence\n        return \" \".join(words[-k:] + words[:-k])\n",
+  },
+  {
+    question_id: "demo_f03",
+    question_title: "Pairs With Product",
+    platform: "demo",
+    contest_id: "demo",
+    contest_date: "2025-03-15T00:00:00",
+    difficulty: "medium",
+    starter_code: "class Solution:\n    def countPairs(self, nums: List[int], target: int) -> int:\n        ",
+    metadata: "{\"func_name\": \"countPairs\"}",
+    question_content: "You are given an integer array nums and an integer target.\nReturn the number of index pairs (i, j) with 0 <= i < j < nums.length such that nums[i] * nums[j] == target.\n\nExample 1:\nInput: nums = [2, 3, 6, 1, 6], target = 6\nOutput: 3\nExplanation: (0, 1), (2, 3) and (3, 4).\n\nExample 2:\nInput: nums = [0, 0, 5], target = 0\nOutput: 3\n\nConstraints:\n1 <= nums.length <= 10^5\n-10^4 <= nums[i] <= 10^4\n-10^8 <= target <= 10^8",
+    public_test_cases: "[{\"input\": \"[2, 3, 6, 1, 6]\\n6\", \"output\": \"3\", \"testtype\": \"functional\"}, {\"input\": \"[0, 0, 5]\\n0\", \"output\": \"3\", \"testtype\": \"functional\"}]",
+    private_test_cases: "[{\"input\": \"[-2, 3, -3, 2, 6, -1, -6]\\n-6\", \"output\": \"3\", \"testtype\": \"functional\"}, {\"input\": \"[4, 4, 4, 2, 8, 16]\\n16\", \"output\": \"4\", \"testtype\": \"functional\"}, {\"input\": \"[7]\\n49\", \"output\": \"0\", \"testtype\": \"functional\"}, {\"input\": \"[1, -1, 1, -1, 0]\\n1\", \"output\": \"2\", \"testtype\": \"functional\"}]",
+    reference_solution: "from typing import List\nfrom collections import Counter\n\nclass Solution:\n    def countPairs(self, nums: List[int], target: int) -> int:\n        seen = Counter()\n        zeros = 0\n        total = 0\n        for x in nums:\n            if target == 0:\n                if x == 0:\n                    total += sum(seen.values())\n                else:\n                    total += zeros\n            elif x != 0 and target % x == 0:\n                total += seen[target // x]\n            if x == 0:\n                zeros += 1\n            seen[x] += 1\n        return total\n",
+  },
+  {
+    question_id: "demo_f04",
+    question_title: "Merge Close Intervals",
+    platform: "demo",
+    contest_id: "demo",
+    contest_date: "2025-03-29T00:00:00",
+    difficulty: "medium",
+    starter_code: "class Solution:\n    def mergeClose(self, intervals: List[List[int]], gap: int) -> List[List[int]]:\n        ",
+    metadata: "{\"func_name\": \"mergeClose\"}",
+    question_content: "You are given a list of closed intervals, intervals[i] = [start_i, end_i], and a non-negative integer gap.\nTwo intervals are close if they overlap or if the distance between the end of one and the start of the other is at most gap. Repeatedly merge close intervals into their union (the smallest interval covering both) until no two intervals are close.\nReturn the resulting intervals sorted by start.\n\nExample 1:\nInput: intervals = [[1, 3], [6, 8], [4, 5]], gap = 1\nOutput: [[1, 8]]\n\nExample 2:\nInput: intervals = [[1, 2], [5, 6]], gap = 2\nOutput: [[1, 2], [5, 6]]\n\nConstraints:\n1 <= intervals.length <= 10^4\n0 <= start_i <= end_i <= 10^9\n0 <= gap <= 10^9",
+    public_test_cases: "[{\"input\": \"[[1, 3], [6, 8], [4, 5]]\\n1\", \"output\": \"[[1, 8]]\", \"testtype\": \"functional\"}, {\"input\": \"[[1, 2], [5, 6]]\\n2\", \"output\": \"[[1, 2], [5, 6]]\", \"testtype\": \"functional\"}]",
+    private_test_cases: "[{\"input\": \"[[5, 5]]\\n0\", \"output\": \"[[5, 5]]\", \"testtype\": \"functional\"}, {\"input\": \"[[0, 10], [2, 3], [11, 12], [20, 25]]\\n0\", \"output\": \"[[0, 10], [11, 12], [20, 25]]\", \"testtype\": \"functional\"}, {\"input\": \"[[10, 20], [1, 4], [7, 8], [30, 31]]\\n3\", \"output\": \"[[1, 20], [30, 31]]\", \"testtype\": \"functional\"}, {\"input\": \"[[3, 4], [1, 2], [5, 6], [9, 9]]\\n1\", \"output\": \"[[1, 6], [9, 9]]\", \"testtype\": \"functional\"}]",
+    reference_solution: "from typing import List\n\nclass Solution:\n    def mergeClose(self, intervals: List[List[int]], gap: int) -> List[List[int]]:\n        merged = []\n        for start, end in sorted(intervals):\n            if merged and start - merged[-1][1] <= gap:\n                merged[-1][1] = max(merged[-1][1], end)\n            else:\n                merged.append([start, end])\n        return merged\n",
+  },
+  {
+    question_id: "demo_f05",
+    question_title: "Cheapest Walk Through a Grid",
+    platform: "demo",
+    contest_id: "demo",
+    contest_date: "2025-04-02T00:00:00",
+    difficulty: "hard",
+    starter_code: "class Solution:\n    def minPathCost(self, grid: List[List[int]]) -> int:\n        ",
+    metadata: "{\"func_name\": \"minPathCost\"}",
+    question_content: "You are given an m x n grid of non-negative integers. Entering a cell costs the number written in it; the walk starts in the top-left cell, whose cost is also paid.\nFrom a cell you can move up, down, left or right to an adjacent cell. Return the minimum total cost of a walk from the top-left cell to the bottom-right cell.\n\nExample 1:\nInput: grid = [[1, 9, 1, 1], [1, 9, 1, 9], [1, 1, 1, 9], [9, 9, 1, 1]]\nOutput: 7\nExplanation: go down the left column to row 2, right to column 2, then down and right.\n\nExample 2:\nInput: grid = [[5]]\nOutput: 5\n\nConstraints:\n1 <= m, n <= 300\n0 <= grid[i][j] <= 10^4",
+    public_test_cases: "[{\"input\": \"[[1, 9, 1, 1], [1, 9, 1, 9], [1, 1, 1, 9], [9, 9, 1, 1]]\", \"output\": \"7\", \"testtype\": \"functional\"}, {\"input\": \"[[5]]\", \"output\": \"5\", \"testtype\": \"functional\"}]",
+    private_test_cases: "[{\"input\": \"[[0, 0, 0], [7, 7, 0], [0, 0, 0], [0, 7, 7], [0, 0, 0]]\", \"output\": \"0\", \"testtype\": \"functional\"}, {\"input\": \"[[3, 7, 2, 6, 5, 1], [6, 7, 6, 1, 2, 2], [2, 0, 2, 9, 7, 2], [9, 9, 7, 5, 2, 8], [8, 2, 0, 0, 1, 8]]\", \"output\": \"29\", \"testtype\": \"functional\"}, {\"input\": \"[[95, 17, 55, 24, 27, 3, 32, 27], [37, 64, 30, 97, 75, 41, 33, 69], [53, 16, 7, 94, 45, 58, 84, 74], [66, 53, 64, 16, 68, 19, 67, 65], [2, 56, 99, 23, 77, 0, 99, 19], [22, 18, 60, 79, 92, 15, 71, 7], [41, 87, 66, 67, 71, 61, 100, 99]]\", \"output\": \"531\", \"testtype\": \"functional\"}]",
+    reference_solution: "from typing import List\nimport heapq\n\nclass Solution:\n    def minPathCost(self, grid: List[List[int]]) -> int:\n        rows, cols = len(grid), len(grid[0])\n        best = [[None] * cols for _ in range(rows)]\n        heap = [(grid[0][0], 0, 0)]\n        while heap:\n            cost, r, c = heapq.heappop(heap)\n            if best[r][c] is not None:\n                continue\n            best[r][c] = cost\n            if r == rows - 1 and c == cols - 1:\n                return cost\n            for nr, nc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):\n                if 0 <= nr < rows and 0 <= nc < cols and best[nr][nc] is None:\n                    heapq.heappush(heap, (cost + grid[nr][nc], nr, nc))\n        return -1\n",
+  },
+];
