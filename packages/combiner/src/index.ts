@@ -1,1 +1,3 @@
-export {};
+export * from './daemon.js';
+export * from './combined-writer.js';
+export * from './summaries.js';

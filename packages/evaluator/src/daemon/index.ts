@@ -1,1 +1,1 @@
-export {};
+export * from './evaluator.js';

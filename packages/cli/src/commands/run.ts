@@ -1,0 +1,217 @@
+/**
+ * `passk run`: the orchestrator, in the foreground. Plans (or resumes) the run, starts G generators
+ * (staggered), E evaluators and the combiner as separate processes, restarts crashed workers, shows
+ * progress, and exits 0 once every summary is written. SIGINT/SIGTERM (or `passk stop`) stop the
+ * workers in the safe order. If the orchestrator itself is SIGKILLed its workers notice within a
+ * second and stop cleanly; running the same command again resumes.
+ */
+import os from 'node:os';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandModule } from 'yargs';
+import { loadProblems } from '@passk/problems';
+import { resolveAutoBackend, BACKEND_NAMES } from '@passk/generator';
+import { WorkerRuntime, clearControl, PasskError, questionResultsDir, type Plan } from '@passk/core';
+import { withRunOptions, layoutFrom, parseNumberList, positiveInt, SEED_TEMPERATURES } from '../options.js';
+import { createOrResumePlan, seedWorkItems } from '../orchestrator/plan.js';
+import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
+import { collectStatus } from '../status/collect.js';
+import { progressLine } from '../status/render.js';
+import { printResults } from '../status/results.js';
+
+export interface RunArgs {
+  run: string;
+  queueDir?: string;
+  resultsDir?: string;
+  problems: string;
+  backend: string;
+  model: string;
+  gpus: number;
+  evaluators: number;
+  evalWorkers: number;
+  n: number;
+  shardSize: number;
+  temperatures: string;
+  start: number;
+  end?: number;
+  maxTokens: number;
+  topP: number;
+  seed: number;
+  stop: string[];
+  maxRestarts: number;
+  restartBackoffMs: number;
+  maxAttempts: number;
+  staleMs: number;
+  simTps: number;
+  simTimeLimitRate: number;
+  python?: string;
+  cpuLimit?: number;
+  dedup: boolean;
+  progressInterval: number;
+}
+
+const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Plan (or resume) a sweep and run it to the end: generators, evaluators and the combiner as separate processes',
+  builder: (y) =>
+    withRunOptions(y)
+      .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl)' })
+      .option('backend', { type: 'string', default: 'auto', choices: [...BACKEND_NAMES], describe: 'Generation backend; auto = vllm with GPUs, else the embedded engine' })
+      .option('model', { type: 'string', default: '', describe: 'Model: GGUF path (llama), model name (vllm/openai)' })
+      .option('gpus', { type: 'number', default: 1, describe: 'Generators to start (one per GPU)' })
+      .option('evaluators', { type: 'number', default: Math.max(1, os.availableParallelism() - 1), describe: 'Evaluator processes to start (more can be added by hand mid-run)' })
+      .option('eval-workers', { type: 'number', default: 1, describe: 'Sandboxed fork servers per evaluator' })
+      .option('n', { type: 'number', default: 10, describe: 'Completions per (question, temperature)' })
+      .option('shard-size', { type: 'number', default: 100, describe: 'Samples per work item (shard)' })
+      .option('temperatures', { type: 'string', default: SEED_TEMPERATURES.join(','), describe: 'Comma-separated temperatures' })
+      .option('start', { type: 'number', default: 0, describe: 'First question index (inclusive)' })
+      .option('end', { type: 'number', describe: 'Last question index (exclusive); default: all' })
+      .option('max-tokens', { type: 'number', default: 2000, describe: 'Max completion tokens per sample' })
+      .option('top-p', { type: 'number', default: 0.95, describe: 'Nucleus sampling top_p' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed_base: sample i uses seed seed_base + i' })
+      .option('stop', { type: 'string', array: true, default: [], describe: "Stop strings (none by default: LiveCodeBench's '###' truncates chat models)" })
+      .option('max-restarts', { type: 'number', default: 3, describe: 'Restarts of a crashed worker before giving up (resets after 5 healthy minutes)' })
+      .option('restart-backoff-ms', { type: 'number', default: 1000, describe: 'First restart delay of a crashed worker, ms (doubles per restart, capped at 30 s)' })
+      .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts after which an item goes to failed/' })
+      .option('stale-ms', { type: 'number', default: 60_000, describe: 'Heartbeat age after which a claim is reclaimed (any host)' })
+      .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s per generator' })
+      .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' })
+      .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
+      .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
+      .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
+      .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
+  handler: async (argv) => {
+    process.exitCode = await orchestrate(argv);
+  },
+};
+
+const exists = (file: string) => access(file).then(() => true, () => false);
+
+async function allSummariesWritten(plan: Plan, layout: ReturnType<typeof layoutFrom>): Promise<boolean> {
+  for (const q of plan.questions) if (!(await exists(path.join(questionResultsDir(layout, q.idx), 'summary.json')))) return false;
+  return true;
+}
+
+export async function orchestrate(argv: RunArgs): Promise<number> {
+  const layout = layoutFrom(argv);
+  const n = positiveInt(argv.n, '--n');
+  const shardSize = positiveInt(argv.shardSize, '--shard-size');
+  const gpus = positiveInt(argv.gpus, '--gpus');
+  const evaluators = positiveInt(argv.evaluators, '--evaluators');
+  const temperatures = parseNumberList(argv.temperatures, '--temperatures');
+  const runtime = await WorkerRuntime.start({ layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
+  const { logger } = runtime;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let supervisor: Supervisor | undefined;
+  try {
+    let backend = argv.backend;
+    let model = argv.model;
+    if (backend === 'auto') {
+      const choice = resolveAutoBackend(model);
+      backend = choice.backend;
+      model = choice.model;
+      logger.info(choice, 'backend auto-selected');
+      say(`passk: --backend auto chose ${backend}${choice.reason ? ` (${choice.reason})` : ''}`);
+    }
+    const simulated = backend === 'sim';
+    if (simulated) say('passk: SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.');
+    const loaded = await loadProblems(argv.problems);
+    for (const warning of loaded.warnings) logger.warn({ warning }, 'problem loading');
+    const { plan, resumed } = await createOrResumePlan(layout, {
+      run: argv.run,
+      problemsSpec: argv.problems,
+      problems: loaded.problems,
+      start: argv.start,
+      end: argv.end,
+      n,
+      shardSize,
+      temperatures,
+      seed: argv.seed,
+      topP: argv.topP,
+      maxTokens: argv.maxTokens,
+      stop: argv.stop,
+      backend,
+      model: model || backend,
+      simulated,
+    });
+    for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await clearControl(layout.controlDir, flag);
+    const seeded = await seedWorkItems(layout, plan, runtime.identity);
+    logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
+    say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
+    say(`passk: results in ${layout.resultsDir}; watch with \`passk status --run ${layout.run} --watch\` or \`tail -f ${path.join(layout.resultsDir, 'eval0.log')} | npx pino-pretty\``);
+    if (await allSummariesWritten(plan, layout)) {
+      say('passk: every summary is already written; nothing to do.');
+      await printResults(layout, say);
+      return 0;
+    }
+    supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
+    const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs)];
+    const specs: WorkerSpec[] = [{ name: 'combiner', role: 'combiner', args: common }];
+    const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...(argv.cpuLimit ? ['--cpu-limit', String(argv.cpuLimit)] : []), `--dedup=${argv.dedup}`];
+    for (let j = 0; j < evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
+    for (let i = 0; i < gpus; i++) {
+      specs.push({
+        name: `gpu${i}`,
+        role: 'generator',
+        args: [...common, '--gpu', String(i), '--sim-tps', String(argv.simTps), '--sim-time-limit-rate', String(argv.simTimeLimitRate)],
+        delayMs: 500 * i,
+      });
+    }
+    for (const spec of specs) supervisor.add(spec);
+    const tty = process.stdout.isTTY;
+    let lastLine = 0;
+    for (;;) {
+      await runtime.sleep(tty ? 500 : 1000, 0);
+      if (runtime.stopping) {
+        if (tty) process.stdout.write('\n');
+        say(`passk: stopping (${runtime.stopReason}): generators first, then evaluators and the combiner`);
+        await supervisor.stopAll(runtime.stopReason);
+        say(`passk: stopped. Run the same command again to resume.`);
+        return runtime.stopReason.includes('SIGINT') ? 130 : 143;
+      }
+      const status = await collectStatus(layout);
+      const now = Date.now();
+      if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
+      else if (now - lastLine >= argv.progressInterval * 1000) {
+        say(progressLine(status));
+        lastLine = now;
+      }
+      if (status.finished || (await allSummariesWritten(plan, layout))) {
+        if (tty) process.stdout.write('\n');
+        logger.info('every summary is written; stopping workers');
+        await supervisor.stopAll('run complete');
+        say(progressLine(await collectStatus(layout)));
+        await printResults(layout, say);
+        return 0;
+      }
+      if (supervisor.allExited()) {
+        say('passk: every worker has exited or crashed too often; see the logs in the results dir. Stopping.');
+        logger.error({ workers: supervisor.list() }, 'no worker left');
+        await supervisor.stopAll('no worker left');
+        return 1;
+      }
+      const q = status.queue;
+      const working = q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval;
+      if (working === 0 && q.failed > 0 && status.groups_done < status.groups_total) {
+        const settle = await collectStatus(layout);
+        const s = settle.queue;
+        if (s.pending.gen + s.pending.eval + s.pending.combine + s.claimed.gen + s.claimed.eval === 0) {
+          say(`passk: ${q.failed} item(s) failed too many times and nothing else is left to do; see ${layout.failedDir} (reason files beside each item). Stopping.`);
+          await supervisor.stopAll('only failed items left');
+          return 1;
+        }
+      }
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'orchestrator failed');
+    if (supervisor) await supervisor.stopAll('orchestrator error');
+    throw error;
+  } finally {
+    await runtime.close();
+  }
+}
+
+export { PasskError };

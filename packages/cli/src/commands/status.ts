@@ -1,0 +1,26 @@
+/** `passk status --run NAME [--json] [--watch]`: queue depths, progress, workers, throughput, ETA. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CommandModule } from 'yargs';
+import { withRunOptions, layoutFrom } from '../options.js';
+import { collectStatus } from '../status/collect.js';
+import { statusTable } from '../status/render.js';
+
+export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; json: boolean; watch: boolean; interval: number }> = {
+  command: 'status',
+  describe: 'Show a run: queue depths, finished pairs and questions, workers (heartbeat, rate), throughput, ETA',
+  builder: (y) =>
+    withRunOptions(y)
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON (one object; one per refresh with --watch)' })
+      .option('watch', { type: 'boolean', default: false, describe: 'Refresh until interrupted' })
+      .option('interval', { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch' }) as never,
+  handler: async (argv) => {
+    const layout = layoutFrom(argv);
+    for (;;) {
+      const status = await collectStatus(layout);
+      if (argv.json) process.stdout.write(`${JSON.stringify(status)}\n`);
+      else process.stdout.write(`${argv.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${statusTable(status)}\n`);
+      if (!argv.watch) return;
+      await sleep(argv.interval * 1000);
+    }
+  },
+};

@@ -1,0 +1,72 @@
+/** `passk generator`, `passk evaluator`, `passk combiner`: the daemons, runnable by hand or by `passk run`. */
+import os from 'node:os';
+import type { CommandModule } from 'yargs';
+import { runGenerator } from '@passk/generator';
+import { runEvaluator } from '@passk/evaluator';
+import { runCombiner } from '@passk/combiner';
+import { withRunOptions, withWorkerOptions, layoutFrom } from '../options.js';
+import { makeRunGrader } from '../grader-factory.js';
+
+type Common = { run: string; queueDir?: string; resultsDir?: string; parentPid?: number; maxAttempts: number; staleMs: number };
+
+export const generatorCommand: CommandModule<object, Common & { gpu: number; backend?: string; model?: string; simTps: number; simTimeLimitRate: number }> = {
+  command: 'generator',
+  describe: 'Run one generator (one per GPU): claims generation work and writes shards to pending_eval/',
+  builder: (y) =>
+    withWorkerOptions(withRunOptions(y))
+      .option('gpu', { type: 'number', default: 0, describe: 'GPU index; the worker is named gpu<I> and logs to gpu<I>.log' })
+      .option('backend', { type: 'string', describe: "Override the plan's backend (default: the plan's)" })
+      .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" })
+      .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s to pace at (0 = no pacing)' })
+      .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' }) as never,
+  handler: async (argv) => {
+    process.exitCode = await runGenerator({
+      layout: layoutFrom(argv),
+      gpu: argv.gpu,
+      parentPid: argv.parentPid,
+      maxAttempts: argv.maxAttempts,
+      staleMs: argv.staleMs,
+      backend: {
+        ...(argv.backend ? { backend: argv.backend } : {}),
+        ...(argv.model ? { model: argv.model } : {}),
+        simTokensPerSecond: argv.simTps,
+        simTimeLimitRate: argv.simTimeLimitRate,
+      },
+    });
+  },
+};
+
+export const evaluatorCommand: CommandModule<object, Common & { id?: number; workers: number; python?: string; cpuLimit?: number; memoryMb?: number; dedup: boolean }> = {
+  command: 'evaluator',
+  describe: 'Run one evaluator (any number, start more at any time): grades shards from pending_eval/',
+  builder: (y) =>
+    withWorkerOptions(withRunOptions(y))
+      .option('id', { type: 'number', describe: 'Evaluator id (worker eval<J>); default: the lowest free one' })
+      .option('workers', { type: 'number', default: 1, describe: 'Sandboxed Python fork servers (parallel executions) in this evaluator' })
+      .option('python', { type: 'string', describe: 'Python interpreter (default: the real path behind python3, resolved once)' })
+      .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: the grader default, see docs/grading.md)' })
+      .option('memory-mb', { type: 'number', describe: 'Memory cap per execution in MB (default: the grader default)' })
+      .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question (shared verdict cache)' }) as never,
+  handler: async (argv) => {
+    const layout = layoutFrom(argv);
+    const workers = Math.max(1, Math.min(argv.workers, os.availableParallelism()));
+    process.exitCode = await runEvaluator({
+      layout,
+      id: argv.id,
+      parentPid: argv.parentPid,
+      maxAttempts: argv.maxAttempts,
+      staleMs: argv.staleMs,
+      concurrency: workers,
+      makeGrader: () => makeRunGrader(layout, { workers, python: argv.python, cpuLimit: argv.cpuLimit, memoryMb: argv.memoryMb, dedup: argv.dedup }),
+    });
+  },
+};
+
+export const combinerCommand: CommandModule<object, Common> = {
+  command: 'combiner',
+  describe: 'Run the combiner (one per run): writes combined files, summaries and run_summary.json',
+  builder: (y) => withWorkerOptions(withRunOptions(y)) as never,
+  handler: async (argv) => {
+    process.exitCode = await runCombiner({ layout: layoutFrom(argv), parentPid: argv.parentPid });
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * Plan a run: load the problems, write plan.json and one problems/q{idx}.json per question, and seed
+ * pending_gen/ with every (question, temperature, shard) item that is not already somewhere in the
+ * pipeline. Running the same command again resumes: the plan must match, and seeding adds only what
+ * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
+ */
+import { readdir } from 'node:fs/promises';
+import {
+  PasskError, readPlan, planDifferences, storeProblem, writeResultFile, jsonText, itemStem, shardCount, groupStem,
+  parseClaimFileName, ensureLayout, FsQueue, fsyncDir, ITEM_FILE_RE,
+  type Plan, type Problem, type RunLayout, type WorkItem, type WorkerIdentity,
+} from '@passk/core';
+
+export interface PlanRequest {
+  run: string;
+  problemsSpec: string;
+  problems: Problem[];
+  /** First question index (inclusive). @default 0 */
+  start: number;
+  /** Last question index (exclusive). @default all */
+  end?: number;
+  n: number;
+  shardSize: number;
+  temperatures: number[];
+  seed: number;
+  topP: number;
+  maxTokens: number;
+  stop: string[];
+  backend: string;
+  model: string;
+  simulated: boolean;
+}
+
+export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
+  const end = Math.min(request.end ?? request.problems.length, request.problems.length);
+  if (request.start < 0 || request.start >= end) {
+    throw new PasskError('ERR_BAD_OPTION', `Expected \`--start\` (${request.start}) < \`--end\` (${end}) within the ${request.problems.length} problems of ${request.problemsSpec}`);
+  }
+  const selected = request.problems.slice(request.start, end).map((problem, i) => ({ idx: request.start + i, problem }));
+  const plan: Plan = {
+    version: 1,
+    run: request.run,
+    created_at: new Date().toISOString(),
+    problems: request.problemsSpec,
+    questions: selected.map(({ idx, problem }) => ({ idx, id: problem.id, title: problem.title })),
+    n: request.n,
+    shard_size: Math.min(request.shardSize, request.n),
+    temperatures: request.temperatures,
+    seed: request.seed,
+    top_p: request.topP,
+    max_tokens: request.maxTokens,
+    stop: request.stop,
+    backend: request.backend,
+    model: request.model,
+    simulated: request.simulated,
+  };
+  return { plan, selected };
+}
+
+/** Write a new plan, or check that an existing one matches; returns the plan in force. */
+export async function createOrResumePlan(layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
+  await ensureLayout(layout);
+  const { plan, selected } = buildPlan(request);
+  const existing = await readPlan(layout);
+  if (existing) {
+    const diffs = planDifferences(existing, plan);
+    if (diffs.length) {
+      const detail = diffs.map((f) => `${f}: was ${JSON.stringify((existing as unknown as Record<string, unknown>)[f] ?? '…')}, now ${JSON.stringify((plan as unknown as Record<string, unknown>)[f] ?? '…')}`).join('; ');
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${detail}). Use another --run name, or the same options to resume.`, { file: layout.planFile });
+    }
+    return { plan: existing, resumed: true };
+  }
+  for (const { idx, problem } of selected) await storeProblem(layout, idx, problem);
+  await fsyncDir(layout.problemsDir);
+  await writeResultFile(layout.planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  return { plan, resumed: false };
+}
+
+async function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => [] as string[]);
+}
+
+/** Every item stem present anywhere in the pipeline, plus the groups already combined. */
+export async function itemsInPipeline(layout: RunLayout): Promise<{ stems: Set<string>; combinedGroups: Set<string> }> {
+  const stems = new Set<string>();
+  const addPending = async (dir: string) => {
+    for (const n of await list(dir)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
+  };
+  const addClaims = async () => {
+    for (const n of await list(layout.claimedDir)) {
+      const c = parseClaimFileName(n);
+      if (c) stems.add(c.stem);
+    }
+  };
+  await addPending(layout.pending('gen'));
+  await addClaims();
+  await addPending(layout.pending('eval'));
+  await addClaims();
+  await addPending(layout.pending('combine'));
+  for (const group of await list(layout.stagedDir)) for (const n of await list(`${layout.stagedDir}/${group}`)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
+  for (const n of await list(layout.failedDir)) {
+    const m = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.json$/.exec(n);
+    if (m) stems.add(m[1]!);
+  }
+  const combinedGroups = new Set<string>();
+  const { readFile } = await import('node:fs/promises');
+  for (const n of await list(layout.combinedStateDir)) {
+    const m = /^q(\d+)\.json$/.exec(n);
+    if (!m) continue;
+    try {
+      const state = JSON.parse(await readFile(`${layout.combinedStateDir}/${n}`, 'utf8')) as Record<string, unknown>;
+      for (const t of Object.keys(state)) combinedGroups.add(groupStem(Number(m[1]), Number(t)));
+    } catch {
+      // a torn state file is rewritten by the combiner; seeding stays conservative
+    }
+  }
+  return { stems, combinedGroups };
+}
+
+/** Put every missing work item into pending_gen/. Returns how many were added. */
+export async function seedWorkItems(layout: RunLayout, plan: Plan, identity: WorkerIdentity): Promise<number> {
+  const queue = new FsQueue({ layout, identity });
+  const { stems, combinedGroups } = await itemsInPipeline(layout);
+  const shards = shardCount(plan);
+  let added = 0;
+  for (const question of plan.questions) {
+    for (const temperature of plan.temperatures) {
+      if (combinedGroups.has(groupStem(question.idx, temperature))) continue;
+      for (let shard = 0; shard < shards; shard++) {
+        const item = itemStem({ questionIdx: question.idx, temperature, shard });
+        if (stems.has(item)) continue;
+        const first = shard * plan.shard_size;
+        const value: WorkItem = {
+          version: 1,
+          item,
+          question_idx: question.idx,
+          temperature,
+          shard,
+          first_sample: first,
+          count: Math.min(plan.shard_size, plan.n - first),
+          seed_base: plan.seed,
+          attempts: 0,
+        };
+        await queue.put('gen', value, { fsync: false });
+        added++;
+      }
+    }
+  }
+  if (added) await fsyncDir(layout.pending('gen'));
+  return added;
+}

@@ -1,0 +1,98 @@
+/**
+ * Streams the shards of one (question, temperature) into `q{idx}/t{M}_{m}_combined.json` without
+ * holding more than one shard in memory, and returns the per-temperature row for summary.json.
+ * The file is written to a hidden temp name beside the target, fsynced, renamed, and the directory
+ * fsynced: it appears complete or not at all.
+ */
+import { open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { parseValid, evaluatedShardSchema, fsyncDir, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
+
+export interface CombineInput {
+  plan: Plan;
+  question: PlanQuestion;
+  temperature: number;
+  /** Staged shard files, one per shard index. */
+  shardFiles: string[];
+  target: string;
+  fsync: boolean;
+}
+
+export async function writeCombined(input: CombineInput): Promise<TemperatureResult> {
+  const { plan, question, temperature, target } = input;
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const handle = await open(tmp, 'w');
+  const row: TemperatureResult = { temperature, n: 0, passed: 0, pass_rate: 0, gen_tps: 0, completion_tokens: 0, gen_wall_s: 0, verdicts: {}, cached: 0 };
+  let simCorrect = 0;
+  let simulated = false;
+  try {
+    const header = {
+      question_idx: question.idx,
+      question_id: question.id,
+      question_title: question.title,
+      temperature,
+      backend: plan.backend,
+      model: plan.model,
+    };
+    await handle.write(`${JSON.stringify(header).slice(0, -1)},"samples":[\n`);
+    let first = true;
+    const sorted = [...input.shardFiles].sort((a, b) => shardIndex(a) - shardIndex(b));
+    for (const file of sorted) {
+      const shard = parseValid<EvaluatedShard>(evaluatedShardSchema, await readFile(file, 'utf8'), { file });
+      row.completion_tokens += shard.gen.completion_tokens;
+      row.gen_wall_s += shard.gen.wall_s;
+      row.cached += shard.eval.cached;
+      simulated ||= shard.gen.simulated;
+      const lines: string[] = [];
+      for (const sample of shard.samples) {
+        row.n++;
+        if (sample.verdict.passed) row.passed++;
+        row.verdicts[sample.verdict.status] = (row.verdicts[sample.verdict.status] ?? 0) + 1;
+        if (sample.sim_intended === 'passed') simCorrect++;
+        lines.push((first ? '' : ',\n') + JSON.stringify(sample));
+        first = false;
+      }
+      await handle.write(lines.join(''));
+    }
+    row.pass_rate = row.n ? Math.round((10000 * row.passed) / row.n) / 100 : 0;
+    row.gen_tps = row.gen_wall_s > 0 ? Math.round(row.completion_tokens / row.gen_wall_s) : 0;
+    row.gen_wall_s = Math.round(row.gen_wall_s * 1000) / 1000;
+    if (simulated) row.sim_intended_correct = simCorrect;
+    const { temperature: _t, ...tail } = row;
+    await handle.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
+    if (input.fsync) await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  await rename(tmp, target);
+  if (input.fsync) await fsyncDir(path.dirname(target));
+  return row;
+}
+
+export function shardIndex(file: string): number {
+  const match = /_s(\d+)\.json$/.exec(file);
+  return match ? Number(match[1]) : -1;
+}
+
+/** Read back the row of an existing combined file (recovery after a crash between two writes). */
+export async function rowFromCombined(file: string): Promise<TemperatureResult> {
+  const data = JSON.parse(await readFile(file, 'utf8')) as TemperatureResult & { samples?: unknown };
+  const { samples: _samples, ...rest } = data;
+  const row: TemperatureResult = {
+    temperature: rest.temperature,
+    n: rest.n,
+    passed: rest.passed,
+    pass_rate: rest.pass_rate,
+    gen_tps: rest.gen_tps,
+    completion_tokens: rest.completion_tokens,
+    gen_wall_s: rest.gen_wall_s,
+    verdicts: rest.verdicts,
+    cached: rest.cached,
+  };
+  if (rest.sim_intended_correct !== undefined) row.sim_intended_correct = rest.sim_intended_correct;
+  return row;
+}

@@ -1,0 +1,99 @@
+/**
+ * Per-question state (queue/<run>/combined/q{idx}.json: the rows of the temperatures combined so
+ * far), q{idx}/summary.json once every temperature is in, and run_summary.json.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  writeResultFile, jsonText, questionResultsDir, errnoCode,
+  type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
+} from '@passk/core';
+
+export type QuestionState = Record<string, TemperatureResult>;
+
+function stateFile(layout: RunLayout, idx: number): string {
+  return path.join(layout.combinedStateDir, `q${idx}.json`);
+}
+
+export async function readQuestionState(layout: RunLayout, idx: number): Promise<QuestionState> {
+  try {
+    return JSON.parse(await readFile(stateFile(layout, idx), 'utf8')) as QuestionState;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
+export async function writeQuestionState(layout: RunLayout, idx: number, state: QuestionState, fsync: boolean): Promise<void> {
+  await writeResultFile(stateFile(layout, idx), jsonText(state), { fsync });
+}
+
+export function summaryFile(layout: RunLayout, idx: number): string {
+  return path.join(questionResultsDir(layout, idx), 'summary.json');
+}
+
+export function buildSummary(plan: Plan, question: PlanQuestion, state: QuestionState): QuestionSummary {
+  return {
+    question_idx: question.idx,
+    question_title: question.title,
+    question_id: question.id,
+    n: plan.n,
+    temperatures: plan.temperatures,
+    results: plan.temperatures.map((t) => state[String(t)]!),
+    backend: plan.backend,
+    model: plan.model,
+    simulated: plan.simulated,
+  };
+}
+
+export async function writeSummary(layout: RunLayout, plan: Plan, question: PlanQuestion, state: QuestionState, fsync: boolean): Promise<void> {
+  await writeResultFile(summaryFile(layout, question.idx), `${JSON.stringify(buildSummary(plan, question, state), null, 2)}\n`, { fsync });
+}
+
+export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: string): Promise<RunSummary> {
+  const perT = new Map<number, { questions: number; n: number; passed: number }>();
+  let questionsDone = 0;
+  let samplesDone = 0;
+  const stateNames = new Set(await readdir(layout.combinedStateDir).catch(() => [] as string[]));
+  for (const question of plan.questions) {
+    if (!stateNames.has(`q${question.idx}.json`)) continue;
+    const state = await readQuestionState(layout, question.idx);
+    let complete = true;
+    for (const t of plan.temperatures) {
+      const row = state[String(t)];
+      if (!row) {
+        complete = false;
+        continue;
+      }
+      samplesDone += row.n;
+      const agg = perT.get(t) ?? { questions: 0, n: 0, passed: 0 };
+      agg.questions++;
+      agg.n += row.n;
+      agg.passed += row.passed;
+      perT.set(t, agg);
+    }
+    if (complete) questionsDone++;
+  }
+  return {
+    run: plan.run,
+    backend: plan.backend,
+    model: plan.model,
+    simulated: plan.simulated,
+    n: plan.n,
+    temperatures: plan.temperatures,
+    questions_total: plan.questions.length,
+    questions_done: questionsDone,
+    finished: questionsDone === plan.questions.length,
+    started_at: startedAt,
+    updated_at: new Date().toISOString(),
+    samples_done: samplesDone,
+    per_temperature: plan.temperatures.map((t) => {
+      const agg = perT.get(t) ?? { questions: 0, n: 0, passed: 0 };
+      return { temperature: t, ...agg, pass_rate: agg.n ? Math.round((10000 * agg.passed) / agg.n) / 100 : 0 };
+    }),
+  };
+}
+
+export async function writeRunSummary(layout: RunLayout, summary: RunSummary, fsync: boolean): Promise<void> {
+  await writeResultFile(layout.runSummaryFile, `${JSON.stringify(summary, null, 2)}\n`, { fsync });
+}

@@ -1,0 +1,30 @@
+/** Reading and comparing plan.json. */
+import { readFile } from 'node:fs/promises';
+import { parseValid } from '../validate.js';
+import { planSchema, PLAN_IDENTITY_FIELDS, type Plan } from '../schemas/plan.js';
+import { errnoCode } from '../errors.js';
+import type { RunLayout } from '../queue/layout.js';
+
+export async function readPlan(layout: RunLayout): Promise<Plan | undefined> {
+  let text: string;
+  try {
+    text = await readFile(layout.planFile, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseValid<Plan>(planSchema, text, { file: layout.planFile });
+}
+
+/** Names of the identity fields on which two plans differ (empty: the second resumes the first). */
+export function planDifferences(a: Plan, b: Plan): string[] {
+  const diffs: string[] = PLAN_IDENTITY_FIELDS.filter((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]));
+  const ids = (p: Plan) => JSON.stringify(p.questions.map((q) => [q.idx, q.id]));
+  if (ids(a) !== ids(b)) diffs.push('questions');
+  return diffs;
+}
+
+/** Number of shards of one (question, temperature). */
+export function shardCount(plan: Pick<Plan, 'n' | 'shard_size'>): number {
+  return Math.ceil(plan.n / plan.shard_size);
+}

@@ -1,0 +1,108 @@
+/**
+ * The evaluator daemon (`passk evaluator [--id J]`): claim a generated shard from pending_eval/,
+ * grade every sample through a Grader (the sandboxed fork-server pool, behind the dedup cache), and
+ * hand the evaluated shard to pending_combine/. Any number may run, started at any time; without
+ * --id a free name eval{J} is picked.
+ */
+import {
+  WorkerRuntime, ProblemStore, hasControl,
+  type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
+} from '@passk/core';
+
+export interface EvaluatorDaemonOptions {
+  layout: RunLayout;
+  /** Fixed id (worker eval{id}); omitted: the lowest free one. */
+  id?: number;
+  parentPid?: number;
+  /** Builds the grader once the worker has its name (so its logs go to the worker's log). */
+  makeGrader: (context: { name: string; runtime: WorkerRuntime }) => Promise<Grader>;
+  /** Grading requests in flight at once (match the grader's worker count). @default 1 */
+  concurrency?: number;
+  /** Poll interval when no shard is pending, ms. @default 300 */
+  pollMs?: number;
+  maxAttempts?: number;
+  staleMs?: number;
+}
+
+export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<number> {
+  const runtime = await WorkerRuntime.start({
+    layout: options.layout,
+    role: 'evaluator',
+    name: options.id !== undefined ? `eval${options.id}` : { prefix: 'eval' },
+    parentPid: options.parentPid,
+    maxAttempts: options.maxAttempts,
+    staleMs: options.staleMs,
+  });
+  const { logger, queue, layout } = runtime;
+  let grader: Grader | undefined;
+  try {
+    grader = await options.makeGrader({ name: runtime.identity.name, runtime });
+    const problems = new ProblemStore(layout);
+    const pollMs = options.pollMs ?? 300;
+    while (!runtime.stopping) {
+      const claim = await queue.claim<Shard>('eval');
+      if (!claim) {
+        runtime.progress({ state: 'idle', item: null });
+        if (await hasControl(layout.controlDir, 'complete')) break;
+        await runtime.sleep(pollMs);
+        continue;
+      }
+      runtime.progress({ state: 'working', item: claim.stem });
+      const signal = AbortSignal.any([claim.signal, runtime.signal]);
+      try {
+        const problem = await problems.get(claim.value.question_idx);
+        const evaluated = await evaluateShard(grader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);
+        await queue.complete(claim, { stage: 'combine', value: evaluated });
+        runtime.progress({ items: 1, samples: evaluated.samples.length });
+        const passed = evaluated.samples.filter((s) => s.verdict.passed).length;
+        logger.info({ item: claim.stem, samples: evaluated.samples.length, passed, cached: evaluated.eval.cached, wall_s: evaluated.eval.wall_s }, 'shard evaluated');
+      } catch (error) {
+        if (runtime.stopping) {
+          await queue.release(claim);
+          logger.info({ item: claim.stem }, 'released the item on stop');
+          break;
+        }
+        if (claim.signal.aborted) continue;
+        const outcome = await queue.fail(claim, `evaluation failed: ${(error as Error).message}`);
+        logger.error({ item: claim.stem, err: error, outcome }, 'evaluation failed');
+        await runtime.sleep(1000);
+      }
+    }
+    return 0;
+  } catch (error) {
+    logger.fatal({ err: error }, 'evaluator failed');
+    return 1;
+  } finally {
+    await grader?.close().catch((error) => logger.error({ err: error }, 'grader close failed'));
+    await runtime.close();
+  }
+}
+
+/** Grade every sample of a shard with at most `concurrency` requests in flight; keeps sample order. */
+export async function evaluateShard(grader: Grader, problem: Problem, shard: Shard, evaluator: string, concurrency: number, signal: AbortSignal): Promise<EvaluatedShard> {
+  const startedAt = new Date();
+  const verdicts: Verdict[] = new Array(shard.samples.length);
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < shard.samples.length) {
+      signal.throwIfAborted();
+      const i = next++;
+      verdicts[i] = await grader.grade({ problem, code: shard.samples[i]!.code, signal });
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  signal.throwIfAborted();
+  const finishedAt = new Date();
+  const samples: EvaluatedSample[] = shard.samples.map((s, i) => ({ ...s, verdict: verdicts[i]! }));
+  return {
+    ...shard,
+    eval: {
+      evaluator,
+      started_at: startedAt.toISOString(),
+      finished_at: finishedAt.toISOString(),
+      wall_s: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      cached: samples.filter((s) => s.verdict.cached).length,
+    },
+    samples,
+  };
+}

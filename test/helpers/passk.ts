@@ -1,0 +1,115 @@
+/** Helpers for tests that drive the real CLI as processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PASSK = path.join(REPO, 'bin', 'passk');
+
+export interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startPassk(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
+  const child = spawn(process.execPath, [PASSK, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+export async function runPassk(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+  const started = startPassk(args, options);
+  const timer = setTimeout(() => started.child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const result = await started.exit;
+  clearTimeout(timer);
+  return { ...result, stdout: started.stdout(), stderr: started.stderr() };
+}
+
+/** Directories for one run, under a temp root. */
+export function runDirs(root: string, run: string): string[] {
+  return ['--run', run, '--queue-dir', path.join(root, 'queue', run), '--results-dir', path.join(root, 'results', run)];
+}
+
+export async function readJson<T = any>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+/** Every q*/summary.json of a results dir, by question index, with timing fields removed. */
+export async function comparableSummaries(resultsDir: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const name of (await readdir(resultsDir)).filter((n) => /^q\d+$/.test(n)).sort()) {
+    const summary = await readJson(path.join(resultsDir, name, 'summary.json'));
+    for (const row of summary.results) {
+      delete row.gen_tps;
+      delete row.gen_wall_s;
+      delete row.cached;
+    }
+    out[name] = summary;
+  }
+  return out;
+}
+
+/** Pids of all live descendants of `pid` (from /proc). */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid)!.push(Number(entry));
+    } catch {
+      // exited
+    }
+  }
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) (out.push(c), stack.push(c));
+  return out;
+}
+
+/** Pids of live processes whose command line mentions `needle`. */
+export function processesMatching(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      if (cmd.includes(needle)) out.push(Number(entry));
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}
+
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Files left in a queue dir that are not final item files (temp or claim files). */
+export async function leftovers(queueDir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of ['pending_gen', 'pending_eval', 'pending_combine', 'claimed', 'tmp']) {
+    for (const name of await readdir(path.join(queueDir, dir)).catch(() => [] as string[])) out.push(`${dir}/${name}`);
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { tempDir } from '../helpers/tmp.js';
+import { runPassk, runDirs, readJson, leftovers, processesMatching } from '../helpers/passk.js';
+
+const SMALL = ['--problems', 'demo', '--end', '4', '--n', '6', '--shard-size', '4', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '0', '--progress-interval', '1'];
+
+test('a sim sweep runs to the end: seed-format summaries, every sample counted once, nothing left behind', async () => {
+  const root = await tempDir();
+  const args = ['run', ...runDirs(root, 'sweep'), ...SMALL];
+  const result = await runPassk(args);
+  assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+  assert.match(result.stdout, /SIMULATED/);
+  const resultsDir = path.join(root, 'results', 'sweep');
+  const queueDir = path.join(root, 'queue', 'sweep');
+  const plan = await readJson(path.join(resultsDir, 'plan.json'));
+  assert.equal(plan.questions.length, 4);
+  for (const q of plan.questions) {
+    const summary = await readJson(path.join(resultsDir, `q${q.idx}`, 'summary.json'));
+    assert.equal(summary.question_idx, q.idx);
+    assert.equal(summary.question_title, q.title);
+    assert.equal(summary.n, 6);
+    assert.deepEqual(summary.temperatures, [0.2, 1.0]);
+    assert.equal(summary.results.length, 2);
+    for (const row of summary.results) {
+      assert.equal(row.n, 6);
+      assert.equal(row.passed, row.sim_intended_correct, `q${q.idx} t${row.temperature}: graded passes equal the passes the sim model meant`);
+      assert.equal(row.pass_rate, Math.round((10000 * row.passed) / 6) / 100);
+      assert.equal(typeof row.gen_tps, 'number');
+      assert.equal(Object.values(row.verdicts as Record<string, number>).reduce((a, b) => a + b, 0), 6);
+      const combinedName = `t${String(row.temperature).replace('.', '_')}_combined.json`;
+      const combined = await readJson(path.join(resultsDir, `q${q.idx}`, combinedName));
+      assert.deepEqual(combined.samples.map((s: { index: number }) => s.index), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(combined.samples.map((s: { seed: number }) => s.seed), [0, 1, 2, 3, 4, 5]);
+      assert.equal(combined.passed, row.passed);
+      for (const s of combined.samples) assert.equal(s.verdict.passed, s.sim_intended === 'passed', `sample ${s.index}: ${s.sim_intended} graded ${s.verdict.status}`);
+    }
+  }
+  const runSummary = await readJson(path.join(resultsDir, 'run_summary.json'));
+  assert.equal(runSummary.finished, true);
+  assert.equal(runSummary.questions_done, 4);
+  assert.equal(runSummary.samples_done, 4 * 2 * 6);
+  assert.deepEqual(await leftovers(queueDir), []);
+  for (const log of ['orchestrator.log', 'gpu0.log', 'eval0.log', 'combiner.log']) assert.ok((await readdir(resultsDir)).includes(log), `${log} written`);
+  assert.deepEqual(processesMatching(queueDir), [], 'no process left behind');
+
+  const again = await runPassk(args);
+  assert.equal(again.code, 0);
+  assert.match(again.stdout, /already written/);
+
+  const mismatch = await runPassk(['run', ...runDirs(root, 'sweep'), ...SMALL.map((a) => (a === '6' ? '7' : a))]);
+  assert.equal(mismatch.code, 2);
+  assert.match(mismatch.stderr, /ERR_PLAN_MISMATCH: .*plan\.json: run `sweep` exists with a different plan \(n: was 6, now 7\)/);
+});
+
+test('bad options get exact messages', async () => {
+  const root = await tempDir();
+  const bad = await runPassk(['run', ...runDirs(root, 'bad'), '--temperatures', '0.2,x']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Expected `--temperatures` to be a comma-separated list of numbers ≥ 0, got `0.2,x`/);
+  const badRun = await runPassk(['status', '--run', '../x']);
+  assert.equal(badRun.code, 2);
+  assert.match(badRun.stderr, /Expected `--run` to be a name/);
+});
