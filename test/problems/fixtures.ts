@@ -11,7 +11,7 @@ export const PYTHON = existsSync('/usr/bin/python3.11') ? '/usr/bin/python3.11' 
 
 /** Run Python code with `input` on stdin; return stdout. */
 export function python(code: string, input = ''): string {
-  return execFileSync(PYTHON, ['-c', code], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return execFileSync(PYTHON, ['-c', code], { input, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** base64(zlib(pickle.dumps(text, protocol))) for each [text, protocol], made by Python. */
