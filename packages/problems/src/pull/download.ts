@@ -3,8 +3,8 @@
  * retry dropped connections, hash while writing, check the SHA-256, rename into place atomically.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { PasskError } from '@passk/core';
 import { httpGet, HttpStatusError, type GetOptions } from './request.js';
 
@@ -96,7 +96,8 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
         const length = Number(res.headers['content-length'] ?? NaN);
         const total = Number.isFinite(length) ? offset + length : undefined;
         meta = { url, ...(got.etag ? { etag: got.etag } : {}), ...(expected ? { sha256: expected } : {}) };
-        await writeFile(metaFile, JSON.stringify(meta));
+        // Synchronous on purpose: no await between the response and receive(), or its events are missed.
+        writeFileSync(metaFile, JSON.stringify(meta));
         if (offset > 0) resumedBytes += offset;
         if (!started) options.onStart?.({ ...(total !== undefined ? { total } : {}), resumedFrom: offset });
         started = true;
@@ -144,8 +145,13 @@ function receive(
     });
     res.on('error', fail);
     res.on('aborted', () => fail(new Error('connection aborted')));
+    let ended = false;
     res.on('end', () => {
+      ended = true;
       if (!failed) out.end(() => resolve());
+    });
+    res.on('close', () => {
+      if (!ended) fail(new Error('connection closed early'));
     });
     out.on('error', (e) => {
       failed = true;
