@@ -1,0 +1,200 @@
+"""passk fork server: one warm Python per core, driven by Node over pipes.
+
+Start: python3.11 -I -S passk_forkserver.py '<options JSON>'
+Protocol (binary, one request in flight):
+  request  = header JSON line + payload parts (raw bytes, lengths in header["parts"])
+  response = header JSON line + stdout bytes + stderr bytes (lengths in the header)
+The first line the server writes is a hello: {"hello": 1, "pid", "python", "sandbox"}.
+Per request: fork, new session, limits, run, collect, kill the whole tree, empty the scratch dir.
+"""
+import gc
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import passk_harness  # noqa: E402
+import passk_sandbox  # noqa: E402
+
+STDERR_TAIL = 4096
+
+
+class Server:
+    def __init__(self, options):
+        self.options = options
+        self.limits = {k: options[k] for k in ("mem_bytes", "output_bytes", "max_procs")}
+        self.pid = os.getpid()
+        if os.geteuid() == 0:
+            try:
+                with open("/proc/self/oom_score_adj", "w") as f:
+                    f.write("-1000")
+            except OSError:
+                pass
+        # Protocol fds move out of 0/1 so nothing a child inherits can reach them.
+        self.proto_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
+        self.proto_out = os.dup(1)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        passk_harness.warm_up()
+        self.info, self.cgroups, self.uid, self.scratch = passk_sandbox.setup(options)
+        os.makedirs(self.scratch, mode=0o700, exist_ok=True)
+        if self.uid is not None:
+            os.chown(self.scratch, self.uid, self.uid)
+        passk_harness.set_environment(self.scratch)
+        self.shm = "/dev/shm" if self.info["mountns"] else None
+        self.fds = [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("stdin", "stdout", "stderr", "report")]
+        for w in self.info["warnings"]:
+            sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
+        gc.collect()
+        gc.freeze()
+
+    def send(self, header, *blobs):
+        data = json.dumps(header).encode() + b"\n" + b"".join(blobs)
+        view = memoryview(data)
+        while view:
+            n = os.write(self.proto_out, view)
+            view = view[n:]
+
+    def serve(self):
+        self.send({"hello": 1, "pid": self.pid, "python": sys.version.split()[0], "executable": sys.executable,
+                   "sandbox": self.info})
+        while True:
+            line = self.proto_in.readline()
+            if not line:
+                return
+            req = json.loads(line)
+            parts = {}
+            for name, size in req["parts"]:
+                data = self.proto_in.read(size)
+                if data is None or len(data) != size:
+                    return
+                parts[name] = data
+            try:
+                header, out, err = self.execute(req, parts)
+            except Exception as e:  # infrastructure: report, then die so that Node restarts us
+                self.send({"id": req["id"], "status": "error", "message": f"{type(e).__name__}: {e}"})
+                raise
+            self.send(header, out, err)
+
+    def execute(self, req, parts):
+        stdin_fd, out_fd, err_fd, rep_fd = self.fds
+        for fd in self.fds:
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, 0)
+        data = parts.get("input", b"")
+        if req["mode"] != "functional" and data:
+            os.write(stdin_fd, data)
+            os.lseek(stdin_fd, 0, 0)
+        payload = {k: v.decode("utf-8", "replace") for k, v in parts.items()
+                   if k != "input" or req["mode"] == "functional"}
+        if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
+            passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
+        oom_before = self.cgroups.oom_kills() if self.cgroups else 0
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                passk_harness.run_child(req, payload, self.fds, self.scratch, self.uid, self.limits)
+            finally:
+                os._exit(127)
+        timed_out = False
+        pidfd = os.pidfd_open(pid)
+        try:
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            if not poller.poll(req["wall_ms"]):
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+            _, status, ru = os.wait4(pid, 0)
+        finally:
+            os.close(pidfd)
+        wall_ms = (time.monotonic() - start) * 1000
+        self.kill_tree(pid)
+        self.clean(self.scratch)
+        if self.shm:
+            self.clean(self.shm)
+        oom = bool(self.cgroups) and self.cgroups.oom_kills() > oom_before
+        out_size = os.fstat(out_fd).st_size
+        cap = self.limits["output_bytes"]
+        out = os.pread(out_fd, min(out_size, cap), 0)
+        err_size = os.fstat(err_fd).st_size
+        err = os.pread(err_fd, STDERR_TAIL, max(0, min(err_size, cap) - STDERR_TAIL))
+        rep_size = os.fstat(rep_fd).st_size
+        report, report_invalid = None, False
+        if rep_size:
+            raw = os.pread(rep_fd, rep_size, 0)
+            prefix = req["nonce"].encode() + b"\n"
+            try:
+                if not raw.startswith(prefix):
+                    raise ValueError("no nonce")
+                report = json.loads(raw[len(prefix):])
+            except ValueError:
+                report_invalid = True
+        header = {
+            "id": req["id"], "status": "ok", "wall_ms": round(wall_ms, 3),
+            "cpu_ms": round((ru.ru_utime + ru.ru_stime) * 1000, 3),
+            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "timed_out": timed_out, "oom": oom, "output_full": out_size >= cap,
+            "report": report, "report_invalid": report_invalid,
+            "stdout_bytes": len(out), "stderr_bytes": len(err),
+        }
+        return header, out, err
+
+    def kill_tree(self, pid):
+        """Kill every process of the execution, including setsid'd grandchildren (cgroup sweep)."""
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.cgroups is None:
+            self.reap()
+            return
+        for attempt in range(5000):
+            members = [p for p in self.cgroups.members() if p != self.pid]
+            if not members:
+                self.reap()
+                return
+            for p in members:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.reap()
+            if attempt:
+                time.sleep(0.001)
+        raise RuntimeError("the execution's processes survived 5000 SIGKILL sweeps")
+
+    def reap(self):
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+    @staticmethod
+    def clean(path):
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+
+
+def main():
+    options = json.loads(sys.argv[1])
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # Node went away: die quietly
+    Server(options).serve()
+
+
+if __name__ == "__main__":
+    main()

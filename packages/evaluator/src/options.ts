@@ -1,0 +1,83 @@
+/** Grader options, their defaults and their resolution. */
+import { availableParallelism } from 'node:os';
+import { PasskError } from '@passk/core';
+
+export interface GraderOptions {
+  /**
+   * Python interpreter, started by this exact path (never through a PATH shim).
+   * @default the real path of `sys.executable` of `python3` on PATH, resolved once per process
+   */
+  python?: string;
+  /** Fork servers, one request in flight each. @default os.availableParallelism() */
+  workers?: number;
+  /**
+   * CPU-time limit per execution, in seconds: one test for LiveCodeBench kinds, the whole
+   * `check()` program for HumanEval. CPU time, not wall time, so verdicts do not depend on load.
+   * @default 6 (LiveCodeBench's per-test limit, which is wall time there)
+   */
+  cpuLimitSeconds?: number;
+  /** Wall-clock backstop per execution (programs that sleep or block), seconds. @default 2 × cpuLimitSeconds + 1 */
+  wallLimitSeconds?: number;
+  /** Memory per execution: RLIMIT_AS of every process and the memory cgroup of the tree, MiB. @default 2048 */
+  memoryMb?: number;
+  /** stdout cap per execution (RLIMIT_FSIZE on the captured output), MiB. @default 32 */
+  outputLimitMb?: number;
+  /** Processes + threads per execution tree (cgroup pids.max; RLIMIT_NPROC too). @default 64 */
+  maxProcesses?: number;
+  /** Size of the private tmpfs holding the scratch dir, MiB. @default 256 */
+  scratchMb?: number;
+  /** Attempts per execution when the sandbox fails (server death, EPIPE, …). @default 3 */
+  attempts?: number;
+  /** `auto`: every isolation layer available; `none`: none (loudly degraded; for unprivileged hosts). @default 'auto' */
+  isolation?: 'auto' | 'none';
+  /** Receives sandbox warnings (degraded isolation, server restarts). @default write to stderr */
+  onWarning?: (message: string) => void;
+}
+
+export interface ResolvedOptions {
+  python?: string;
+  workers: number;
+  cpuMs: number;
+  wallMs: number;
+  memBytes: number;
+  outputBytes: number;
+  maxProcesses: number;
+  scratchBytes: number;
+  attempts: number;
+  isolation: 'auto' | 'none';
+  onWarning: (message: string) => void;
+}
+
+const MiB = 1024 * 1024;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new PasskError('ERR_BAD_OPTION', `${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
+  const cpuS = positive('cpuLimitSeconds', o.cpuLimitSeconds, 6);
+  const workers = Math.floor(positive('workers', o.workers, availableParallelism()));
+  if (o.isolation !== undefined && o.isolation !== 'auto' && o.isolation !== 'none') {
+    throw new PasskError('ERR_BAD_OPTION', `isolation must be 'auto' or 'none', got ${String(o.isolation)}`);
+  }
+  return {
+    ...(o.python ? { python: o.python } : {}),
+    workers,
+    cpuMs: Math.round(cpuS * 1000),
+    wallMs: Math.round(positive('wallLimitSeconds', o.wallLimitSeconds, 2 * cpuS + 1) * 1000),
+    memBytes: Math.round(positive('memoryMb', o.memoryMb, 2048) * MiB),
+    outputBytes: Math.round(positive('outputLimitMb', o.outputLimitMb, 32) * MiB),
+    maxProcesses: Math.floor(positive('maxProcesses', o.maxProcesses, 64)),
+    scratchBytes: Math.round(positive('scratchMb', o.scratchMb, 256) * MiB),
+    attempts: Math.floor(positive('attempts', o.attempts, 3)),
+    isolation: o.isolation ?? 'auto',
+    onWarning: o.onWarning ?? ((m) => process.stderr.write(`passk evaluator: ${m}\n`)),
+  };
+}
+
+/** What changes verdicts: part of the dedup cache key. */
+export function limitsFingerprint(o: ResolvedOptions): string {
+  return `cpu=${o.cpuMs};wall=${o.wallMs};mem=${o.memBytes};out=${o.outputBytes};procs=${o.maxProcesses};iso=${o.isolation}`;
+}

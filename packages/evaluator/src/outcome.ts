@@ -1,0 +1,56 @@
+/**
+ * What one execution means, before any comparison with expected output: a terminal verdict
+ * status (time_limit, runtime_error, …) or "ran to completion" with what to compare.
+ * Order matters and is documented in docs/grading.md ("Verdict statuses").
+ */
+import type { VerdictStatus } from '@passk/core';
+import type { ExecRequest, ExecResult } from './sandbox/protocol.js';
+
+export type Outcome =
+  | { ok: true; stdout: string; value?: string; unrepresentable?: string }
+  | { ok: false; status: VerdictStatus; message: string };
+
+const SIGNALS: Record<number, string> = { 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ' };
+const SIGXCPU = 24;
+const EFBIG = 27;
+
+export function clip(s: string, n = 300): string {
+  return s.length <= n ? s : `${s.slice(0, n - 3)}...`;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+export function interpret(req: ExecRequest, r: ExecResult): Outcome {
+  const rep = r.report;
+  const fail = (status: VerdictStatus, message: string): Outcome => ({ ok: false, status, message: clip(message) });
+  if (rep?.kind === 'syntax_error') return fail('syntax_error', rep.message);
+  if (r.timed_out) return fail('time_limit', `wall-clock backstop of ${req.wallMs / 1000} s reached (CPU ${Math.round(r.cpu_ms)} ms)`);
+  if (r.signal === SIGXCPU || r.cpu_ms > req.cpuMs) return fail('time_limit', `CPU time limit of ${req.cpuMs / 1000} s exceeded`);
+  if (r.oom) return fail('memory_limit', 'memory limit reached (the memory cgroup killed the program)');
+  if (rep?.kind === 'exception' && rep.type === 'MemoryError') return fail('memory_limit', 'MemoryError (memory limit reached)');
+  if (r.output_full || (rep?.kind === 'exception' && rep.errno === EFBIG)) return fail('output_limit', 'output limit reached');
+  if (r.report_invalid) return fail('runtime_error', "the program wrote into the harness's report channel");
+  if (r.signal !== null) {
+    const name = SIGNALS[r.signal] ?? `signal ${r.signal}`;
+    return fail('runtime_error', `killed by ${name}${r.signal === 11 ? ' (stack overflow?)' : ''}`);
+  }
+  if (rep?.kind === 'missing_function') return fail('runtime_error', rep.message);
+  if (r.exit_code !== 0) {
+    if (rep?.kind === 'exception') return fail('runtime_error', `${rep.type}: ${rep.message}`.replace(/: $/, ''));
+    const tail = lastLine(r.stderr);
+    return fail('runtime_error', tail ? `exit code ${r.exit_code}: ${tail}` : `exit code ${r.exit_code}`);
+  }
+  if (req.mode === 'humaneval') {
+    if (rep?.kind !== 'done') return fail('runtime_error', 'the program exited before the tests completed');
+    return { ok: true, stdout: '' };
+  }
+  if (req.mode === 'functional') {
+    if (rep?.kind === 'return') return { ok: true, stdout: '', value: rep.value };
+    if (rep?.kind === 'unrepresentable') return { ok: true, stdout: '', unrepresentable: rep.message };
+    return fail('runtime_error', 'the program exited before the function returned');
+  }
+  return { ok: true, stdout: r.stdout.toString('utf8') };
+}

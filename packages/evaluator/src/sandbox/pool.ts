@@ -1,0 +1,120 @@
+/**
+ * K fork servers, one request in flight each. A failed server (death, EPIPE, hang, protocol
+ * error, a limit it could not set) is replaced and the execution retried; after `attempts`
+ * failures the execution rejects with ERR_SANDBOX, which the grader turns into `infra_error`.
+ */
+import { PasskError } from '@passk/core';
+import { ForkServer, type SandboxInfo } from './server.js';
+import type { ExecRequest, ExecResult } from './protocol.js';
+import type { ResolvedOptions } from '../options.js';
+
+const MAX_START_ATTEMPTS = 10;
+
+export interface PoolStats {
+  executions: number;
+  /** Executions retried after an infrastructure failure. */
+  retries: number;
+  /** Executions that failed every attempt. */
+  infraErrors: number;
+  serverStarts: number;
+}
+
+export class ServerPool {
+  private idle: ForkServer[] = [];
+  private waiters: ((s: ForkServer) => void)[] = [];
+  private closed = false;
+  sandbox: SandboxInfo | null = null;
+  readonly stats: PoolStats = { executions: 0, retries: 0, infraErrors: 0, serverStarts: 0 };
+
+  constructor(
+    private readonly python: string,
+    private readonly options: ResolvedOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const servers = await Promise.all(Array.from({ length: this.options.workers }, () => this.spawn()));
+    this.idle.push(...servers);
+  }
+
+  private async spawn(): Promise<ForkServer> {
+    this.stats.serverStarts++;
+    const server = await ForkServer.start(this.python, this.options);
+    if (!this.sandbox && server.hello) {
+      this.sandbox = server.hello.sandbox;
+      for (const w of this.sandbox.warnings) this.options.onWarning(`sandbox degraded: ${w}`);
+    }
+    return server;
+  }
+
+  private acquire(): Promise<ForkServer> {
+    const s = this.idle.pop();
+    if (s) return Promise.resolve(s);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(s: ForkServer): void {
+    const w = this.waiters.shift();
+    if (w) w(s); // also after close(): queued executions drain
+    else if (this.closed) void s.close();
+    else this.idle.push(s);
+  }
+
+  /** Start a replacement for a dead server, with a short pause between failed starts. */
+  private async replace(): Promise<ForkServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.spawn();
+      } catch (error) {
+        if (this.closed || attempt >= MAX_START_ATTEMPTS) throw error;
+        this.options.onWarning(`fork server restart failed (attempt ${attempt}): ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  async exec(req: ExecRequest): Promise<ExecResult> {
+    if (this.closed) throw new PasskError('ERR_SANDBOX', 'the grader is closed');
+    this.stats.executions++;
+    let last: Error | null = null;
+    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
+      if (attempt > 1) this.stats.retries++;
+      let server = await this.acquire();
+      if (!server.alive) {
+        try {
+          server = await this.replace();
+        } catch (e) {
+          last = e as Error;
+          this.release(server);
+          continue;
+        }
+      }
+      try {
+        const result = await server.run(req);
+        if (result.report?.kind === 'setup_failed') throw new PasskError('ERR_SANDBOX', `child setup failed: ${result.report.message}`);
+        this.release(server);
+        return result;
+      } catch (error) {
+        last = error as Error;
+        this.options.onWarning(`execution failed (attempt ${attempt}/${this.options.attempts}), restarting fork server ${server.pid}: ${last.message}`);
+        server.kill();
+        try {
+          this.release(await this.replace());
+        } catch (e) {
+          last = e as Error;
+          this.release(server); // dead: the next user starts a replacement
+        }
+        if (this.closed) break;
+      }
+    }
+    this.stats.infraErrors++;
+    throw new PasskError('ERR_SANDBOX', `sandbox failed ${this.options.attempts} times: ${last?.message ?? 'closed'}`, { cause: last });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const idle = this.idle;
+    this.idle = [];
+    await Promise.all(idle.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Wire format between Node and a fork server (both directions): one JSON header line, then raw
+ * byte parts whose lengths the header gives. No escaping of programs, inputs or outputs.
+ */
+
+export type ExecMode = 'stdin' | 'functional' | 'humaneval';
+
+export interface ExecRequest {
+  mode: ExecMode;
+  /** The program (stdin/functional) or the completion (HumanEval). */
+  code: string;
+  /** stdin bytes (stdin kind) or the JSON-per-line arguments (functional kind). */
+  input?: string;
+  prompt?: string;
+  test?: string;
+  funcName?: string;
+  entryPoint?: string;
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** How the harness inside the child says the program ended (trusted only with the nonce). */
+export type HarnessReport =
+  | { kind: 'exception'; type: string; message: string; errno: number | null }
+  | { kind: 'syntax_error'; message: string }
+  | { kind: 'missing_function'; message: string }
+  | { kind: 'return'; value: string }
+  | { kind: 'unrepresentable'; message: string }
+  | { kind: 'setup_failed'; message: string }
+  | { kind: 'done' };
+
+export interface ExecResult {
+  wall_ms: number;
+  cpu_ms: number;
+  exit_code: number | null;
+  signal: number | null;
+  timed_out: boolean;
+  oom: boolean;
+  output_full: boolean;
+  report: HarnessReport | null;
+  report_invalid: boolean;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface ResponseHeader extends Omit<ExecResult, 'stdout' | 'stderr'> {
+  id: number;
+  status: 'ok' | 'error';
+  message?: string;
+  stdout_bytes: number;
+  stderr_bytes: number;
+}
+
+export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buffer {
+  const parts: [string, Buffer][] = [['code', Buffer.from(req.code)], ['input', Buffer.from(req.input ?? '')]];
+  if (req.prompt !== undefined) parts.push(['prompt', Buffer.from(req.prompt)]);
+  if (req.test !== undefined) parts.push(['test', Buffer.from(req.test)]);
+  const header = {
+    id,
+    nonce,
+    mode: req.mode,
+    cpu_ms: req.cpuMs,
+    wall_ms: req.wallMs,
+    func_name: req.funcName,
+    entry_point: req.entryPoint,
+    parts: parts.map(([name, b]) => [name, b.length]),
+  };
+  return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...parts.map(([, b]) => b)]);
+}
+
+/** Splits a byte stream into (header, body) frames; the body length comes from the header. */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private header: Record<string, unknown> | null = null;
+  private need = 0;
+
+  constructor(
+    private readonly bodyLength: (header: Record<string, unknown>) => number,
+    private readonly onFrame: (header: Record<string, unknown>, body: Buffer) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    for (;;) {
+      if (this.header === null) {
+        const buf = this.flatten();
+        const nl = buf.indexOf(10);
+        if (nl < 0) return;
+        this.header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Record<string, unknown>;
+        this.need = this.bodyLength(this.header);
+        this.reset(buf.subarray(nl + 1));
+      }
+      if (this.size < this.need) return;
+      const buf = this.flatten();
+      const header = this.header;
+      this.header = null;
+      this.reset(buf.subarray(this.need));
+      this.onFrame(header, buf.subarray(0, this.need));
+    }
+  }
+
+  private flatten(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private reset(rest: Buffer): void {
+    this.chunks = rest.length ? [rest] : [];
+    this.size = rest.length;
+  }
+}

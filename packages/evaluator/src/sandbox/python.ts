@@ -1,0 +1,26 @@
+/** Find the interpreter's real path once: `python3` on PATH may be a pyenv shim (≈140 ms a start). */
+import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { PasskError } from '@passk/core';
+
+const run = promisify(execFile);
+const resolved = new Map<string, Promise<string>>();
+
+/** The real path of `sys.executable` of `command` (default `python3`), memoised per command. */
+export function resolvePython(command = 'python3'): Promise<string> {
+  let p = resolved.get(command);
+  if (!p) {
+    p = (async () => {
+      try {
+        const { stdout } = await run(command, ['-c', 'import sys; print(sys.executable)'], { timeout: 30_000 });
+        return await realpath(stdout.trim());
+      } catch (error) {
+        throw new PasskError('ERR_SANDBOX', `cannot run ${command} to find the Python interpreter (${(error as Error).message})`, { cause: error });
+      }
+    })();
+    resolved.set(command, p);
+    p.catch(() => resolved.delete(command));
+  }
+  return p;
+}
