@@ -128,6 +128,21 @@ test('llama: threads follow the cores - 1 rule on CPU', () => {
   assert.ok(lines.some((l) => l.level === 'warn'));
 });
 
+test('llama: an engine preset fills unset options', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const file = join(dir, 'engines.json');
+  await writeFile(file, JSON.stringify({ default: 'small', presets: { small: { llama: { sequences: 2, contextSize: 256 } } } }));
+  const b = new LlamaBackend({ modelPath, engineConfig: file });
+  try {
+    await b.init();
+    assert.equal(b.options.sequences, 2);
+    assert.equal(b.options.contextSize, 256);
+    assert.equal((await b.generate(request({ count: 3, maxTokens: 8 }))).length, 3);
+  } finally {
+    await b.close();
+  }
+});
+
 test('llama: a missing model file fails init with ERR_BACKEND', async () => {
   const b = new LlamaBackend({ modelPath: join(dir, 'missing.gguf') });
   await assert.rejects(b.init(), (e: { code?: string }) => e.code === 'ERR_BACKEND');

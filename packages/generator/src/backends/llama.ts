@@ -7,7 +7,7 @@
  * does not depend on which other samples run beside it (measured bit-identical on CPU, F32).
  */
 import type { ChatMessage, GeneratedSample, GenerationBackend, GenerationRequest, FinishReason } from '@passk/core';
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import {
   type BackendLogger,
   backendError,
@@ -19,6 +19,7 @@ import {
   abortError,
 } from './common.js';
 import { TINY_MODEL_NAME } from '../tiny-model/index.js';
+import { resolveEnginePreset } from './presets.js';
 
 export interface LlamaBackendOptions {
   /** Path of the GGUF model file (`--model PATH`). Required. */
@@ -51,6 +52,10 @@ export interface LlamaBackendOptions {
    * @default auto-detected
    */
   simulated?: boolean;
+  /** Engine presets file (`--engine-config FILE`); its preset's `llama` section fills unset options. @default none */
+  engineConfig?: string;
+  /** Preset name in that file (or a built-in). @default the file's "default", else 'balanced' */
+  preset?: string;
   /** Log sink for engine messages (llama.cpp's own log lines go to `debug`/`warn`/`error`). @default silent */
   logger?: BackendLogger;
 }
@@ -130,8 +135,10 @@ export class LlamaBackend implements GenerationBackend {
   private chatTemplate: boolean = false;
   private initPromise?: Promise<void>;
   private closed = false;
+  private readonly given: LlamaBackendOptions;
 
   constructor(options: LlamaBackendOptions) {
+    this.given = options;
     if (!options.modelPath) throw unavailableError('llama backend: --model PATH (a GGUF file) is required');
     const gpu = options.gpu ?? false;
     this.options = {
@@ -175,6 +182,13 @@ export class LlamaBackend implements GenerationBackend {
       throw unavailableError('llama backend: node-llama-cpp is not installed (npm install node-llama-cpp)', cause);
     }
     throwIfAborted(signal);
+    if (this.given.engineConfig !== undefined || this.given.preset !== undefined) {
+      const preset = await resolveEnginePreset(this.given.preset, this.given.engineConfig);
+      const l = preset.llama ?? {};
+      if (this.given.sequences === undefined && l.sequences !== undefined) this.options.sequences = Math.max(1, Math.floor(l.sequences));
+      if (this.given.contextSize === undefined && l.contextSize !== undefined) this.options.contextSize = l.contextSize;
+      if (this.given.batchSize === undefined && l.batchSize !== undefined) this.options.batchSize = l.batchSize;
+    }
     const { getLlama, LlamaLogLevel } = mod;
     const engineLog: Array<{ level: string; message: string }> = [];
     try {
@@ -253,22 +267,19 @@ export class LlamaBackend implements GenerationBackend {
     return state.contextText.toString();
   }
 
-  private async promptTokens(request: GenerationRequest): Promise<{ tokens: Token[] | LlamaText; count: number }> {
+  private async promptTokens(request: GenerationRequest): Promise<{ tokens: Token[]; count: number }> {
     const model = this.model!;
     const mod = await import('node-llama-cpp');
-    let input: Token[] | LlamaText;
     let tokens: Token[];
     if (request.prompt.mode === 'chat' && this.chatTemplate) {
       const wrapper = mod.resolveChatWrapper(model);
       const state = wrapper.generateContextState({ chatHistory: toChatHistory(request.prompt.messages) });
       tokens = state.contextText.tokenize(model.tokenizer);
-      input = tokens;
     } else {
       tokens = model.tokenize(request.prompt.text, false);
-      input = tokens;
     }
     const bos = model.tokens.bos != null && model.tokens.shouldPrependBosToken && tokens[0] !== model.tokens.bos ? 1 : 0;
-    return { tokens: input, count: tokens.length + bos };
+    return { tokens, count: tokens.length + bos };
   }
 
   async generate(request: GenerationRequest): Promise<GeneratedSample[]> {
