@@ -39,6 +39,9 @@ export function interpret(req: ExecRequest, r: ExecResult): Outcome {
   }
   if (rep?.kind === 'missing_function') return fail('runtime_error', rep.message);
   if (r.exit_code !== 0) {
+    if (req.mode === 'humaneval' && rep?.kind === 'exception' && rep.type === 'AssertionError') {
+      return fail('wrong_answer', `AssertionError${rep.message ? `: ${rep.message}` : ''} (a check() assertion failed)`);
+    }
     if (rep?.kind === 'exception') return fail('runtime_error', `${rep.type}: ${rep.message}`.replace(/: $/, ''));
     const tail = lastLine(r.stderr);
     return fail('runtime_error', tail ? `exit code ${r.exit_code}: ${tail}` : `exit code ${r.exit_code}`);

@@ -1,0 +1,51 @@
+/** Shared fixtures for the evaluator tests: small limits, problem builders. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createGrader, type GraderOptions, type PasskGrader } from '@passk/evaluator';
+import type { Problem, TestCase } from '@passk/core';
+
+export const HUMANEVAL = fileURLToPath(new URL('../../../shared/datasets/HumanEval.jsonl.gz', import.meta.url));
+export const hasHumanEval = existsSync(HUMANEVAL);
+
+/** Limits small enough that hostile programs finish fast. */
+export const TEST_LIMITS: GraderOptions = {
+  workers: 2,
+  cpuLimitSeconds: 1,
+  wallLimitSeconds: 3,
+  memoryMb: 256,
+  outputLimitMb: 1,
+  maxProcesses: 16,
+  onWarning: () => {},
+};
+
+export function grader(extra: GraderOptions = {}): Promise<PasskGrader> {
+  return createGrader({ ...TEST_LIMITS, ...extra });
+}
+
+export function stdinProblem(tests: [string, string][], id = 'stdin-q'): Problem {
+  return { id, title: id, kind: 'stdin', content: '', starter_code: '', tests: tests.map(([input, output]): TestCase => ({ input, output })), public_test_count: 1 };
+}
+
+export function functionalProblem(funcName: string, tests: [string, string][], id = 'func-q'): Problem {
+  return {
+    id,
+    title: id,
+    kind: 'functional',
+    content: '',
+    starter_code: '',
+    func_name: funcName,
+    tests: tests.map(([input, output]): TestCase => ({ input, output })),
+    public_test_count: 1,
+  };
+}
+
+export function humanEvalProblem(prompt: string, test: string, entryPoint: string, id = 'HumanEval/x'): Problem {
+  return { id, title: id, kind: 'humaneval', content: prompt, starter_code: prompt, tests: [], public_test_count: 0, humaneval: { prompt, test, entry_point: entryPoint } };
+}
+
+/** A problem that echoes a doubled integer: the workhorse of the hostile tests. */
+export const DOUBLE = stdinProblem([
+  ['21\n', '42\n'],
+  ['5\n', '10'],
+]);
+export const DOUBLE_OK = 'print(int(input()) * 2)';
