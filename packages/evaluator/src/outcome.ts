@@ -32,7 +32,7 @@ export function interpret(req: ExecRequest, r: ExecResult): Outcome {
   if (r.oom) return fail('memory_limit', 'memory limit reached (the memory cgroup killed the program)');
   if (rep?.kind === 'exception' && rep.type === 'MemoryError') return fail('memory_limit', 'MemoryError (memory limit reached)');
   if (r.output_full || (rep?.kind === 'exception' && rep.errno === EFBIG)) return fail('output_limit', 'output limit reached');
-  if (r.report_invalid) return fail('runtime_error', "the program wrote into the harness's report channel");
+  if (r.report_invalid && (req.mode !== 'stdin' || r.exit_code !== 0)) return fail('runtime_error', "the program wrote into the harness's report channel");
   if (r.signal !== null) {
     const name = SIGNALS[r.signal] ?? `signal ${r.signal}`;
     return fail('runtime_error', `killed by ${name}${r.signal === 11 ? ' (stack overflow?)' : ''}`);
