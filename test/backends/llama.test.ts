@@ -143,6 +143,22 @@ test('llama: an engine preset fills unset options', async () => {
   }
 });
 
+test('tiny-model command: writes the file through yargs and says the output is noise', async () => {
+  const { default: yargs } = await import('yargs');
+  const { tinyModelCommand } = await import('../../packages/generator/src/commands/tiny-model.js');
+  const out = join(dir, 'cmd', 'tiny.gguf');
+  const written: string[] = [];
+  const orig = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    await yargs().command(tinyModelCommand).strict().parseAsync(['tiny-model', '--out', out, '--seed', '7']);
+  } finally {
+    process.stdout.write = orig;
+  }
+  assert.ok((await readFile(out)).equals(buildTinyModel({ seed: 7 })));
+  assert.match(written.join(''), /noise/);
+});
+
 test('llama: a missing model file fails init with ERR_BACKEND', async () => {
   const b = new LlamaBackend({ modelPath: join(dir, 'missing.gguf') });
   await assert.rejects(b.init(), (e: { code?: string }) => e.code === 'ERR_BACKEND');
