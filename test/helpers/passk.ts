@@ -43,7 +43,7 @@ export async function readJson<T = any>(file: string): Promise<T> {
   return JSON.parse(await readFile(file, 'utf8')) as T;
 }
 
-/** Every q*/summary.json of a results dir, by question index, with timing fields removed. */
+/** Every q{idx}/summary.json of a results dir, by question index, with timing fields removed. */
 export async function comparableSummaries(resultsDir: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const name of (await readdir(resultsDir)).filter((n) => /^q\d+$/.test(n)).sort()) {

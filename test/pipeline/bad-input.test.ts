@@ -9,7 +9,7 @@ test('bad queue files are quarantined with a reason or ignored as documented; no
   const root = await tempDir();
   const queueDir = path.join(root, 'queue', 'bad');
   const resultsDir = path.join(root, 'results', 'bad');
-  const run = startPassk(['run', ...runDirs(root, 'bad'), '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.2,0.8', '--gpus', '1', '--evaluators', '1', '--sim-tps', '1500']);
+  const run = startPassk(['run', ...runDirs(root, 'bad'), '--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.2,0.8', '--gpus', '1', '--evaluators', '1', '--sim-tps', '1500']);
   await waitFor(() => access(path.join(resultsDir, 'combiner.log')).then(() => true, () => false), 30_000, 'the combiner to start');
   await writeFile(path.join(queueDir, 'pending_eval', 'q0_t0_2_s90.json'), '{"version":1,"item":"q0_t0_2_s90","question_idx":0,');
   await writeFile(path.join(queueDir, 'pending_combine', 'q1_t0_2_s91.json'), JSON.stringify({ version: 1, item: 'q1_t0_2_s91' }));

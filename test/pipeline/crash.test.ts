@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { runPassk, startPassk, runDirs, comparableSummaries, leftovers, processesMatching, descendants, readJson, type Started } from '../helpers/passk.js';
 
 const PLAN = [
-  '--problems', 'demo', '--end', '6', '--n', '16', '--shard-size', '4', '--temperatures', '0.3,0.9,1.5',
+  '--backend', 'sim', '--problems', 'demo', '--end', '6', '--n', '16', '--shard-size', '4', '--temperatures', '0.3,0.9,1.5',
   '--gpus', '2', '--evaluators', '2', '--sim-tps', '400', '--max-restarts', '10000', '--max-attempts', '10000',
   '--restart-backoff-ms', '100', '--progress-interval', '5',
 ];

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
 import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, processesMatching } from '../helpers/passk.js';
 
-const SLOW = ['--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '4', '--temperatures', '0.2,0.8,1.4', '--evaluators', '1', '--sim-tps', '600', '--restart-backoff-ms', '200'];
+const SLOW = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '4', '--temperatures', '0.2,0.8,1.4', '--evaluators', '1', '--sim-tps', '600', '--restart-backoff-ms', '200'];
 
 async function samplesDone(resultsDir: string): Promise<number> {
   return readJson(path.join(resultsDir, 'run_summary.json')).then((s) => s.samples_done as number, () => 0);

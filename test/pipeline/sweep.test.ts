@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
+import { combinedFileName } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, runDirs, readJson, leftovers, processesMatching } from '../helpers/passk.js';
 
-const SMALL = ['--problems', 'demo', '--end', '4', '--n', '6', '--shard-size', '4', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '0', '--progress-interval', '1'];
+const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '6', '--shard-size', '4', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '0', '--progress-interval', '1'];
 
 test('a sim sweep runs to the end: seed-format summaries, every sample counted once, nothing left behind', async () => {
   const root = await tempDir();
@@ -30,7 +31,7 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
       assert.equal(row.pass_rate, Math.round((10000 * row.passed) / 6) / 100);
       assert.equal(typeof row.gen_tps, 'number');
       assert.equal(Object.values(row.verdicts as Record<string, number>).reduce((a, b) => a + b, 0), 6);
-      const combinedName = `t${String(row.temperature).replace('.', '_')}_combined.json`;
+      const combinedName = combinedFileName(row.temperature);
       const combined = await readJson(path.join(resultsDir, `q${q.idx}`, combinedName));
       assert.deepEqual(combined.samples.map((s: { index: number }) => s.index), [0, 1, 2, 3, 4, 5]);
       assert.deepEqual(combined.samples.map((s: { seed: number }) => s.seed), [0, 1, 2, 3, 4, 5]);

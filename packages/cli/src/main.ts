@@ -7,6 +7,9 @@ import { runCommand } from './commands/run.js';
 import { stopCommand } from './commands/stop.js';
 import { statusCommand } from './commands/status.js';
 import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
+import { evaluateCommand } from '@passk/evaluator';
+import { datasetCommand } from '@passk/problems';
+import { tinyModelCommand } from '@passk/generator';
 
 export async function main(args: string[]): Promise<void> {
   await yargs(args)
@@ -18,6 +21,9 @@ export async function main(args: string[]): Promise<void> {
     .command(generatorCommand)
     .command(evaluatorCommand)
     .command(combinerCommand)
+    .command(evaluateCommand as never)
+    .command(datasetCommand as never)
+    .command(tinyModelCommand as never)
     .demandCommand(1, 'Name a command (passk --help lists them)')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': true })

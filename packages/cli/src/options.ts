@@ -43,3 +43,55 @@ export function positiveInt(value: unknown, flag: string, min = 1): number {
   if (!Number.isInteger(n) || n < min) throw new PasskError('ERR_BAD_OPTION', `Expected \`${flag}\` to be an integer from ${min} and up, got \`${value}\``);
   return n;
 }
+
+/** Backend flags, shared by `passk run` (passed on to generators) and `passk generator`. */
+export function withBackendFlags<T>(y: Argv<T>) {
+  return y
+    .option('threads', { type: 'number', describe: 'llama: CPU threads (default: cores − 1, never more)' })
+    .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one' })
+    .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint' })
+    .option('api-key-env', { type: 'string', default: 'OPENAI_API_KEY', describe: 'openai/vllm: environment variable holding the API key' })
+    .option('engine-config', { type: 'string', describe: 'Engine presets file (docs/backends.md)' })
+    .option('preset', { type: 'string', describe: 'Preset name in the presets file (default: its "default", else balanced)' })
+    .option('max-concurrency', { type: 'number', describe: 'openai/vllm: requests in flight (default: the preset\'s)' })
+    .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s per generator (0 = no pacing)' })
+    .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' });
+}
+
+export interface BackendFlagArgs {
+  threads?: number;
+  vllmUrl?: string;
+  openaiUrl?: string;
+  apiKeyEnv: string;
+  engineConfig?: string;
+  preset?: string;
+  maxConcurrency?: number;
+  simTps: number;
+  simTimeLimitRate: number;
+}
+
+/** The same flags as command-line arguments for a generator process. */
+export function backendFlagArgs(argv: BackendFlagArgs): string[] {
+  const out: string[] = ['--api-key-env', argv.apiKeyEnv, '--sim-tps', String(argv.simTps), '--sim-time-limit-rate', String(argv.simTimeLimitRate)];
+  if (argv.threads !== undefined) out.push('--threads', String(argv.threads));
+  if (argv.vllmUrl) out.push('--vllm-url', argv.vllmUrl);
+  if (argv.openaiUrl) out.push('--openai-url', argv.openaiUrl);
+  if (argv.engineConfig) out.push('--engine-config', argv.engineConfig);
+  if (argv.preset) out.push('--preset', argv.preset);
+  if (argv.maxConcurrency !== undefined) out.push('--max-concurrency', String(argv.maxConcurrency));
+  return out;
+}
+
+export function backendConfigFlags(argv: BackendFlagArgs) {
+  return {
+    threads: argv.threads,
+    vllmUrl: argv.vllmUrl,
+    openaiUrl: argv.openaiUrl,
+    apiKeyEnv: argv.apiKeyEnv,
+    engineConfig: argv.engineConfig,
+    preset: argv.preset,
+    maxConcurrency: argv.maxConcurrency,
+    simTokensPerSecond: argv.simTps,
+    simTimeLimitRate: argv.simTimeLimitRate,
+  };
+}

@@ -3,3 +3,8 @@ export * from './extract.js';
 export * from './backends/sim.js';
 export * from './backends/registry.js';
 export * from './daemon/generator.js';
+export * from './backends/llama.js';
+export * from './backends/openai.js';
+export * from './backends/vllm.js';
+export * from './tiny-model/index.js';
+export { tinyModelCommand } from './commands/tiny-model.js';

@@ -11,16 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems } from '@passk/problems';
-import { resolveAutoBackend, BACKEND_NAMES } from '@passk/generator';
+import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
 import { WorkerRuntime, clearControl, PasskError, questionResultsDir, type Plan } from '@passk/core';
-import { withRunOptions, layoutFrom, parseNumberList, positiveInt, SEED_TEMPERATURES } from '../options.js';
+import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems } from '../orchestrator/plan.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
 
-export interface RunArgs {
+export interface RunArgs extends BackendFlagArgs {
   run: string;
   queueDir?: string;
   resultsDir?: string;
@@ -43,8 +43,6 @@ export interface RunArgs {
   restartBackoffMs: number;
   maxAttempts: number;
   staleMs: number;
-  simTps: number;
-  simTimeLimitRate: number;
   python?: string;
   cpuLimit?: number;
   dedup: boolean;
@@ -57,7 +55,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Plan (or resume) a sweep and run it to the end: generators, evaluators and the combiner as separate processes',
   builder: (y) =>
-    withRunOptions(y)
+    withBackendFlags(withRunOptions(y))
       .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl)' })
       .option('backend', { type: 'string', default: 'auto', choices: [...BACKEND_NAMES], describe: 'Generation backend; auto = vllm with GPUs, else the embedded engine' })
       .option('model', { type: 'string', default: '', describe: 'Model: GGUF path (llama), model name (vllm/openai)' })
@@ -77,8 +75,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('restart-backoff-ms', { type: 'number', default: 1000, describe: 'First restart delay of a crashed worker, ms (doubles per restart, capped at 30 s)' })
       .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts after which an item goes to failed/' })
       .option('stale-ms', { type: 'number', default: 60_000, describe: 'Heartbeat age after which a claim is reclaimed (any host)' })
-      .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s per generator' })
-      .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' })
       .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
       .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
@@ -110,14 +106,17 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     let backend = argv.backend;
     let model = argv.model;
     if (backend === 'auto') {
-      const choice = resolveAutoBackend(model);
+      const choice = await resolveAutoBackend(model);
       backend = choice.backend;
       model = choice.model;
       logger.info(choice, 'backend auto-selected');
       say(`passk: --backend auto chose ${backend}${choice.reason ? ` (${choice.reason})` : ''}`);
     }
-    const simulated = backend === 'sim';
-    if (simulated) say('passk: SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.');
+    if (backend === 'llama' && !model) model = await ensureTinyModel();
+    if (backend === 'llama') model = path.resolve(model);
+    const simulated = backend === 'sim' || (backend === 'llama' && isTinyModel(model));
+    if (backend === 'sim') say('passk: SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.');
+    else if (simulated) say(`passk: TINY RANDOM MODEL (${model}): its output is noise; this run demonstrates the pipeline, not a model. Pass --model PATH.gguf for a real one.`);
     const loaded = await loadProblems(argv.problems);
     for (const warning of loaded.warnings) logger.warn({ warning }, 'problem loading');
     const { plan, resumed } = await createOrResumePlan(layout, {
@@ -156,7 +155,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       specs.push({
         name: `gpu${i}`,
         role: 'generator',
-        args: [...common, '--gpu', String(i), '--sim-tps', String(argv.simTps), '--sim-time-limit-rate', String(argv.simTimeLimitRate)],
+        args: [...common, '--gpu', String(i), ...backendFlagArgs(argv)],
         delayMs: 500 * i,
       });
     }

@@ -4,21 +4,19 @@ import type { CommandModule } from 'yargs';
 import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
-import { withRunOptions, withWorkerOptions, layoutFrom } from '../options.js';
+import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, type BackendFlagArgs } from '../options.js';
 import { makeRunGrader } from '../grader-factory.js';
 
 type Common = { run: string; queueDir?: string; resultsDir?: string; parentPid?: number; maxAttempts: number; staleMs: number };
 
-export const generatorCommand: CommandModule<object, Common & { gpu: number; backend?: string; model?: string; simTps: number; simTimeLimitRate: number }> = {
+export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & { gpu: number; backend?: string; model?: string }> = {
   command: 'generator',
   describe: 'Run one generator (one per GPU): claims generation work and writes shards to pending_eval/',
   builder: (y) =>
-    withWorkerOptions(withRunOptions(y))
+    withBackendFlags(withWorkerOptions(withRunOptions(y)))
       .option('gpu', { type: 'number', default: 0, describe: 'GPU index; the worker is named gpu<I> and logs to gpu<I>.log' })
       .option('backend', { type: 'string', describe: "Override the plan's backend (default: the plan's)" })
-      .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" })
-      .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s to pace at (0 = no pacing)' })
-      .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' }) as never,
+      .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" }) as never,
   handler: async (argv) => {
     process.exitCode = await runGenerator({
       layout: layoutFrom(argv),
@@ -29,8 +27,7 @@ export const generatorCommand: CommandModule<object, Common & { gpu: number; bac
       backend: {
         ...(argv.backend ? { backend: argv.backend } : {}),
         ...(argv.model ? { model: argv.model } : {}),
-        simTokensPerSecond: argv.simTps,
-        simTimeLimitRate: argv.simTimeLimitRate,
+        ...backendConfigFlags(argv),
       },
     });
   },

@@ -4,7 +4,7 @@
  * `autoName` picks the lowest free `<prefix><n>`, so a user can start one more evaluator in another
  * terminal without choosing an id.
  */
-import { open, readFile, unlink } from 'node:fs/promises';
+import { writeFile, link, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, PasskError } from '../errors.js';
 import { pidAlive, type WorkerIdentity } from '../queue/identity.js';
@@ -15,22 +15,38 @@ interface LockContent {
   token: string;
 }
 
-async function tryLock(file: string, identity: WorkerIdentity): Promise<LockContent | undefined> {
+async function readHolder(file: string): Promise<LockContent | undefined> {
   try {
-    const handle = await open(file, 'wx');
-    await handle.writeFile(JSON.stringify({ host: identity.host, pid: identity.pid, token: identity.token }));
-    await handle.close();
+    const holder = JSON.parse(await readFile(file, 'utf8')) as LockContent;
+    return typeof holder.pid === 'number' && typeof holder.host === 'string' ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Create the lock with its content in one step: write a temp file, then link() it to the lock name
+ * (link fails with EEXIST if the lock exists). A lock file therefore always has its owner in it,
+ * even if the owner is SIGKILLed a microsecond after taking it.
+ */
+async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Promise<LockContent | undefined> {
+  const tmp = `${file}.${identity.pid}-${identity.token}.tmp`;
+  await writeFile(tmp, JSON.stringify({ host: identity.host, pid: identity.pid, token: identity.token }));
+  try {
+    await link(tmp, file);
     return undefined;
   } catch (error) {
     if (errnoCode(error) !== 'EEXIST') throw error;
+  } finally {
+    await unlink(tmp).catch(() => {});
   }
-  const holder = await readFile(file, 'utf8').then((t) => JSON.parse(t) as LockContent, () => undefined);
-  if (!holder || (holder.host === identity.host && !pidAlive(holder.pid))) {
-    // The holder died (or the lock is unreadable): break it, then race for it again.
-    await unlink(file).catch(() => {});
-    return tryLock(file, identity).catch(() => holder ?? { host: '?', pid: 0, token: '' });
-  }
-  return holder;
+  const holder = await readHolder(file);
+  const dead = !holder || (holder.host === identity.host && !pidAlive(holder.pid));
+  if (!dead) return holder;
+  if (breaks >= 3) return holder ?? { host: '?', pid: 0, token: '' };
+  // The holder died (or the lock is unreadable, which link() never produces): break it and race again.
+  await unlink(file).catch(() => {});
+  return tryLock(file, identity, breaks + 1);
 }
 
 export async function acquireName(workersDir: string, name: string, identity: WorkerIdentity): Promise<void> {
@@ -50,6 +66,6 @@ export async function autoName(workersDir: string, prefix: string, identity: Wor
 
 export async function releaseName(workersDir: string, name: string, identity: WorkerIdentity): Promise<void> {
   const file = path.join(workersDir, `${name}.lock`);
-  const holder = await readFile(file, 'utf8').then((t) => JSON.parse(t) as LockContent, () => undefined);
+  const holder = await readHolder(file);
   if (holder && holder.pid === identity.pid && holder.token === identity.token) await unlink(file).catch(() => {});
 }
