@@ -125,7 +125,36 @@ test('a claim with a stale heartbeat is reclaimed even when its pid looks alive'
   assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, []);
   const old = new Date(Date.now() - 120_000);
   await utimes(claim.path, old, old);
-  assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, ['q5_t0_1_s0.gen']);
+  assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, [], 'first stale sighting: a suspect only');
+  assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, ['q5_t0_1_s0.gen'], 'still stale on the next pass: reclaimed');
+});
+
+test('an item seeded long ago is not mistaken for a stale claim right after it is claimed', async () => {
+  const layout = await setup();
+  const q = new FsQueue({ layout, identity: { ...makeIdentity('slow', 'generator'), host: 'otherhost' } });
+  await q.put('gen', item(6, 0));
+  const old = new Date(Date.now() - 3_600_000);
+  await utimes(path.join(layout.pending('gen'), 'q6_t0_1_s0.json'), old, old);
+  const claim = (await q.claim('gen'))!;
+  claim.stopHeartbeat();
+  const reaper = new FsQueue({ layout, identity: makeIdentity('reaper', 'reaper') });
+  for (let pass = 0; pass < 3; pass++) assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, []);
+});
+
+test('a heartbeat that resumes between two reaper passes clears the suspicion', async () => {
+  const layout = await setup();
+  const q = new FsQueue({ layout, identity: { ...makeIdentity('paused', 'generator'), host: 'otherhost' } });
+  await q.put('gen', item(7, 0));
+  const claim = (await q.claim('gen'))!;
+  claim.stopHeartbeat();
+  const reaper = new FsQueue({ layout, identity: makeIdentity('reaper', 'reaper') });
+  const old = new Date(Date.now() - 120_000);
+  await utimes(claim.path, old, old);
+  assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, []);
+  const now = new Date();
+  await utimes(claim.path, now, now);
+  assert.deepEqual((await reap(reaper, { staleMs: 60_000 })).requeued, []);
+  assert.equal(reaper.staleSuspects.size, 0);
 });
 
 test('release returns an item untouched', async () => {

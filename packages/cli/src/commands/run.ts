@@ -14,7 +14,7 @@ import { loadProblems } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
 import { WorkerRuntime, clearControl, PasskError, questionResultsDir, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
-import { createOrResumePlan, seedWorkItems } from '../orchestrator/plan.js';
+import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
@@ -182,6 +182,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         if (tty) process.stdout.write('\n');
         logger.info('every summary is written; stopping workers');
         await supervisor.stopAll('run complete');
+        const dropped = await dropFinishedDuplicates(layout);
+        if (dropped) logger.info({ dropped }, 'removed duplicate items of groups already combined');
         say(progressLine(await collectStatus(layout)));
         await printResults(layout, say);
         return 0;

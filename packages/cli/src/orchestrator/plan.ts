@@ -149,3 +149,23 @@ export async function seedWorkItems(layout: RunLayout, plan: Plan, identity: Wor
   if (added) await fsyncDir(layout.pending('gen'));
   return added;
 }
+
+/**
+ * After the run is complete, pending items of groups that are already combined can only be
+ * duplicates (an item reclaimed while its first copy was finishing): remove them. Returns the count.
+ */
+export async function dropFinishedDuplicates(layout: RunLayout): Promise<number> {
+  const { combinedGroups } = await itemsInPipeline(layout);
+  const { unlink } = await import('node:fs/promises');
+  let dropped = 0;
+  for (const stage of ['gen', 'eval', 'combine'] as const) {
+    for (const name of await list(layout.pending(stage))) {
+      const m = /^(q\d+_t\d+_\d+)_s\d+\.json$/.exec(name);
+      if (m && combinedGroups.has(m[1]!)) {
+        await unlink(`${layout.pending(stage)}/${name}`).catch(() => {});
+        dropped++;
+      }
+    }
+  }
+  return dropped;
+}

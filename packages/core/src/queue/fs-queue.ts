@@ -58,6 +58,8 @@ export class FsQueue {
   private readonly logger?: Logger;
   private readonly listings = new Map<Stage, string[]>();
   private readonly warnedUnknown = new Set<string>();
+  /** Claims seen with a stale heartbeat on the previous reaper pass (claim name → mtime seen). */
+  readonly staleSuspects = new Map<string, number>();
 
   constructor(options: FsQueueOptions) {
     this.layout = options.layout;
@@ -125,6 +127,10 @@ export class FsQueue {
       const mine = await stat(claimPath).then(() => true, () => false);
       if (!mine) return undefined;
     }
+    // rename() keeps the item's old mtime: touch the claim now, or a reaper would take the item's
+    // age (since seeding) for a missed heartbeat.
+    const now = new Date();
+    await utimes(claimPath, now, now).catch(() => {});
     let value: T;
     try {
       const text = await readFile(claimPath, 'utf8');

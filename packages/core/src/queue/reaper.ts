@@ -1,7 +1,7 @@
 /**
  * Reclaim claims whose owner died. A claim is dead when its owner is on this host and its pid is
  * gone (reclaimed at once), or when its heartbeat (the claim's mtime) is older than staleMs (any
- * host). The reaper first renames the claim to a private temp name, so of several reapers only one
+ * host; seen stale on two consecutive passes). The reaper first renames the claim to a private temp name, so of several reapers only one
  * wins; then the item goes back to its stage with attempts + 1, or to failed/ after maxAttempts.
  */
 import { readdir, rename, readFile, stat } from 'node:fs/promises';
@@ -26,9 +26,9 @@ export interface ReapResult {
   failed: string[];
 }
 
-export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: string, staleMs: number, now: number): string | undefined {
-  if (claim.host === localHost && !pidAlive(claim.pid)) return `owner ${claim.host}-${claim.pid} is gone`;
-  if (now - mtimeMs > staleMs) return `owner ${claim.host}-${claim.pid} missed heartbeats for ${Math.round((now - mtimeMs) / 1000)} s`;
+export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: string, staleMs: number, now: number): { why: string; byHeartbeat: boolean } | undefined {
+  if (claim.host === localHost && !pidAlive(claim.pid)) return { why: `owner ${claim.host}-${claim.pid} is gone`, byHeartbeat: false };
+  if (now - mtimeMs > staleMs) return { why: `owner ${claim.host}-${claim.pid} missed heartbeats for ${Math.round((now - mtimeMs) / 1000)} s`, byHeartbeat: true };
   return undefined;
 }
 
@@ -48,8 +48,22 @@ export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<R
     } catch {
       continue;
     }
-    const why = claimIsDead(claim, mtimeMs, identity.host, staleMs, now);
-    if (!why) continue;
+    const dead = claimIsDead(claim, mtimeMs, identity.host, staleMs, now);
+    if (!dead) {
+      queue.staleSuspects.delete(name);
+      continue;
+    }
+    if (dead.byHeartbeat) {
+      // A stale heartbeat must be seen on two passes with the same mtime: a claim is touched right
+      // after its rename, and this closes the instant between the two.
+      const seen = queue.staleSuspects.get(name);
+      if (seen !== mtimeMs) {
+        queue.staleSuspects.set(name, mtimeMs);
+        continue;
+      }
+    }
+    queue.staleSuspects.delete(name);
+    const why = dead.why;
     const privatePath = path.join(layout.tmpDir, tmpName(`${name}.reap`));
     try {
       await rename(claimPath, privatePath);

@@ -183,13 +183,14 @@ export class WorkerRuntime {
     const delay = ms * (1 - jitter + Math.random() * 2 * jitter);
     return new Promise((resolve) => {
       if (this.signal.aborted) return resolve();
+      const signal = this.signal;
       const timer = setTimeout(done, delay);
-      const onAbort = () => done();
       function done() {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
       }
-      this.signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 

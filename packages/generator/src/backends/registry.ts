@@ -54,17 +54,20 @@ export interface AutoChoice {
   reason: string;
 }
 
+/** Context length of the demo's tiny model: LiveCodeBench prompts are ~1,300 byte-level tokens. */
+export const TINY_DEMO_CONTEXT = 4096;
+
 /** Where `make run` keeps the tiny model it writes (never downloaded). */
 export function tinyModelPath(seed = 0): string {
   const base = process.env.PASSK_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'passk');
-  return path.join(base, 'models', `${TINY_MODEL_NAME}-s${seed}.gguf`);
+  return path.join(base, 'models', `${TINY_MODEL_NAME}-s${seed}-c${TINY_DEMO_CONTEXT}.gguf`);
 }
 
 /** Write the tiny model if it is not there yet; returns its path. */
 export async function ensureTinyModel(seed = 0): Promise<string> {
   const file = tinyModelPath(seed);
   const present = await access(file).then(() => true, () => false);
-  if (!present) await writeTinyModel(file, { seed });
+  if (!present) await writeTinyModel(file, { seed, contextLength: TINY_DEMO_CONTEXT });
   return file;
 }
 
