@@ -83,17 +83,26 @@ function nodeDescendants(root: number): number[] {
   return out;
 }
 
-async function sweepBench() {
+async function sweepBench(n: number) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'passk-bench-'));
   const args = ['run', '--run', 'bench', '--queue-dir', path.join(root, 'q'), '--results-dir', path.join(root, 'r'), '--backend', 'sim', '--problems', 'demo',
-    '--n', '200', '--shard-size', '100', '--temperatures', '0.1,0.2', '--gpus', '1', '--evaluators', '1', '--eval-workers', '2', '--sim-tps', '0', '--progress-interval', '3600'];
+    '--n', String(n), '--shard-size', '100', '--temperatures', '0.1,0.2', '--gpus', '1', '--evaluators', '1', '--eval-workers', '2', '--sim-tps', '0', '--progress-interval', '3600'];
   const started = performance.now();
   const child = spawn(process.execPath, [PASSK, ...args], { stdio: 'ignore' });
   const last = new Map<number, number>();
+  const roles = new Map<number, string>();
   const timer = setInterval(() => {
     for (const pid of [child.pid!, ...nodeDescendants(child.pid!)]) {
       const ms = procCpuMs(pid);
       if (ms !== undefined) last.set(pid, ms);
+      if (!roles.has(pid)) {
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          roles.set(pid, / (generator|evaluator|combiner) /.exec(cmd.replace(/\0/g, ' '))?.[1] ?? 'orchestrator');
+        } catch {
+          /* gone */
+        }
+      }
     }
   }, 50);
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -103,7 +112,9 @@ async function sweepBench() {
   await rm(root, { recursive: true, force: true });
   if (code !== 0) throw new Error(`sweep exited ${code}`);
   const cpuMs = [...last.values()].reduce((a, b) => a + b, 0);
-  return { samples: summary.samples_done as number, wall, cpuMs, usPerSample: (cpuMs * 1000) / summary.samples_done };
+  const byRole: Record<string, number> = {};
+  for (const [pid, ms] of last) byRole[roles.get(pid) ?? '?'] = (byRole[roles.get(pid) ?? '?'] ?? 0) + ms;
+  return { samples: summary.samples_done as number, wall, cpuMs, usPerSample: (cpuMs * 1000) / summary.samples_done, byRole };
 }
 
 async function combinerBench(n: number, temperatures: number, shardSize: number) {
@@ -155,9 +166,17 @@ if (which === 'all' || which === 'queue') {
   console.log(`| claim + hand-off to next stage | ${on.claimPerS.toFixed(0)}/s | ${off.claimPerS.toFixed(0)}/s |\n`);
 }
 if (which === 'all' || which === 'sweep') {
-  const r = await sweepBench();
-  console.log(`| sim sweep (demo × 2 temperatures × n=200, shards of 100) | value |\n|---|---|`);
-  console.log(`| samples | ${r.samples} |\n| wall | ${r.wall.toFixed(1)} s |\n| Node CPU, all passk processes (Python children excluded) | ${(r.cpuMs / 1000).toFixed(2)} s |\n| **pipeline overhead per completion** | **${r.usPerSample.toFixed(0)} µs CPU** |\n`);
+  const small = await sweepBench(200);
+  const big = await sweepBench(1000);
+  console.log('| sim sweep (demo set × 2 temperatures, shards of 100, 1 generator, 1 evaluator × 2 fork servers) | n = 200 | n = 1,000 |\n|---|---|---|');
+  console.log(`| samples | ${small.samples} | ${big.samples} |`);
+  console.log(`| wall | ${small.wall.toFixed(1)} s | ${big.wall.toFixed(1)} s |`);
+  console.log(`| Node CPU of all passk processes (Python excluded) | ${(small.cpuMs / 1000).toFixed(2)} s | ${(big.cpuMs / 1000).toFixed(2)} s |`);
+  for (const role of Object.keys(big.byRole).sort()) {
+    console.log(`| … ${role} | ${((small.byRole[role] ?? 0) / 1000).toFixed(2)} s | ${((big.byRole[role] ?? 0) / 1000).toFixed(2)} s |`);
+  }
+  const marginal = ((big.cpuMs - small.cpuMs) * 1000) / (big.samples - small.samples);
+  console.log(`\n**Pipeline overhead per completion (marginal, (CPU₁₀₀₀ − CPU₂₀₀) / Δsamples): ${marginal.toFixed(0)} µs CPU.** Fixed start-up cost: ${((small.cpuMs - (marginal * small.samples) / 1000) / 1000).toFixed(2)} s CPU per run.\n`);
 }
 if (which === 'all' || which === 'combiner') {
   console.log('| combiner input | samples | wall | peak RSS | one combined file |\n|---|---|---|---|---|');
