@@ -20,8 +20,15 @@ help:
 	@echo "make test   install, build, run every test"
 	@echo "make bench  install, build, run the benchmarks (numbers go to docs/benchmarks.md by hand)"
 
+# node-llama-cpp lists every platform's prebuilt binary as an optional dependency; on linux-x64 npm
+# installs the CUDA (~540 MB), Vulkan and arm ones too. Keep only the CPU binary unless CUDA=1.
+CUDA ?=
+LLAMA_GPU_BINARIES := linux-x64-cuda linux-x64-cuda-ext linux-x64-vulkan linux-arm64 linux-armv7l linux-riscv64
+
 node_modules/.passk-installed: package.json package-lock.json $(wildcard packages/*/package.json)
 	npm ci --no-audit --no-fund
+	@if [ -z "$(CUDA)" ]; then for b in $(LLAMA_GPU_BINARIES); do rm -rf node_modules/@node-llama-cpp/$$b; done; \
+	  echo "install: kept node-llama-cpp's CPU binary only (make install CUDA=1 keeps the GPU ones)"; fi
 	@touch $@
 
 install: node_modules/.passk-installed
