@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
-# Test prerequisites that npm cannot install. Idempotent; run by `make test`.
+# Test prerequisites that npm cannot install: Python 3.11 (evaluated code runs on it) and a real
+# redis-server (the multi-machine mode is tested against it). Idempotent; run by `make test`.
 set -euo pipefail
 if [ ! -x /usr/bin/python3.11 ] && ! command -v python3 >/dev/null; then
-  echo "setup: python3 is required (Python 3.11)" >&2; exit 1
+  echo "setup: python3 (3.11) is required" >&2; exit 1
+fi
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
+    echo "setup: please install: ${need[*]} (Debian packages)" >&2; exit 1
+  fi
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  echo "setup: installing ${need[*]} from Debian"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
