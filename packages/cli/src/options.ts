@@ -1,6 +1,6 @@
 /** Options shared by several commands, each with its default, and their eager validation. */
 import type { Argv } from 'yargs';
-import { PasskError, runLayout, isValidRunName, type RunLayout } from '@passk/core';
+import { PasskError, runLayout, isValidRunName, openTransport, type RunLayout, type Transport } from '@passk/core';
 
 export const SEED_TEMPERATURES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.5, 1.7, 2.0];
 
@@ -8,7 +8,19 @@ export function withRunOptions<T>(y: Argv<T>) {
   return y
     .option('run', { type: 'string', default: 'default', describe: 'Run name: queue under queue/NAME, results under results/NAME' })
     .option('queue-dir', { type: 'string', describe: 'Queue directory (default: queue/<run>)' })
-    .option('results-dir', { type: 'string', describe: 'Results directory (default: results/<run>)' });
+    .option('results-dir', { type: 'string', describe: 'Results directory (default: results/<run>)' })
+    .option('queue', { type: 'string', describe: 'Shared queue: redis://host:port/db for several machines (BullMQ); default: the queue directory' });
+}
+
+/** The run's transport: the queue directory, or BullMQ on Redis with `--queue redis://…`. */
+export function transportFrom(
+  layout: RunLayout,
+  argv: { queue?: string; staleMs?: number; maxAttempts?: number },
+): Promise<Transport> {
+  if (argv.queue && !/^rediss?:\/\//.test(argv.queue)) {
+    throw new PasskError('ERR_BAD_OPTION', `Expected \`--queue\` to be a redis://host:port/db URL, got \`${argv.queue}\` (the filesystem queue is the default: use --queue-dir to move it)`);
+  }
+  return openTransport({ layout, queueUrl: argv.queue, staleMs: argv.staleMs, maxAttempts: argv.maxAttempts });
 }
 
 export function layoutFrom(argv: { run: string; queueDir?: string; resultsDir?: string }): RunLayout {

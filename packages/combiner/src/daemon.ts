@@ -6,18 +6,19 @@
  * the row, writes q{idx}/summary.json once every temperature is in, and keeps run_summary.json
  * current. All state is on disk: a SIGKILLed combiner restarts where it stopped.
  */
-import { readdir, readFile, rename, mkdir, rm, access, unlink } from 'node:fs/promises';
+import { readdir, readFile, mkdir, rm, access } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import {
-  WorkerRuntime, readPlan, parseValid, evaluatedShardSchema, parseItemStem, groupStem, combinedFileName, questionResultsDir,
-  shardCount, setControl, fsyncDir, PasskError, isPasskError,
-  type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion,
+  WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError,
+  type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 
 export interface CombinerDaemonOptions {
+  transport: Transport;
+  /** Local directories: staging (queue dir) and results. */
   layout: RunLayout;
   parentPid?: number;
   /** Poll interval when pending_combine/ is empty, ms. @default 300 */
@@ -31,13 +32,25 @@ export interface CombinerDaemonOptions {
 const exists = (file: string) => access(file).then(() => true, () => false);
 
 export async function runCombiner(options: CombinerDaemonOptions): Promise<number> {
-  const runtime = await WorkerRuntime.start({ layout: options.layout, role: 'combiner', name: 'combiner', parentPid: options.parentPid, stopOn: ['stop-all'] });
-  const { logger, layout, queue } = runtime;
+  const runtime = await WorkerRuntime.start({
+    transport: options.transport,
+    layout: options.layout,
+    role: 'combiner',
+    name: 'combiner',
+    parentPid: options.parentPid,
+    stopOn: ['stop-all'],
+  });
+  const { logger, layout, transport } = runtime;
   const fsync = options.fsync ?? true;
   let release: (() => Promise<void>) | undefined;
   try {
+    await mkdir(layout.stagedDir, { recursive: true });
+    await mkdir(layout.combinedStateDir, { recursive: true });
+    await mkdir(layout.tmpDir, { recursive: true });
     const stale = options.lockStaleMs ?? 4000;
-    for (;;) {
+    // On a shared filesystem the name lock is pid-based (one host); proper-lockfile also guards
+    // against a second combiner on another host. In Redis mode the registry name is global.
+    for (; transport.kind === 'fs'; ) {
       try {
         release = await lockfile.lock(layout.queueDir, {
           lockfilePath: path.join(layout.queueDir, 'combiner.lock'),
@@ -58,8 +71,8 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
         if (runtime.stopping) return 0;
       }
     }
-    const plan = await readPlan(layout);
-    if (!plan) throw new PasskError('ERR_BAD_OPTION', `no plan.json in ${layout.resultsDir}`);
+    const plan = await transport.store.readPlan();
+    if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${layout.run}\` has no plan in ${transport.where}`);
     const combiner = new Combiner(layout, plan, fsync, runtime);
     await combiner.recover();
     const pollMs = options.pollMs ?? 300;
@@ -68,7 +81,7 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
       if (moved > 0) await combiner.updateRunSummary();
       if (await combiner.finished()) {
         await combiner.updateRunSummary();
-        await setControl(layout.controlDir, 'complete', 'every summary is written');
+        await transport.control.set('complete', 'every summary is written');
         logger.info('run complete: every summary is written');
         break;
       }
@@ -81,7 +94,6 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
     return 1;
   } finally {
     await release?.().catch(() => {});
-    void queue;
     await runtime.close();
   }
 }
@@ -128,52 +140,51 @@ class Combiner {
     await this.updateRunSummary();
   }
 
-  /** One pass over pending_combine/; returns how many files it consumed. */
+  /** Take every evaluated shard pending now; returns how many it consumed. */
   async pass(): Promise<number> {
-    const names = await this.runtime.queue.listPending('combine');
     let moved = 0;
-    for (const name of names) {
-      if (this.runtime.stopping) break;
-      if (await this.stage(name)) moved++;
+    while (!this.runtime.stopping) {
+      const claim = await this.runtime.queue.claim<EvaluatedShard>('combine');
+      if (!claim) break;
+      await this.stage(claim);
+      moved++;
     }
     return moved;
   }
 
-  private async stage(name: string): Promise<boolean> {
-    const file = path.join(this.layout.pending('combine'), name);
-    const stem = name.slice(0, -'.json'.length);
-    let text: string;
+  /**
+   * Stage one evaluated shard: a local copy in staged/<q>_<t>/<stem>.json (same name → replaced, so a
+   * shard finished twice is staged once), then the claim is completed. A crash in between only
+   * stages it again.
+   */
+  private async stage(claim: Claim<EvaluatedShard>): Promise<void> {
+    const { queue, transport, logger } = this.runtime;
+    const shard = claim.value;
     try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return false;
-    }
-    try {
-      const shard = parseValid<EvaluatedShard>(evaluatedShardSchema, text, { file });
-      this.checkAgainstPlan(shard, file);
+      this.checkAgainstPlan(shard, `${claim.stem} (${claim.stage})`);
     } catch (error) {
-      if (!isPasskError(error)) throw error;
-      await this.runtime.queue.quarantine(file, `${stem}.combine.json`, error);
-      return true;
+      await queue.reject(claim, error);
+      logger.error({ item: claim.stem, err: error }, 'quarantined an evaluated shard that does not fit the plan');
+      return;
     }
-    const id = parseItemStem(stem)!;
-    const group = groupStem(id.questionIdx, id.temperature);
-    const state = await readQuestionState(this.layout, id.questionIdx);
-    if (state[String(id.temperature)]) {
-      await unlink(file).catch(() => {});
-      this.runtime.logger.warn({ item: stem }, 'duplicate of an item whose group is already combined; counted once, dropped');
-      return true;
+    const group = groupStem(shard.question_idx, shard.temperature);
+    const state = await readQuestionState(this.layout, shard.question_idx);
+    if (state[String(shard.temperature)]) {
+      await queue.complete(claim);
+      logger.warn({ item: claim.stem }, 'duplicate of an item whose group is already combined; counted once, dropped');
+      return;
     }
     const groupDir = path.join(this.layout.stagedDir, group);
     await mkdir(groupDir, { recursive: true });
-    await rename(file, path.join(groupDir, name));
-    if (this.fsync) await fsyncDir(groupDir);
+    await writeViaTmp(this.layout.tmpDir, groupDir, `${claim.stem}.json`, jsonText(shard), { fsync: this.fsync });
+    await transport.store.markStaged(claim.stem);
+    await queue.complete(claim);
     this.runtime.progress({ items: 1 });
     await this.maybeCombine(group);
-    return true;
   }
 
   private checkAgainstPlan(shard: EvaluatedShard, file: string): void {
+    if (shard.item !== claimStem(shard)) throw new PasskError('ERR_SCHEMA_INVALID', `item \`${shard.item}\` does not match its content`, { file, field: 'item' });
     if (!this.questions.has(shard.question_idx)) {
       throw new PasskError('ERR_SCHEMA_INVALID', `question ${shard.question_idx} is not in the plan`, { file, field: 'question_idx' });
     }
@@ -203,6 +214,7 @@ class Combiner {
     const row = await writeCombined({ plan: this.plan, question, temperature: id.temperature, shardFiles: files, target, fsync: this.fsync });
     state[String(id.temperature)] = row;
     await writeQuestionState(this.layout, id.questionIdx, state, this.fsync);
+    await this.runtime.transport.store.markCombined(group);
     this.runtime.logger.info({ group, n: row.n, passed: row.passed, pass_rate: row.pass_rate }, 'combined');
     this.runtime.progress({ samples: row.n });
     if (this.plan.temperatures.every((t) => state[String(t)])) {
@@ -213,11 +225,17 @@ class Combiner {
   }
 
   async updateRunSummary(): Promise<void> {
-    await writeRunSummary(this.layout, await buildRunSummary(this.layout, this.plan, this.startedAt), this.fsync);
+    const summary = await buildRunSummary(this.layout, this.plan, this.startedAt);
+    await writeRunSummary(this.layout, summary, this.fsync);
+    await this.runtime.transport.store.saveRunSummary(summary);
   }
 
   async finished(): Promise<boolean> {
     for (const q of this.plan.questions) if (!(await exists(summaryFile(this.layout, q.idx)))) return false;
     return true;
   }
+}
+
+function claimStem(shard: EvaluatedShard): string {
+  return `${groupStem(shard.question_idx, shard.temperature)}_s${shard.shard}`;
 }

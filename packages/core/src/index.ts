@@ -21,3 +21,6 @@ export * from './worker/record.js';
 export * from './worker/runtime.js';
 export * from './run/problem-store.js';
 export * from './run/plan-file.js';
+export * from './transport/types.js';
+export * from './transport/open.js';
+export * from './transport/fs/index.js';

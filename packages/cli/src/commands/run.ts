@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
-import { WorkerRuntime, clearControl, PasskError, questionResultsDir, type Plan } from '@passk/core';
-import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
+import { WorkerRuntime, PasskError, questionResultsDir, type Plan } from '@passk/core';
+import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
@@ -24,6 +24,7 @@ export interface RunArgs extends BackendFlagArgs {
   run: string;
   queueDir?: string;
   resultsDir?: string;
+  queue?: string;
   problems: string;
   backend: string;
   model: string;
@@ -98,10 +99,12 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
   const gpus = positiveInt(argv.gpus, '--gpus');
   const evaluators = positiveInt(argv.evaluators, '--evaluators');
   const temperatures = parseNumberList(argv.temperatures, '--temperatures');
-  const runtime = await WorkerRuntime.start({ layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
+  const transport = await transportFrom(layout, argv);
+  const runtime = await WorkerRuntime.start({ transport, layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
   const { logger } = runtime;
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let supervisor: Supervisor | undefined;
+  const closers: Array<() => Promise<void>> = [];
   try {
     let backend = argv.backend;
     let model = argv.model;
@@ -119,7 +122,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     else if (simulated) say(`passk: TINY RANDOM MODEL (${model}): its output is noise; this run demonstrates the pipeline, not a model. Pass --model PATH.gguf for a real one.`);
     const loaded = await loadProblems(argv.problems);
     for (const warning of loaded.warnings) logger.warn({ warning }, 'problem loading');
-    const { plan, resumed } = await createOrResumePlan(layout, {
+    const { plan, resumed } = await createOrResumePlan(transport, layout, {
       run: argv.run,
       problemsSpec: argv.problems,
       problems: loaded.problems,
@@ -136,18 +139,22 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       model: model || backend,
       simulated,
     });
-    for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await clearControl(layout.controlDir, flag);
-    const seeded = await seedWorkItems(layout, plan, runtime.identity);
+    for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
+    // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
+    // after clearing the flags an earlier stop left behind).
+    const unwatchStop = await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)'));
+    closers.push(unwatchStop);
+    const seeded = await seedWorkItems(transport, runtime.queue, layout, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
     say(`passk: results in ${layout.resultsDir}; watch with \`passk status --run ${layout.run} --watch\` or \`tail -f ${path.join(layout.resultsDir, 'eval0.log')} | npx pino-pretty\``);
-    if (await allSummariesWritten(plan, layout)) {
+    if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
       say('passk: every summary is already written; nothing to do.');
       await printResults(layout, say);
       return 0;
     }
     supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
-    const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs)];
+    const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
     const specs: WorkerSpec[] = [{ name: 'combiner', role: 'combiner', args: common }];
     const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...(argv.cpuLimit ? ['--cpu-limit', String(argv.cpuLimit)] : []), `--dedup=${argv.dedup}`];
     for (let j = 0; j < evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
@@ -171,7 +178,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         say(`passk: stopped. Run the same command again to resume.`);
         return runtime.stopReason.includes('SIGINT') ? 130 : 143;
       }
-      const status = await collectStatus(layout);
+      const status = await collectStatus(layout, transport);
       const now = Date.now();
       if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
       else if (now - lastLine >= argv.progressInterval * 1000) {
@@ -182,9 +189,9 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         if (tty) process.stdout.write('\n');
         logger.info('every summary is written; stopping workers');
         await supervisor.stopAll('run complete');
-        const dropped = await dropFinishedDuplicates(layout);
+        const dropped = transport.kind === 'fs' ? await dropFinishedDuplicates(layout) : 0;
         if (dropped) logger.info({ dropped }, 'removed duplicate items of groups already combined');
-        say(progressLine(await collectStatus(layout)));
+        say(progressLine(await collectStatus(layout, transport)));
         await printResults(layout, say);
         return 0;
       }
@@ -197,7 +204,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       const q = status.queue;
       const working = q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval;
       if (working === 0 && q.failed > 0 && status.groups_done < status.groups_total) {
-        const settle = await collectStatus(layout);
+        const settle = await collectStatus(layout, transport);
         const s = settle.queue;
         if (s.pending.gen + s.pending.eval + s.pending.combine + s.claimed.gen + s.claimed.eval === 0) {
           say(`passk: ${q.failed} item(s) failed too many times and nothing else is left to do; see ${layout.failedDir} (reason files beside each item). Stopping.`);
@@ -211,6 +218,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     if (supervisor) await supervisor.stopAll('orchestrator error');
     throw error;
   } finally {
+    for (const close of closers) await close().catch(() => {});
     await runtime.close();
   }
 }

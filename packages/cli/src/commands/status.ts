@@ -1,11 +1,11 @@
 /** `passk status --run NAME [--json] [--watch]`: queue depths, progress, workers, throughput, ETA. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
-import { withRunOptions, layoutFrom } from '../options.js';
+import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
 import { collectStatus } from '../status/collect.js';
 import { statusTable } from '../status/render.js';
 
-export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; json: boolean; watch: boolean; interval: number }> = {
+export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; json: boolean; watch: boolean; interval: number }> = {
   command: 'status',
   describe: 'Show a run: queue depths, finished pairs and questions, workers (heartbeat, rate), throughput, ETA',
   builder: (y) =>
@@ -15,11 +15,12 @@ export const statusCommand: CommandModule<object, { run: string; queueDir?: stri
       .option('interval', { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch' }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
+    const transport = await transportFrom(layout, argv);
     for (;;) {
-      const status = await collectStatus(layout);
+      const status = await collectStatus(layout, transport);
       if (argv.json) process.stdout.write(`${JSON.stringify(status)}\n`);
       else process.stdout.write(`${argv.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${statusTable(status)}\n`);
-      if (!argv.watch) return;
+      if (!argv.watch) return transport.close();
       await sleep(argv.interval * 1000);
     }
   },

@@ -1,81 +1,81 @@
 /**
- * `passk stop --run NAME`: stop a run safely. If its orchestrator is alive, SIGTERM it and wait: it
- * stops generators first, waits for them (and their GPU memory), then the rest. Without an
- * orchestrator (daemons started by hand), do the same order here from the worker records, and set
- * the control files so that daemons on other hosts stop too.
+ * `passk stop --run NAME`: stop a run safely, on every machine. Local orchestrators get SIGTERM
+ * (they stop their own workers in order). Then the control flag `stop-generators` is set — every
+ * generator, on any host, stops — and passk waits until no generator is alive (and, where
+ * nvidia-smi exists, their GPU memory is free); then `stop-all` stops evaluators, combiner and
+ * orchestrators. Local pids also get SIGTERM so they stop at once.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
-import { setControl, pidAlive, localHost, type WorkerRecord, type RunLayout } from '@passk/core';
-import { withRunOptions, layoutFrom } from '../options.js';
+import { pidAlive, localHost, silentLogger, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
+import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
 import { waitForGpuRelease } from '../orchestrator/supervisor.js';
-import { silentLogger } from '@passk/core';
 
-async function liveWorkers(layout: RunLayout): Promise<WorkerRecord[]> {
-  const host = localHost();
-  const out: WorkerRecord[] = [];
-  for (const name of await readdir(layout.workersDir).catch(() => [] as string[])) {
-    if (!name.endsWith('.json')) continue;
-    try {
-      const record = JSON.parse(await readFile(path.join(layout.workersDir, name), 'utf8')) as WorkerRecord;
-      if (record.state !== 'exited' && record.host === host && pidAlive(record.pid)) out.push(record);
-    } catch {
-      // torn record: skip
-    }
-  }
-  return out;
+/** A record counts as alive while its pid lives (this host) or its heartbeat is fresh (other hosts). */
+export function recordAlive(record: WorkerRecord, host = localHost(), staleS = 30): boolean {
+  if (record.state === 'exited') return false;
+  if (record.host === host) return pidAlive(record.pid);
+  return (Date.now() - Date.parse(record.heartbeat_at)) / 1000 < staleS;
 }
 
-async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
+async function live(transport: Transport, roles: string[]): Promise<WorkerRecord[]> {
+  return (await transport.workers.list()).filter((r) => roles.includes(r.role) && recordAlive(r));
+}
+
+async function waitNone(transport: Transport, roles: string[], timeoutMs: number): Promise<WorkerRecord[]> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pids.some(pidAlive)) return [];
-    await sleep(100);
+  for (;;) {
+    const left = await live(transport, roles);
+    if (!left.length || Date.now() > deadline) return left;
+    await sleep(200);
   }
-  return pids.filter(pidAlive);
 }
 
-export async function stopRun(layout: RunLayout, say: (line: string) => void, timeoutMs = 120_000): Promise<number> {
-  const workers = await liveWorkers(layout);
-  const orchestrator = workers.find((w) => w.role === 'orchestrator');
-  if (orchestrator) {
-    say(`passk stop: asking the orchestrator (pid ${orchestrator.pid}) to stop the run in the safe order`);
-    process.kill(orchestrator.pid, 'SIGTERM');
-    const left = await waitGone([orchestrator.pid], timeoutMs);
-    if (left.length) {
-      say(`passk stop: the orchestrator did not exit within ${timeoutMs / 1000} s`);
-      return 1;
-    }
-  }
-  await setControl(layout.controlDir, 'stop-generators', 'passk stop');
-  const generators = (await liveWorkers(layout)).filter((w) => w.role === 'generator');
-  for (const w of generators) process.kill(w.pid, 'SIGTERM');
+function terminateLocal(records: WorkerRecord[]): void {
+  const host = localHost();
+  for (const r of records) if (r.host === host) process.kill(r.pid, 'SIGTERM');
+}
+
+export async function stopRun(layout: RunLayout, transport: Transport, say: (line: string) => void, timeoutMs = 120_000): Promise<number> {
+  const orchestrators = await live(transport, ['orchestrator']);
+  const local = orchestrators.filter((o) => o.host === localHost());
+  for (const o of local) say(`passk stop: asking the orchestrator (pid ${o.pid}) to stop the run in the safe order`);
+  terminateLocal(local);
+  const deadline = Date.now() + timeoutMs;
+  while (local.some((o) => pidAlive(o.pid)) && Date.now() < deadline) await sleep(100);
+  await transport.control.set('stop-generators', 'passk stop');
+  const generators = await live(transport, ['generator']);
   if (generators.length) say(`passk stop: stopping ${generators.length} generator(s) first`);
-  let left = await waitGone(generators.map((w) => w.pid), timeoutMs);
+  terminateLocal(generators);
+  let left = await waitNone(transport, ['generator'], timeoutMs);
   if (left.length) {
-    say(`passk stop: generators ${left.join(', ')} did not exit within ${timeoutMs / 1000} s; not stopping the rest (their GPU memory may still be held)`);
+    say(`passk stop: generators ${left.map((r) => `${r.name}@${r.host}`).join(', ')} did not stop within ${timeoutMs / 1000} s; not stopping the rest (their GPU memory may still be held)`);
     return 1;
   }
-  await waitForGpuRelease(generators.map((w) => w.pid), silentLogger());
-  await setControl(layout.controlDir, 'stop-all', 'passk stop');
-  const rest = (await liveWorkers(layout)).filter((w) => w.role !== 'generator');
-  for (const w of rest) process.kill(w.pid, 'SIGTERM');
-  left = await waitGone(rest.map((w) => w.pid), timeoutMs);
+  await waitForGpuRelease(generators.filter((g) => g.host === localHost()).map((g) => g.pid), silentLogger());
+  await transport.control.set('stop-all', 'passk stop');
+  const rest = await live(transport, ['evaluator', 'combiner', 'orchestrator']);
+  terminateLocal(rest);
+  left = await waitNone(transport, ['evaluator', 'combiner', 'orchestrator'], timeoutMs);
   if (left.length) {
-    say(`passk stop: workers ${left.join(', ')} did not exit within ${timeoutMs / 1000} s`);
+    say(`passk stop: workers ${left.map((r) => `${r.name}@${r.host}`).join(', ')} did not stop within ${timeoutMs / 1000} s`);
     return 1;
   }
   say(`passk stop: run ${layout.run} stopped. \`passk run\` with the same options resumes it.`);
   return 0;
 }
 
-export const stopCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; timeout: number }> = {
+export const stopCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; timeout: number }> = {
   command: 'stop',
-  describe: 'Stop a run safely: generators first (GPU memory released), then evaluators, combiner, orchestrator',
+  describe: 'Stop a run safely on every machine: generators first (GPU memory released), then evaluators, combiner, orchestrator',
   builder: (y) => withRunOptions(y).option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for each group of workers to exit' }) as never,
   handler: async (argv) => {
-    process.exitCode = await stopRun(layoutFrom(argv), (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000);
+    const layout = layoutFrom(argv);
+    const transport = await transportFrom(layout, argv);
+    try {
+      process.exitCode = await stopRun(layout, transport, (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000);
+    } finally {
+      await transport.close();
+    }
   },
 };

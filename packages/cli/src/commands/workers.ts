@@ -4,10 +4,10 @@ import type { CommandModule } from 'yargs';
 import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
-import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, type BackendFlagArgs } from '../options.js';
+import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, type BackendFlagArgs } from '../options.js';
 import { makeRunGrader } from '../grader-factory.js';
 
-type Common = { run: string; queueDir?: string; resultsDir?: string; parentPid?: number; maxAttempts: number; staleMs: number };
+type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
 
 export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & { gpu: number; backend?: string; model?: string }> = {
   command: 'generator',
@@ -18,12 +18,12 @@ export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & 
       .option('backend', { type: 'string', describe: "Override the plan's backend (default: the plan's)" })
       .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" }) as never,
   handler: async (argv) => {
+    const layout = layoutFrom(argv);
     process.exitCode = await runGenerator({
-      layout: layoutFrom(argv),
+      transport: await transportFrom(layout, argv),
+      layout,
       gpu: argv.gpu,
       parentPid: argv.parentPid,
-      maxAttempts: argv.maxAttempts,
-      staleMs: argv.staleMs,
       backend: {
         ...(argv.backend ? { backend: argv.backend } : {}),
         ...(argv.model ? { model: argv.model } : {}),
@@ -48,11 +48,10 @@ export const evaluatorCommand: CommandModule<object, Common & { id?: number; wor
     const layout = layoutFrom(argv);
     const workers = Math.max(1, Math.min(argv.workers, os.availableParallelism()));
     process.exitCode = await runEvaluator({
+      transport: await transportFrom(layout, argv),
       layout,
       id: argv.id,
       parentPid: argv.parentPid,
-      maxAttempts: argv.maxAttempts,
-      staleMs: argv.staleMs,
       concurrency: workers,
       makeGrader: () => makeRunGrader(layout, { workers, python: argv.python, cpuLimit: argv.cpuLimit, memoryMb: argv.memoryMb, dedup: argv.dedup }),
     });
@@ -64,6 +63,7 @@ export const combinerCommand: CommandModule<object, Common> = {
   describe: 'Run the combiner (one per run): writes combined files, summaries and run_summary.json',
   builder: (y) => withWorkerOptions(withRunOptions(y)) as never,
   handler: async (argv) => {
-    process.exitCode = await runCombiner({ layout: layoutFrom(argv), parentPid: argv.parentPid });
+    const layout = layoutFrom(argv);
+    process.exitCode = await runCombiner({ transport: await transportFrom(layout, argv), layout, parentPid: argv.parentPid });
   },
 };

@@ -6,9 +6,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import {
-  PasskError, readPlan, planDifferences, storeProblem, writeResultFile, jsonText, itemStem, shardCount, groupStem,
-  parseClaimFileName, ensureLayout, FsQueue, fsyncDir, ITEM_FILE_RE,
-  type Plan, type Problem, type RunLayout, type WorkItem, type WorkerIdentity,
+  PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem,
+  parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE,
+  type Plan, type Problem, type RunLayout, type WorkItem, type Transport, type QueueBackend,
 } from '@passk/core';
 
 export interface PlanRequest {
@@ -58,21 +58,23 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 }
 
 /** Write a new plan, or check that an existing one matches; returns the plan in force. */
-export async function createOrResumePlan(layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
+export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
   await ensureLayout(layout);
   const { plan, selected } = buildPlan(request);
-  const existing = await readPlan(layout);
+  const existing = await transport.store.readPlan();
   if (existing) {
     const diffs = planDifferences(existing, plan);
     if (diffs.length) {
       const detail = diffs.map((f) => `${f}: was ${JSON.stringify((existing as unknown as Record<string, unknown>)[f] ?? '…')}, now ${JSON.stringify((plan as unknown as Record<string, unknown>)[f] ?? '…')}`).join('; ');
-      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${detail}). Use another --run name, or the same options to resume.`, { file: layout.planFile });
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${detail}). Use another --run name, or the same options to resume.`, {
+        file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
+      });
     }
     return { plan: existing, resumed: true };
   }
-  for (const { idx, problem } of selected) await storeProblem(layout, idx, problem);
-  await fsyncDir(layout.problemsDir);
-  await writeResultFile(layout.planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  await transport.store.savePlan(plan, selected);
+  // In Redis mode the plan lives in Redis; keep a copy beside this machine's results for people.
+  if (transport.kind !== 'fs') await writeResultFile(layout.planFile, `${JSON.stringify(plan, null, 2)}\n`);
   return { plan, resumed: false };
 }
 
@@ -117,10 +119,14 @@ export async function itemsInPipeline(layout: RunLayout): Promise<{ stems: Set<s
   return { stems, combinedGroups };
 }
 
-/** Put every missing work item into pending_gen/. Returns how many were added. */
-export async function seedWorkItems(layout: RunLayout, plan: Plan, identity: WorkerIdentity): Promise<number> {
-  const queue = new FsQueue({ layout, identity });
-  const { stems, combinedGroups } = await itemsInPipeline(layout);
+/**
+ * Put every missing work item into the generation stage. Returns how many were added. On the
+ * filesystem every stage is looked at; on Redis only the combiner's marks (staged items, combined
+ * groups) are, so on a resume an item in flight may be generated again — counted once all the same.
+ */
+export async function seedWorkItems(transport: Transport, queue: QueueBackend, layout: RunLayout, plan: Plan): Promise<number> {
+  const { stems, combinedGroups } =
+    transport.kind === 'fs' ? await itemsInPipeline(layout) : { stems: await transport.store.stagedStems(), combinedGroups: await transport.store.combinedGroups() };
   const shards = shardCount(plan);
   let added = 0;
   for (const question of plan.questions) {
@@ -146,7 +152,7 @@ export async function seedWorkItems(layout: RunLayout, plan: Plan, identity: Wor
       }
     }
   }
-  if (added) await fsyncDir(layout.pending('gen'));
+  if (added && transport.kind === 'fs') await fsyncDir(layout.pending('gen'));
   return added;
 }
 

@@ -2,9 +2,7 @@
  * Everything `passk status` shows, gathered from the run's files only (so it works from any
  * terminal, whether or not an orchestrator is running).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { queueCounts, readPlan, pidAlive, localHost, type QueueCounts, type RunLayout, type WorkerRecord, type RunSummary } from '@passk/core';
+import { pidAlive, localHost, makeIdentity, type QueueCounts, type RunLayout, type WorkerRecord, type Transport } from '@passk/core';
 
 export interface WorkerStatus extends WorkerRecord {
   /** Seconds since the last heartbeat. */
@@ -16,6 +14,7 @@ export interface WorkerStatus extends WorkerRecord {
 export interface RunStatus {
   run: string;
   queue_dir: string;
+  transport: 'fs' | 'redis';
   results_dir: string;
   planned: boolean;
   simulated: boolean;
@@ -36,35 +35,22 @@ export interface RunStatus {
   generated_at: string;
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function collectStatus(layout: RunLayout): Promise<RunStatus> {
-  const plan = await readPlan(layout).catch(() => undefined);
-  const queue = await queueCounts(layout);
-  const summary = await readJson<RunSummary>(layout.runSummaryFile);
+export async function collectStatus(layout: RunLayout, transport: Transport): Promise<RunStatus> {
+  const plan = await transport.store.readPlan().catch(() => undefined);
+  const queue = transport.queue(makeIdentity('status', 'cli'));
+  const counts = await queue.counts();
+  await queue.close();
+  const summary = await transport.store.readRunSummary();
   const now = Date.now();
   const workers: WorkerStatus[] = [];
   const host = localHost();
-  for (const name of await readdir(layout.workersDir).catch(() => [] as string[])) {
-    if (!name.endsWith('.json')) continue;
-    const record = await readJson<WorkerRecord>(path.join(layout.workersDir, name));
-    if (!record) continue;
+  for (const record of await transport.workers.list()) {
     const age = (now - Date.parse(record.heartbeat_at)) / 1000;
     const alive = record.state !== 'exited' && (record.host === host ? pidAlive(record.pid) : age < 30);
     workers.push({ ...record, heartbeat_age_s: Math.round(age * 10) / 10, alive });
   }
   workers.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-  let groupsDone = 0;
-  for (const name of await readdir(layout.combinedStateDir).catch(() => [] as string[])) {
-    const state = await readJson<Record<string, unknown>>(path.join(layout.combinedStateDir, name));
-    if (state) groupsDone += Object.keys(state).length;
-  }
+  const groupsDone = (await transport.store.combinedGroups()).size;
   const questionsTotal = plan?.questions.length ?? 0;
   const groupsTotal = questionsTotal * (plan?.temperatures.length ?? 0);
   const samplesTotal = groupsTotal * (plan?.n ?? 0);
@@ -75,13 +61,14 @@ export async function collectStatus(layout: RunLayout): Promise<RunStatus> {
   const finished = !!summary?.finished;
   return {
     run: layout.run,
-    queue_dir: layout.queueDir,
+    queue_dir: transport.where,
+    transport: transport.kind,
     results_dir: layout.resultsDir,
     planned: !!plan,
     simulated: plan?.simulated ?? false,
     backend: plan?.backend,
     model: plan?.model,
-    queue,
+    queue: counts,
     groups_total: groupsTotal,
     groups_done: groupsDone,
     questions_total: questionsTotal,

@@ -26,7 +26,7 @@ export function progressLine(s: RunStatus): string {
 export function statusTable(s: RunStatus): string {
   const lines: string[] = [];
   lines.push(`run ${s.run}${s.simulated ? '  (SIMULATED backend: numbers exercise the pipeline, not a model)' : ''}`);
-  lines.push(`  queue   ${s.queue_dir}`);
+  lines.push(`  queue   ${s.queue_dir}${s.transport === 'redis' ? '  (BullMQ on Redis)' : ''}`);
   lines.push(`  results ${s.results_dir}`);
   if (!s.planned) {
     lines.push('  no plan yet (start it with `passk run`)');
@@ -36,7 +36,7 @@ export function statusTable(s: RunStatus): string {
   lines.push(`  progress: ${s.samples_done}/${s.samples_total} samples, ${s.groups_done}/${s.groups_total} (question, temperature) pairs, ${s.questions_done}/${s.questions_total} questions${s.finished ? '  FINISHED' : ''}`);
   lines.push(`  throughput ${s.samples_per_s} samples/s, ETA ${formatDuration(s.eta_s)}`);
   const q = s.queue;
-  lines.push(`  queues: pending_gen ${q.pending.gen}  pending_eval ${q.pending.eval}  pending_combine ${q.pending.combine}  claimed gen ${q.claimed.gen} eval ${q.claimed.eval}  failed ${q.failed}`);
+  lines.push(`  queues: ${s.transport === 'redis' ? 'waiting' : 'pending'} gen ${q.pending.gen}  eval ${q.pending.eval}  combine ${q.pending.combine}  claimed gen ${q.claimed.gen} eval ${q.claimed.eval}  failed ${q.failed}`);
   lines.push('  workers:');
   if (!s.workers.length) lines.push('    (none)');
   for (const w of s.workers) {

@@ -16,6 +16,8 @@ import type { RunLayout, Stage } from './layout.js';
 import { claimFileName, type WorkerIdentity } from './identity.js';
 import { writeViaTmp, jsonText, fsyncDir } from './durable.js';
 import type { Logger } from '../log.js';
+import type { Claim, QueueBackend, ReapResult } from '../transport/types.js';
+import { queueCounts, type QueueCounts } from './counts.js';
 
 export const STAGE_SCHEMAS: Record<Stage, object> = {
   gen: workItemSchema,
@@ -33,28 +35,31 @@ export interface FsQueueOptions {
   maxAttempts?: number;
   /** fsync files and directories at hand-offs. @default true */
   fsync?: boolean;
+  /** Heartbeat age after which the reaper reclaims a claim, ms. @default 60000 */
+  staleMs?: number;
 }
 
-export interface Claim<T extends WorkItem = WorkItem> {
-  stem: string;
-  stage: Stage;
+function claimPath(claim: Claim): string {
+  return claim.handle as string;
+}
+
+/** A claim on the filesystem: `handle` (and `path`) is the claim file. */
+export interface FsClaim<T extends WorkItem = WorkItem> extends Claim<T> {
   /** Absolute path of the claim file. */
   path: string;
-  value: T;
-  /** Aborted when the claim is lost (reaped by another worker). */
-  signal: AbortSignal;
-  stopHeartbeat(): void;
 }
 
 /** Keep `history` short so a flapping item does not grow without bound. */
 const HISTORY_LIMIT = 20;
 
-export class FsQueue {
+export class FsQueue implements QueueBackend {
+  readonly kind = 'fs' as const;
   readonly layout: RunLayout;
   readonly identity: WorkerIdentity;
   readonly heartbeatMs: number;
   readonly maxAttempts: number;
   readonly fsync: boolean;
+  readonly staleMs: number;
   private readonly logger?: Logger;
   private readonly listings = new Map<Stage, string[]>();
   private readonly warnedUnknown = new Set<string>();
@@ -68,6 +73,7 @@ export class FsQueue {
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.fsync = options.fsync ?? true;
+    this.staleMs = options.staleMs ?? 60_000;
   }
 
   /** Hand an item to a stage. Replaces a file of the same stem (idempotent by name). */
@@ -96,7 +102,7 @@ export class FsQueue {
    * Claim one pending item of `stage`, or return undefined when none is left. Scans from a random
    * offset; a lost rename race moves on to the next candidate. Malformed files are quarantined.
    */
-  async claim<T extends WorkItem = WorkItem>(stage: Stage): Promise<Claim<T> | undefined> {
+  async claim<T extends WorkItem = WorkItem>(stage: Stage): Promise<FsClaim<T> | undefined> {
     for (let refresh = 0; refresh < 2; refresh++) {
       let candidates = this.listings.get(stage);
       if (!candidates || candidates.length === 0 || refresh > 0) {
@@ -115,7 +121,7 @@ export class FsQueue {
     return undefined;
   }
 
-  private async tryClaim<T extends WorkItem>(stage: Stage, name: string): Promise<Claim<T> | undefined> {
+  private async tryClaim<T extends WorkItem>(stage: Stage, name: string): Promise<FsClaim<T> | undefined> {
     const stem = name.slice(0, -'.json'.length);
     const source = path.join(this.layout.pending(stage), name);
     const claimPath = path.join(this.layout.claimedDir, claimFileName(stem, stage, this.identity));
@@ -154,14 +160,14 @@ export class FsQueue {
       });
     }, this.heartbeatMs);
     timer.unref();
-    return { stem, stage, path: claimPath, value, signal: controller.signal, stopHeartbeat: () => clearInterval(timer) };
+    return { stem, stage, path: claimPath, handle: claimPath, value, signal: controller.signal, stopHeartbeat: () => clearInterval(timer) };
   }
 
   /** Finish a claim: durably hand `output` to `next` (if any), then drop the claim. */
   async complete(claim: Claim, next?: { stage: Stage; value: WorkItem }): Promise<void> {
     claim.stopHeartbeat();
     if (next) await this.put(next.stage, next.value);
-    await unlink(claim.path).catch((error) => {
+    await unlink(claimPath(claim)).catch((error) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
   }
@@ -169,7 +175,7 @@ export class FsQueue {
   /** Give an item back untouched (clean shutdown): it is pending again at once. */
   async release(claim: Claim): Promise<void> {
     claim.stopHeartbeat();
-    await rename(claim.path, path.join(this.layout.pending(claim.stage), `${claim.stem}.json`)).catch((error) => {
+    await rename(claimPath(claim), path.join(this.layout.pending(claim.stage), `${claim.stem}.json`)).catch((error) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
   }
@@ -177,8 +183,26 @@ export class FsQueue {
   /** The worker failed on this item: count an attempt; after maxAttempts it goes to failed/. */
   async fail(claim: Claim, reason: string): Promise<'retry' | 'failed'> {
     claim.stopHeartbeat();
-    return this.requeue(claim.path, claim.stage, claim.value, reason);
+    return this.requeue(claimPath(claim), claim.stage, claim.value, reason);
   }
+
+  /** Quarantine a claimed item at once (e.g. outside the plan): failed/ with the error as reason. */
+  async reject(claim: Claim, error: unknown): Promise<void> {
+    claim.stopHeartbeat();
+    await this.quarantine(claimPath(claim), `${claim.stem}.${claim.stage}.json`, error);
+  }
+
+  /** Reclaim items of dead workers (see reaper.ts). */
+  async reap(options: { staleMs?: number } = {}): Promise<ReapResult> {
+    const { reap } = await import('./reaper.js');
+    return reap(this, { staleMs: options.staleMs ?? this.staleMs });
+  }
+
+  counts(): Promise<QueueCounts> {
+    return queueCounts(this.layout);
+  }
+
+  async close(): Promise<void> {}
 
   /**
    * Put an item whose worker died or failed back into its stage with attempts + 1, or into failed/

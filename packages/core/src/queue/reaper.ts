@@ -1,17 +1,19 @@
 /**
  * Reclaim claims whose owner died. A claim is dead when its owner is on this host and its pid is
  * gone (reclaimed at once), or when its heartbeat (the claim's mtime) is older than staleMs (any
- * host; seen stale on two consecutive passes). The reaper first renames the claim to a private temp name, so of several reapers only one
- * wins; then the item goes back to its stage with attempts + 1, or to failed/ after maxAttempts.
+ * host; seen stale on two consecutive passes). The reaper first renames the dead claim to a claim of
+ * its own, so of several reapers only one wins, and an item whose reaper dies mid-way is reclaimed in
+ * turn; then the item goes back to its stage with attempts + 1, or to failed/ after maxAttempts.
  */
-import { readdir, rename, readFile, stat } from 'node:fs/promises';
+import { readdir, rename, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, isPasskError } from '../errors.js';
 import { parseValid } from '../validate.js';
 import type { WorkItem } from '../schemas/queue-files.js';
-import { parseClaimFileName, pidAlive, type ParsedClaim } from './identity.js';
+import { parseClaimFileName, claimFileName, pidAlive, type ParsedClaim } from './identity.js';
 import { STAGE_SCHEMAS, type FsQueue } from './fs-queue.js';
-import { sweepTmp, tmpName } from './durable.js';
+import { sweepTmp } from './durable.js';
+import type { ReapResult } from '../transport/types.js';
 
 export interface ReapOptions {
   /** Heartbeat age after which a claim on any host is dead, ms. @default 60000 */
@@ -21,10 +23,6 @@ export interface ReapOptions {
   now?: number;
 }
 
-export interface ReapResult {
-  requeued: string[];
-  failed: string[];
-}
 
 export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: string, staleMs: number, now: number): { why: string; byHeartbeat: boolean } | undefined {
   if (claim.host === localHost && !pidAlive(claim.pid)) return { why: `owner ${claim.host}-${claim.pid} is gone`, byHeartbeat: false };
@@ -64,13 +62,17 @@ export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<R
     }
     queue.staleSuspects.delete(name);
     const why = dead.why;
-    const privatePath = path.join(layout.tmpDir, tmpName(`${name}.reap`));
+    // Take the dead claim over as this reaper's own claim (of several reapers one rename wins). If the
+    // reaper dies before requeuing, its claim is dead in turn and the next reaper takes it: never lost.
+    const privatePath = path.join(layout.claimedDir, claimFileName(claim.stem, claim.stage, identity));
     try {
       await rename(claimPath, privatePath);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') continue; // another reaper won, or the owner finished
       throw error;
     }
+    const touched = new Date();
+    await utimes(privatePath, touched, touched).catch(() => {});
     let value: WorkItem;
     try {
       value = parseValid<WorkItem>(STAGE_SCHEMAS[claim.stage], await readFile(privatePath, 'utf8'), { file: claimPath });

@@ -1,22 +1,20 @@
 /**
- * What every daemon shares: its name lock, its log, its worker record, signals, the parent watch
- * (a worker started by `passk run` stops when that orchestrator dies, so nothing is orphaned),
- * the control-file watch, periodic reaping of dead workers' claims, and abortable sleeps.
+ * What every daemon shares: its name, its log, its worker record, signals, the parent watch (a
+ * worker started by `passk run` stops when that orchestrator dies, so nothing is orphaned), the
+ * control-flag watch, periodic reclaiming of dead workers' items, and abortable sleeps. Everything
+ * shared with other processes goes through the run's Transport (filesystem or Redis).
  */
 import path from 'node:path';
-import { writeFile, rename } from 'node:fs/promises';
-import chokidar, { type FSWatcher } from 'chokidar';
 import { createLogger, type Logger } from '../log.js';
-import { isPasskError } from '../errors.js';
-import { FsQueue } from '../queue/fs-queue.js';
-import { ensureLayout, type RunLayout } from '../queue/layout.js';
+import type { RunLayout } from '../queue/layout.js';
 import { makeIdentity, pidAlive, type WorkerIdentity } from '../queue/identity.js';
-import { reap } from '../queue/reaper.js';
-import { acquireName, autoName, releaseName } from './name-lock.js';
-import { hasControl, type ControlFlag } from './control.js';
+import type { ControlFlag } from './control.js';
 import type { WorkerRecord } from './record.js';
+import type { QueueBackend, Transport } from '../transport/types.js';
 
 export interface WorkerRuntimeOptions {
+  transport: Transport;
+  /** Local directories: logs go to layout.resultsDir. */
   layout: RunLayout;
   role: WorkerIdentity['role'];
   /** Fixed name (gpu0, combiner) or a prefix for an automatic one (`{ prefix: 'eval' }`). */
@@ -25,50 +23,39 @@ export interface WorkerRuntimeOptions {
   parentPid?: number;
   /** Control flags that make this worker stop. @default ['stop-all', 'complete'] */
   stopOn?: ControlFlag[];
-  /** Heartbeat for claims and the worker record, ms. @default 5000 */
+  /** Heartbeat of the worker record, ms. @default 5000 */
   heartbeatMs?: number;
-  /** How often to reap dead workers' claims, ms. @default 10000 */
+  /** How often to reclaim dead workers' items, ms. @default 10000 */
   reapEveryMs?: number;
-  /** Heartbeat age that marks a claim dead, ms. @default 60000 */
-  staleMs?: number;
-  /** Attempts before an item goes to failed/. @default 5 */
-  maxAttempts?: number;
-  /** fsync at hand-offs. @default true */
-  fsync?: boolean;
-  /** How long to wait for a fixed name held by a live process that is on its way out, ms.
+  /** How long to wait for a fixed name held by a live process on its way out, ms.
    *  @default 20000 when parentPid is set (a restarted worker whose predecessor is still exiting), else 0 */
   nameWaitMs?: number;
 }
 
 export class WorkerRuntime {
   readonly layout: RunLayout;
+  readonly transport: Transport;
   readonly identity: WorkerIdentity;
   readonly logger: Logger;
-  readonly queue: FsQueue;
-  /** Aborted when the worker must stop (signal, control file, parent death). */
+  readonly queue: QueueBackend;
+  /** Aborted when the worker must stop (signal, control flag, parent death). */
   readonly signal: AbortSignal;
   stopReason = '';
   private readonly controller = new AbortController();
   private readonly options: WorkerRuntimeOptions;
   private readonly record: WorkerRecord;
   private readonly timers: NodeJS.Timeout[] = [];
-  private watcher?: FSWatcher;
+  private unwatch?: () => Promise<void>;
   private readonly startedMs = Date.now();
 
   private constructor(options: WorkerRuntimeOptions, identity: WorkerIdentity, logger: Logger) {
     this.options = options;
     this.layout = options.layout;
+    this.transport = options.transport;
     this.identity = identity;
     this.logger = logger;
     this.signal = this.controller.signal;
-    this.queue = new FsQueue({
-      layout: options.layout,
-      identity,
-      logger,
-      heartbeatMs: options.heartbeatMs,
-      maxAttempts: options.maxAttempts,
-      fsync: options.fsync,
-    });
+    this.queue = options.transport.queue(identity, logger);
     const now = new Date().toISOString();
     this.record = {
       name: identity.name,
@@ -87,23 +74,9 @@ export class WorkerRuntime {
   }
 
   static async start(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
-    await ensureLayout(options.layout);
     const identity = makeIdentity('pending', options.role);
-    if (typeof options.name === 'string') {
-      const deadline = Date.now() + (options.nameWaitMs ?? (options.parentPid ? 20_000 : 0));
-      for (;;) {
-        try {
-          await acquireName(options.layout.workersDir, options.name, identity);
-          break;
-        } catch (error) {
-          if (!isPasskError(error, 'ERR_LOCKED') || Date.now() >= deadline) throw error;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-      identity.name = options.name;
-    } else {
-      identity.name = await autoName(options.layout.workersDir, options.name.prefix, identity);
-    }
+    const waitMs = options.nameWaitMs ?? (options.parentPid ? 20_000 : 0);
+    identity.name = await options.transport.workers.acquire(options.name, identity, waitMs);
     const logger = createLogger({ name: identity.name, file: path.join(options.layout.resultsDir, `${identity.name}.log`) });
     const runtime = new WorkerRuntime(options, identity, logger);
     await runtime.begin();
@@ -112,7 +85,10 @@ export class WorkerRuntime {
 
   private async begin(): Promise<void> {
     const { logger, identity } = this;
-    logger.info({ role: identity.role, pid: identity.pid, host: identity.host, token: identity.token, parent_pid: this.options.parentPid }, 'worker started');
+    logger.info(
+      { role: identity.role, pid: identity.pid, host: identity.host, token: identity.token, parent_pid: this.options.parentPid, transport: this.transport.kind, where: this.transport.where },
+      'worker started',
+    );
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => this.stop(`received ${sig}`));
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
     this.timers.push(setInterval(() => void this.writeRecord().catch(() => {}), heartbeatMs));
@@ -124,16 +100,11 @@ export class WorkerRuntime {
         }, 500),
       );
     }
-    const reapEvery = this.options.reapEveryMs ?? 10_000;
-    this.timers.push(setInterval(() => void this.reapNow(), reapEvery));
+    this.timers.push(setInterval(() => void this.reapNow(), this.options.reapEveryMs ?? 10_000));
     const stopOn = this.options.stopOn ?? ['stop-all', 'complete'];
-    for (const flag of stopOn) if (await hasControl(this.layout.controlDir, flag)) this.stop(`control/${flag} is set`);
-    this.watcher = chokidar.watch(this.layout.controlDir, { ignoreInitial: true, depth: 0 });
-    this.watcher.on('add', (file) => {
-      const flag = path.basename(file) as ControlFlag;
-      if (stopOn.includes(flag)) this.stop(`control/${flag} is set`);
-    });
-    this.watcher.on('error', (error) => logger.warn({ err: error }, 'control watcher error; stop signals still work'));
+    if (stopOn.length) {
+      this.unwatch = await this.transport.control.watch(stopOn, (flag) => this.stop(`control flag ${flag} is set`));
+    }
     await this.writeRecord();
     await this.reapNow();
   }
@@ -152,10 +123,10 @@ export class WorkerRuntime {
 
   async reapNow(): Promise<void> {
     try {
-      const result = await reap(this.queue, { staleMs: this.options.staleMs });
+      const result = await this.queue.reap();
       if (result.requeued.length || result.failed.length) this.logger.warn(result, 'reclaimed items of dead workers');
     } catch (error) {
-      this.logger.warn({ err: error }, 'reaper pass failed; will retry');
+      this.logger.warn({ err: error }, 'reclaim pass failed; will retry');
     }
   }
 
@@ -172,10 +143,7 @@ export class WorkerRuntime {
     this.record.heartbeat_at = new Date().toISOString();
     const elapsed = (Date.now() - this.startedMs) / 1000;
     this.record.samples_per_s = elapsed > 0 ? Math.round((this.record.samples_done / elapsed) * 100) / 100 : 0;
-    const file = path.join(this.layout.workersDir, `${this.identity.name}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.record));
-    await rename(tmp, file);
+    await this.transport.workers.write({ ...this.record });
   }
 
   /** Sleep `ms` (± jitter), waking early when the worker must stop. */
@@ -196,16 +164,13 @@ export class WorkerRuntime {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    await this.watcher?.close().catch(() => {});
+    await this.unwatch?.().catch(() => {});
     this.record.state = 'exited';
     this.record.current_item = undefined;
     await this.writeRecord().catch(() => {});
-    await releaseName(this.layout.workersDir, this.identity.name, this.identity);
+    await this.transport.workers.release(this.identity.name, this.identity).catch(() => {});
+    await this.queue.close().catch(() => {});
     this.logger.info({ reason: this.stopReason, items_done: this.record.items_done, samples_done: this.record.samples_done }, 'worker exited');
+    await this.transport.close().catch(() => {});
   }
-}
-
-/** An AbortSignal that fires when any of `signals` fires. */
-export function anySignal(signals: AbortSignal[]): AbortSignal {
-  return AbortSignal.any(signals);
 }

@@ -5,11 +5,13 @@
  * --id a free name eval{J} is picked.
  */
 import {
-  WorkerRuntime, ProblemStore, hasControl,
-  type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
+  WorkerRuntime,
+  type Transport, type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
 } from '@passk/core';
 
 export interface EvaluatorDaemonOptions {
+  transport: Transport;
+  /** Local directories (logs, verdict cache). */
   layout: RunLayout;
   /** Fixed id (worker eval{id}); omitted: the lowest free one. */
   id?: number;
@@ -20,37 +22,34 @@ export interface EvaluatorDaemonOptions {
   concurrency?: number;
   /** Poll interval when no shard is pending, ms. @default 300 */
   pollMs?: number;
-  maxAttempts?: number;
-  staleMs?: number;
 }
 
 export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<number> {
   const runtime = await WorkerRuntime.start({
+    transport: options.transport,
     layout: options.layout,
     role: 'evaluator',
     name: options.id !== undefined ? `eval${options.id}` : { prefix: 'eval' },
     parentPid: options.parentPid,
-    maxAttempts: options.maxAttempts,
-    staleMs: options.staleMs,
   });
-  const { logger, queue, layout } = runtime;
+  const { logger, queue, transport } = runtime;
   let grader: Grader | undefined;
   try {
     grader = await options.makeGrader({ name: runtime.identity.name, runtime });
-    const problems = new ProblemStore(layout);
+    const problems = transport.store;
     const pollMs = options.pollMs ?? 300;
     while (!runtime.stopping) {
       const claim = await queue.claim<Shard>('eval');
       if (!claim) {
         runtime.progress({ state: 'idle', item: null });
-        if (await hasControl(layout.controlDir, 'complete')) break;
+        if (await transport.control.has('complete')) break;
         await runtime.sleep(pollMs);
         continue;
       }
       runtime.progress({ state: 'working', item: claim.stem });
       const signal = AbortSignal.any([claim.signal, runtime.signal]);
       try {
-        const problem = await problems.get(claim.value.question_idx);
+        const problem = await problems.problem(claim.value.question_idx);
         const evaluated = await evaluateShard(grader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);
         await queue.complete(claim, { stage: 'combine', value: evaluated });
         runtime.progress({ items: 1, samples: evaluated.samples.length });

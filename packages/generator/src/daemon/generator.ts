@@ -5,15 +5,17 @@
  */
 import path from 'node:path';
 import {
-  WorkerRuntime, ProblemStore, readPlan, writeResultFile, jsonText, PasskError, hasControl,
-  type RunLayout, type WorkItem, type Shard, type ShardSample, type Plan, type GenerationBackend,
+  WorkerRuntime, writeResultFile, jsonText, PasskError,
+  type RunLayout, type WorkItem, type Shard, type ShardSample, type Plan, type GenerationBackend, type Transport, type RunStore,
 } from '@passk/core';
 import { createBackend, type BackendConfig } from '../backends/registry.js';
-import { buildPrompt } from '../prompts.js';
+import { buildPrompt, stopSequences } from '../prompts.js';
 import { extractCode } from '../extract.js';
 import { access } from 'node:fs/promises';
 
 export interface GeneratorDaemonOptions {
+  transport: Transport;
+  /** Local directories (logs, prompts). */
   layout: RunLayout;
   /** GPU index; the worker is named gpu{I}. */
   gpu: number;
@@ -22,8 +24,6 @@ export interface GeneratorDaemonOptions {
   pollMs?: number;
   /** Backend settings beyond the plan's backend and model. */
   backend?: Partial<Omit<BackendConfig, 'logger' | 'logDir' | 'gpu'>>;
-  maxAttempts?: number;
-  staleMs?: number;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -32,19 +32,18 @@ async function exists(file: string): Promise<boolean> {
 
 export async function runGenerator(options: GeneratorDaemonOptions): Promise<number> {
   const runtime = await WorkerRuntime.start({
+    transport: options.transport,
     layout: options.layout,
     role: 'generator',
     name: `gpu${options.gpu}`,
     parentPid: options.parentPid,
     stopOn: ['stop-generators', 'stop-all', 'complete'],
-    maxAttempts: options.maxAttempts,
-    staleMs: options.staleMs,
   });
-  const { logger, queue, layout } = runtime;
+  const { logger, queue, layout, transport } = runtime;
   let backend: GenerationBackend | undefined;
   try {
-    const plan = await readPlan(layout);
-    if (!plan) throw new PasskError('ERR_BAD_OPTION', `no plan.json in ${layout.resultsDir}: start the run with \`passk run\``);
+    const plan = await transport.store.readPlan();
+    if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
     backend = await createBackend({
       backend: options.backend?.backend ?? plan.backend,
       model: options.backend?.model ?? plan.model,
@@ -56,13 +55,13 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
     logger.info({ backend: backend.name, model: plan.model, simulated: backend.simulated }, 'loading model');
     await backend.init(runtime.signal);
     logger.info('model ready');
-    const problems = new ProblemStore(layout);
+    const problems = transport.store;
     const pollMs = options.pollMs ?? 500;
     while (!runtime.stopping) {
       const claim = await queue.claim<WorkItem>('gen');
       if (!claim) {
         runtime.progress({ state: 'idle', item: null });
-        if (await hasControl(layout.controlDir, 'complete')) break;
+        if (await transport.control.has('complete')) break;
         await runtime.sleep(pollMs);
         continue;
       }
@@ -105,12 +104,12 @@ export async function generateShard(
   backend: GenerationBackend,
   plan: Plan,
   item: WorkItem,
-  problems: ProblemStore,
+  problems: Pick<RunStore, 'problem'>,
   layout: RunLayout,
   generatorName: string,
   signal: AbortSignal,
 ): Promise<Shard> {
-  const problem = await problems.get(item.question_idx);
+  const problem = await problems.problem(item.question_idx);
   const prompt = buildPrompt(problem);
   const promptFile = path.join(layout.resultsDir, 'prompts', `q${item.question_idx}.json`);
   if (!(await exists(promptFile))) {
@@ -128,7 +127,8 @@ export async function generateShard(
     temperature: item.temperature,
     topP: plan.top_p,
     maxTokens: plan.max_tokens,
-    stop: plan.stop,
+    // The plan's --stop wins; without one, the problem format's own stops (HumanEval's, none for LCB chat).
+    stop: plan.stop.length ? plan.stop : stopSequences(problem),
     signal,
   });
   signal.throwIfAborted();

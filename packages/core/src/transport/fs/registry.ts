@@ -1,0 +1,52 @@
+/** WorkerRegistry on the filesystem: workers/<name>.lock name locks and workers/<name>.json records. */
+import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { acquireName, autoName, releaseName } from '../../worker/name-lock.js';
+import { isPasskError } from '../../errors.js';
+import type { WorkerIdentity } from '../../queue/identity.js';
+import type { WorkerRecord } from '../../worker/record.js';
+import type { WorkerRegistry } from '../types.js';
+
+export class FsRegistry implements WorkerRegistry {
+  constructor(private readonly workersDir: string) {}
+
+  async acquire(name: string | { prefix: string }, identity: WorkerIdentity, waitMs = 0): Promise<string> {
+    if (typeof name !== 'string') return autoName(this.workersDir, name.prefix, identity);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        await acquireName(this.workersDir, name, identity);
+        return name;
+      } catch (error) {
+        if (!isPasskError(error, 'ERR_LOCKED') || Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  release(name: string, identity: WorkerIdentity): Promise<void> {
+    return releaseName(this.workersDir, name, identity);
+  }
+
+  async write(record: WorkerRecord): Promise<void> {
+    const file = path.join(this.workersDir, `${record.name}.json`);
+    const tmp = `${file}.${record.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(record));
+    await rename(tmp, file);
+  }
+
+  async list(): Promise<WorkerRecord[]> {
+    const out: WorkerRecord[] = [];
+    for (const name of await readdir(this.workersDir).catch(() => [] as string[])) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        out.push(JSON.parse(await readFile(path.join(this.workersDir, name), 'utf8')) as WorkerRecord);
+      } catch {
+        // torn or removed
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}

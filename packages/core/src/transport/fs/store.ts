@@ -1,0 +1,77 @@
+/** RunStore on the filesystem: plan.json and problems/ in the results dir; marks from the queue dir. */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunLayout } from '../../queue/layout.js';
+import { readPlan } from '../../run/plan-file.js';
+import { ProblemStore, storeProblem } from '../../run/problem-store.js';
+import { writeResultFile, fsyncDir } from '../../queue/durable.js';
+import { groupStem } from '../../naming.js';
+import type { RunStore } from '../types.js';
+import type { Plan } from '../../schemas/plan.js';
+import type { Problem } from '../../schemas/problem.js';
+import type { RunSummary } from '../../schemas/results.js';
+
+export class FsRunStore implements RunStore {
+  private readonly problems: ProblemStore;
+  constructor(private readonly layout: RunLayout) {
+    this.problems = new ProblemStore(layout);
+  }
+
+  readPlan(): Promise<Plan | undefined> {
+    return readPlan(this.layout);
+  }
+
+  async savePlan(plan: Plan, problems: Array<{ idx: number; problem: Problem }>): Promise<void> {
+    for (const { idx, problem } of problems) await storeProblem(this.layout, idx, problem);
+    await fsyncDir(this.layout.problemsDir);
+    await writeResultFile(this.layout.planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  }
+
+  problem(idx: number): Promise<Problem> {
+    return this.problems.get(idx);
+  }
+
+  /** The staged file itself is the mark on the filesystem. */
+  async markStaged(): Promise<void> {}
+
+  /** combined/q{idx}.json (written by the combiner) is the mark on the filesystem. */
+  async markCombined(): Promise<void> {}
+
+  async combinedGroups(): Promise<Set<string>> {
+    const groups = new Set<string>();
+    for (const name of await readdir(this.layout.combinedStateDir).catch(() => [] as string[])) {
+      const m = /^q(\d+)\.json$/.exec(name);
+      if (!m) continue;
+      try {
+        const state = JSON.parse(await readFile(path.join(this.layout.combinedStateDir, name), 'utf8')) as Record<string, unknown>;
+        for (const t of Object.keys(state)) groups.add(groupStem(Number(m[1]), Number(t)));
+      } catch {
+        // a torn state file is rewritten by the combiner
+      }
+    }
+    return groups;
+  }
+
+  async stagedStems(): Promise<Set<string>> {
+    const stems = new Set<string>();
+    for (const group of await readdir(this.layout.stagedDir).catch(() => [] as string[])) {
+      for (const name of await readdir(path.join(this.layout.stagedDir, group)).catch(() => [] as string[])) {
+        if (name.endsWith('.json')) stems.add(name.slice(0, -5));
+      }
+    }
+    return stems;
+  }
+
+  /** run_summary.json is written by the combiner into the results dir: nothing more to do. */
+  async saveRunSummary(): Promise<void> {}
+
+  async readRunSummary(): Promise<RunSummary | undefined> {
+    try {
+      return JSON.parse(await readFile(this.layout.runSummaryFile, 'utf8')) as RunSummary;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {}
+}
