@@ -74,8 +74,10 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
         }
         await queue.complete(claim, { stage: 'eval', value: shard });
         runtime.progress({ items: 1, samples: shard.samples.length });
+        // Backends that measure requests (openai, vllm) expose cumulative TTFT/TPOT/ITL/E2EL summaries.
+        const latency = (backend as { latency?: () => unknown }).latency?.();
         logger.info(
-          { item: claim.stem, samples: shard.samples.length, completion_tokens: shard.gen.completion_tokens, gen_tps: shard.gen.gen_tps, wall_s: shard.gen.wall_s },
+          { item: claim.stem, samples: shard.samples.length, completion_tokens: shard.gen.completion_tokens, gen_tps: shard.gen.gen_tps, wall_s: shard.gen.wall_s, finish_reasons: shard.gen.finish_reasons, ...(latency ? { latency } : {}) },
           'shard generated',
         );
       } catch (error) {
