@@ -31,6 +31,7 @@ export interface RunArgs extends BackendFlagArgs {
   gpus: number;
   evaluators: number;
   evalWorkers: number;
+  combiner: boolean;
   n: number;
   shardSize: number;
   temperatures: string;
@@ -60,8 +61,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl)' })
       .option('backend', { type: 'string', default: 'auto', choices: [...BACKEND_NAMES], describe: 'Generation backend; auto = vllm with GPUs, else the embedded engine' })
       .option('model', { type: 'string', default: '', describe: 'Model: GGUF path (llama), model name (vllm/openai)' })
-      .option('gpus', { type: 'number', default: 1, describe: 'Generators to start (one per GPU)' })
-      .option('evaluators', { type: 'number', default: Math.max(1, os.availableParallelism() - 1), describe: 'Evaluator processes to start (more can be added by hand mid-run)' })
+      .option('gpus', { type: 'number', default: 1, describe: 'Generators to start here (one per GPU; 0 when they run on other machines)' })
+      .option('evaluators', { type: 'number', default: Math.max(1, os.availableParallelism() - 1), describe: 'Evaluator processes to start here (more can be added by hand mid-run, on any machine)' })
+      .option('combiner', { type: 'boolean', default: true, describe: 'Start the combiner here (--no-combiner when it runs on another machine)' })
       .option('eval-workers', { type: 'number', default: 1, describe: 'Sandboxed fork servers per evaluator' })
       .option('n', { type: 'number', default: 10, describe: 'Completions per (question, temperature)' })
       .option('shard-size', { type: 'number', default: 100, describe: 'Samples per work item (shard)' })
@@ -96,8 +98,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
   const layout = layoutFrom(argv);
   const n = positiveInt(argv.n, '--n');
   const shardSize = positiveInt(argv.shardSize, '--shard-size');
-  const gpus = positiveInt(argv.gpus, '--gpus');
-  const evaluators = positiveInt(argv.evaluators, '--evaluators');
+  const gpus = positiveInt(argv.gpus, '--gpus', 0);
+  const evaluators = positiveInt(argv.evaluators, '--evaluators', 0);
   const temperatures = parseNumberList(argv.temperatures, '--temperatures');
   const transport = await transportFrom(layout, argv);
   const runtime = await WorkerRuntime.start({ transport, layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
@@ -155,7 +157,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     }
     supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
     const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
-    const specs: WorkerSpec[] = [{ name: 'combiner', role: 'combiner', args: common }];
+    const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
     const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...(argv.cpuLimit ? ['--cpu-limit', String(argv.cpuLimit)] : []), `--dedup=${argv.dedup}`];
     for (let j = 0; j < evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
     for (let i = 0; i < gpus; i++) {

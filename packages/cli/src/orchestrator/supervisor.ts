@@ -132,8 +132,9 @@ export class Supervisor {
     await this.terminate(['evaluator', 'combiner']);
   }
 
+  /** True when workers were started here and every one has exited or been given up on. */
   allExited(): boolean {
-    return [...this.workers.values()].every((m) => m.exited || m.gaveUp);
+    return this.workers.size > 0 && [...this.workers.values()].every((m) => m.exited || m.gaveUp);
   }
 }
 
