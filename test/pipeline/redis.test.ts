@@ -13,15 +13,15 @@ import { tempDir } from '../helpers/tmp.js';
 import { runPassk, startPassk, runDirs, comparableSummaries, processesMatching, descendants, readJson, waitFor, type Started } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
 
-const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--sim-tps', '0', '--progress-interval', '2'];
+const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--progress-interval', '2'];
 
 test('a sweep on Redis gives the same summaries as on the filesystem', { timeout: 240_000 }, async () => {
   const redis = await startRedis();
   after(() => redis.stop());
   const root = await tempDir();
-  const fs = await runPassk(['run', ...runDirs(root, 'fs'), ...SMALL, '--gpus', '1', '--evaluators', '1']);
+  const fs = await runPassk(['run', ...runDirs(root, 'fs'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1']);
   assert.equal(fs.code, 0, fs.stdout + fs.stderr);
-  const viaRedis = await runPassk(['run', ...runDirs(root, 'rd'), ...SMALL, '--gpus', '1', '--evaluators', '1', '--queue', redis.url]);
+  const viaRedis = await runPassk(['run', ...runDirs(root, 'rd'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1', '--queue', redis.url]);
   assert.equal(viaRedis.code, 0, viaRedis.stdout + viaRedis.stderr);
   const strip = (s: Record<string, any>) => JSON.stringify(s);
   assert.equal(strip(await comparableSummaries(path.join(root, 'results', 'rd'))), strip(await comparableSummaries(path.join(root, 'results', 'fs'))));
