@@ -1,0 +1,75 @@
+/**
+ * Percentile bootstrap over questions: resample the questions with replacement, recompute the mean
+ * of each metric, take the (1−level)/2 and (1+level)/2 quantiles of the resampled means. Questions
+ * are the unit of resampling because they are the source of variance a reader cares about ("would
+ * another draw of problems of this kind rank these models the same?"); the per-question sampling
+ * noise is already small at n in the thousands. The PRNG is seeded, so a report is reproducible.
+ */
+
+/** mulberry32: a small, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface BootstrapOptions {
+  /** Resamples drawn. 0 disables the bootstrap (intervals collapse to the point estimate). @default 2000 */
+  resamples?: number;
+  /** Two-sided confidence level. @default 0.95 */
+  confidence?: number;
+  /** PRNG seed. @default 0 */
+  seed?: number;
+}
+
+export interface MeanWithInterval {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** The q-quantile of sorted values, linear interpolation between order statistics (numpy's default). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/**
+ * Mean and bootstrap interval of several metrics measured on the same questions, resampling the
+ * questions once per resample for all metrics (so the metrics' intervals are mutually consistent).
+ * `values[m][q]` is metric m on question q; every metric must have one value per question.
+ */
+export function bootstrapMeans(values: readonly (readonly number[])[], options: BootstrapOptions = {}): MeanWithInterval[] {
+  const resamples = options.resamples ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  const metrics = values.length;
+  const q = metrics ? values[0]!.length : 0;
+  for (const row of values) if (row.length !== q) throw new RangeError(`bootstrapMeans: every metric needs ${q} values, got ${row.length}`);
+  const means = values.map((row) => (q ? row.reduce((s, v) => s + v, 0) / q : NaN));
+  if (q === 0 || resamples <= 0) return means.map((m) => ({ value: m, low: m, high: m }));
+  const random = mulberry32(options.seed ?? 0);
+  const draws = values.map(() => new Float64Array(resamples));
+  const idx = new Uint32Array(q);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < q; i++) idx[i] = Math.floor(random() * q);
+    for (let m = 0; m < metrics; m++) {
+      const row = values[m]!;
+      let s = 0;
+      for (let i = 0; i < q; i++) s += row[idx[i]!]!;
+      draws[m]![r] = s / q;
+    }
+  }
+  const alpha = (1 - confidence) / 2;
+  return means.map((value, m) => {
+    const sorted = draws[m]!.sort();
+    return { value, low: Math.min(value, quantileSorted(sorted, alpha)), high: Math.max(value, quantileSorted(sorted, 1 - alpha)) };
+  });
+}
