@@ -113,3 +113,12 @@ export async function leftovers(queueDir: string): Promise<string[]> {
   }
   return out;
 }
+
+/** The command line of a live process ('' once it is gone). */
+export function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}

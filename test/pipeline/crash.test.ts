@@ -7,10 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, leftovers, processesMatching, descendants, readJson, type Started } from '../helpers/passk.js';
+import { runPassk, startPassk, runDirs, comparableSummaries, leftovers, processesMatching, descendants, cmdline, readJson, type Started } from '../helpers/passk.js';
 
 const PLAN = [
   '--backend', 'sim', '--problems', 'demo', '--end', '6', '--n', '16', '--shard-size', '4', '--temperatures', '0.3,0.9,1.5',
@@ -19,13 +18,6 @@ const PLAN = [
 ];
 const MIN_KILLS = Number(process.env.PASSK_CRASH_KILLS ?? 30);
 
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 test('crash test: dozens of SIGKILLs give the same summaries as an undisturbed run', { timeout: 900_000 }, async () => {
   const root = await tempDir();

@@ -7,10 +7,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, readdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, processesMatching, descendants, readJson, waitFor, type Started } from '../helpers/passk.js';
+import { runPassk, startPassk, runDirs, comparableSummaries, processesMatching, descendants, cmdline, readJson, waitFor, type Started } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
 
 const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--progress-interval', '2'];
@@ -60,13 +59,6 @@ test('several machines share only the Redis URL: generator on A, evaluators on B
   assert.equal(new Set(names).size, 2, 'the two evaluators picked different names through Redis');
 });
 
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 test('crash test on Redis: SIGKILLed workers and one Redis restart give the same summaries', { timeout: 600_000 }, async () => {
   const redis = await startRedis();

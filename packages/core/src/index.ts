@@ -24,3 +24,4 @@ export * from './run/plan-file.js';
 export * from './transport/types.js';
 export * from './transport/open.js';
 export * from './transport/fs/index.js';
+export * from './worker/claim-loop.js';

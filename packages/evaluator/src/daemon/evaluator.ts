@@ -5,7 +5,7 @@
  * --id a free name eval{J} is picked.
  */
 import {
-  WorkerRuntime,
+  WorkerRuntime, runClaimLoop,
   type Transport, type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
 } from '@passk/core';
 
@@ -32,41 +32,26 @@ export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<num
     name: options.id !== undefined ? `eval${options.id}` : { prefix: 'eval' },
     parentPid: options.parentPid,
   });
-  const { logger, queue, transport } = runtime;
+  const { logger, transport } = runtime;
   let grader: Grader | undefined;
   try {
     grader = await options.makeGrader({ name: runtime.identity.name, runtime });
-    const problems = transport.store;
-    const pollMs = options.pollMs ?? 300;
-    while (!runtime.stopping) {
-      const claim = await queue.claim<Shard>('eval');
-      if (!claim) {
-        runtime.progress({ state: 'idle', item: null });
-        if (await transport.control.has('complete')) break;
-        await runtime.sleep(pollMs);
-        continue;
-      }
-      runtime.progress({ state: 'working', item: claim.stem });
-      const signal = AbortSignal.any([claim.signal, runtime.signal]);
-      try {
-        const problem = await problems.problem(claim.value.question_idx);
-        const evaluated = await evaluateShard(grader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);
-        await queue.complete(claim, { stage: 'combine', value: evaluated });
-        runtime.progress({ items: 1, samples: evaluated.samples.length });
+    const activeGrader = grader;
+    await runClaimLoop<Shard, EvaluatedShard>(runtime, {
+      from: 'eval',
+      to: 'combine',
+      what: 'evaluation',
+      pollMs: options.pollMs ?? 300,
+      process: async (claim, signal) => {
+        const problem = await transport.store.problem(claim.value.question_idx);
+        return evaluateShard(activeGrader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);
+      },
+      samples: (evaluated) => evaluated.samples.length,
+      done: (claim, evaluated) => {
         const passed = evaluated.samples.filter((s) => s.verdict.passed).length;
         logger.info({ item: claim.stem, samples: evaluated.samples.length, passed, cached: evaluated.eval.cached, wall_s: evaluated.eval.wall_s }, 'shard evaluated');
-      } catch (error) {
-        if (runtime.stopping) {
-          await queue.release(claim);
-          logger.info({ item: claim.stem }, 'released the item on stop');
-          break;
-        }
-        if (claim.signal.aborted) continue;
-        const outcome = await queue.fail(claim, `evaluation failed: ${(error as Error).message}`);
-        logger.error({ item: claim.stem, err: error, outcome }, 'evaluation failed');
-        await runtime.sleep(1000);
-      }
-    }
+      },
+    });
     return 0;
   } catch (error) {
     logger.fatal({ err: error }, 'evaluator failed');

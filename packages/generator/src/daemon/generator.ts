@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import {
-  WorkerRuntime, writeResultFile, jsonText, PasskError,
+  WorkerRuntime, runClaimLoop, writeResultFile, jsonText, PasskError,
   type RunLayout, type WorkItem, type Shard, type ShardSample, type Plan, type GenerationBackend, type Transport, type RunStore,
 } from '@passk/core';
 import { createBackend, type BackendConfig } from '../backends/registry.js';
@@ -39,7 +39,7 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
     parentPid: options.parentPid,
     stopOn: ['stop-generators', 'stop-all', 'complete'],
   });
-  const { logger, queue, layout, transport } = runtime;
+  const { logger, layout, transport } = runtime;
   let backend: GenerationBackend | undefined;
   try {
     const plan = await transport.store.readPlan();
@@ -55,43 +55,23 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
     logger.info({ backend: backend.name, model: plan.model, simulated: backend.simulated }, 'loading model');
     await backend.init(runtime.signal);
     logger.info('model ready');
-    const problems = transport.store;
-    const pollMs = options.pollMs ?? 500;
-    while (!runtime.stopping) {
-      const claim = await queue.claim<WorkItem>('gen');
-      if (!claim) {
-        runtime.progress({ state: 'idle', item: null });
-        if (await transport.control.has('complete')) break;
-        await runtime.sleep(pollMs);
-        continue;
-      }
-      runtime.progress({ state: 'working', item: claim.stem });
-      const signal = AbortSignal.any([claim.signal, runtime.signal]);
-      try {
-        const shard = await generateShard(backend, plan, claim.value, problems, layout, runtime.identity.name, signal);
-        if (claim.signal.aborted) {
-          logger.warn({ item: claim.stem }, 'claim was lost while generating; handing the shard on anyway (the combiner counts it once)');
-        }
-        await queue.complete(claim, { stage: 'eval', value: shard });
-        runtime.progress({ items: 1, samples: shard.samples.length });
+    const generator = backend;
+    await runClaimLoop<WorkItem, Shard>(runtime, {
+      from: 'gen',
+      to: 'eval',
+      what: 'generation',
+      pollMs: options.pollMs ?? 500,
+      process: (claim, signal) => generateShard(generator, plan, claim.value, transport.store, layout, runtime.identity.name, signal),
+      samples: (shard) => shard.samples.length,
+      done: (claim, shard) => {
         // Backends that measure requests (openai, vllm) expose cumulative TTFT/TPOT/ITL/E2EL summaries.
-        const latency = (backend as { latency?: () => unknown }).latency?.();
+        const latency = (generator as { latency?: () => unknown }).latency?.();
         logger.info(
           { item: claim.stem, samples: shard.samples.length, completion_tokens: shard.gen.completion_tokens, gen_tps: shard.gen.gen_tps, wall_s: shard.gen.wall_s, finish_reasons: shard.gen.finish_reasons, ...(latency ? { latency } : {}) },
           'shard generated',
         );
-      } catch (error) {
-        if (runtime.stopping) {
-          await queue.release(claim);
-          logger.info({ item: claim.stem }, 'released the item on stop');
-          break;
-        }
-        if (claim.signal.aborted) continue;
-        const outcome = await queue.fail(claim, `generation failed: ${(error as Error).message}`);
-        logger.error({ item: claim.stem, err: error, outcome }, 'generation failed');
-        await runtime.sleep(1000);
-      }
-    }
+      },
+    });
     return 0;
   } catch (error) {
     logger.fatal({ err: error }, 'generator failed');
