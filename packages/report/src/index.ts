@@ -18,3 +18,5 @@ export * from './write/markdown.js';
 export * from './write/html.js';
 export * from './write/exports.js';
 export * from './command.js';
+export * from './metrics/prometheus.js';
+export * from './metrics/server.js';
