@@ -69,6 +69,16 @@ export function temperaturesOf(questions: readonly QuestionRows[]): number[] {
   return [...new Set(questions.flatMap((q) => q.results.map((r) => r.temperature)))].sort((a, b) => a - b);
 }
 
+/** pass@k of a row, memoised per row object (overall and breakdown aggregates reuse it). */
+const memo = new WeakMap<RowCounts, { n: number; passed: number; values: Map<number, number> }>();
+function rowPassAtK(row: RowCounts, k: number): number {
+  let entry = memo.get(row);
+  if (!entry || entry.n !== row.n || entry.passed !== row.passed) memo.set(row, (entry = { n: row.n, passed: row.passed, values: new Map() }));
+  let value = entry.values.get(k);
+  if (value === undefined) entry.values.set(k, (value = passAtK(row.n, row.passed, k)));
+  return value;
+}
+
 /** Per-temperature aggregates of these questions; `temperatures` fixes the order (and includes empty ones). */
 export function aggregateTemperatures(
   questions: readonly QuestionRows[],
@@ -84,7 +94,7 @@ export function aggregateTemperatures(
     for (const r of rows) for (const [status, count] of Object.entries(r.verdicts ?? {})) verdicts[status] = (verdicts[status] ?? 0) + count;
     const usable = ks.filter((k) => rows.every((r) => r.n >= k));
     const estimates = bootstrapMeans(
-      usable.map((k) => rows.map((r) => passAtK(r.n, r.passed, k))),
+      usable.map((k) => rows.map((r) => rowPassAtK(r, k))),
       options,
     );
     const pass_at_k: Record<string, Estimate> = {};

@@ -4,7 +4,8 @@
  *
  * With n samples of which c pass, pass@k = 1 − C(n−c, k) / C(n, k): the probability that at least
  * one of k samples drawn without replacement passes. The ratio of binomials is evaluated as the
- * product ∏_{i=n−c+1}^{n} (1 − k/i), summed in log space (log1p) and turned back with expm1, so
+ * product ∏_{i=n−c+1}^{n} (1 − k/i) or, when k < c, the shorter ∏_{j=0}^{k−1} (1 − c/(n−j)) (at most
+ * min(c, k) factors), summed in log space (log1p) and turned back with expm1, so
  * the result keeps full relative precision at n = 10,000 even when pass@k is tiny (c = 1, k = 1
  * gives 1e-4 to 15 digits) or indistinguishable from 1.
  */
@@ -20,8 +21,10 @@ export function passAtK(n: number, c: number, k: number): number {
   if (k > n) throw new RangeError(`passAtK: k=${k} is larger than n=${n}: pass@k is only defined for k <= n`);
   if (c === 0) return 0;
   if (n - c < k) return 1;
+  // C(n−c, k)/C(n, k) = ∏_{i=n−c+1}^{n} (1 − k/i) = ∏_{j=0}^{k−1} (1 − c/(n−j)): take the shorter product.
   let logProd = 0;
-  for (let i = n - c + 1; i <= n; i++) logProd += Math.log1p(-k / i);
+  if (c <= k) for (let i = n - c + 1; i <= n; i++) logProd += Math.log1p(-k / i);
+  else for (let j = 0; j < k; j++) logProd += Math.log1p(-c / (n - j));
   return -Math.expm1(logProd);
 }
 
