@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Test prerequisites that npm cannot install: Python 3.11 (evaluated code runs on it) and a real
-# redis-server (the multi-machine mode is tested against it). Idempotent; run by `make test`.
+# Test prerequisites that npm cannot install: Python 3.11 (evaluated code runs on it), a real
+# redis-server (the multi-machine mode is tested against it), Chromium (report.html is checked in a real
+# browser) and DejaVu fonts (PNG chart labels). Debian packages; idempotent; run by `make test`.
 set -euo pipefail
 if [ ! -x /usr/bin/python3.11 ] && ! command -v python3 >/dev/null; then
   echo "setup: python3 (3.11) is required" >&2; exit 1
 fi
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
     echo "setup: please install: ${need[*]} (Debian packages)" >&2; exit 1

@@ -10,6 +10,7 @@ import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/
 import { evaluateCommand } from '@passk/evaluator';
 import { datasetCommand } from '@passk/problems';
 import { tinyModelCommand } from '@passk/generator';
+import { reportCommand } from '@passk/report';
 
 export async function main(args: string[]): Promise<void> {
   await yargs(args)
@@ -24,6 +25,7 @@ export async function main(args: string[]): Promise<void> {
     .command(evaluateCommand as never)
     .command(datasetCommand as never)
     .command(tinyModelCommand as never)
+    .command(reportCommand as never)
     .demandCommand(1, 'Name a command (passk --help lists them)')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': true })

@@ -13,6 +13,7 @@ import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
+import type { ProblemMeta } from '@passk/report';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 
@@ -100,6 +101,17 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
 
 class Combiner {
   private readonly questions = new Map<number, PlanQuestion>();
+  private readonly metaCache = new Map<number, ProblemMeta>();
+  /** Difficulty and platform from the run store (works on any machine, Redis mode included). */
+  private readonly meta = async (idx: number): Promise<ProblemMeta> => {
+    let hit = this.metaCache.get(idx);
+    if (!hit) {
+      const problem = await this.runtime.transport.store.problem(idx).catch(() => undefined);
+      hit = { difficulty: problem?.difficulty ?? null, platform: problem?.platform ?? null };
+      this.metaCache.set(idx, hit);
+    }
+    return hit;
+  };
   private readonly shardsPerGroup: number;
   private startedAt: string;
 
@@ -133,7 +145,7 @@ class Combiner {
       }
       if (changed) await writeQuestionState(this.layout, question.idx, state, this.fsync);
       if (this.plan.temperatures.every((t) => state[String(t)]) && !(await exists(summaryFile(this.layout, question.idx)))) {
-        await writeSummary(this.layout, this.plan, question, state, this.fsync);
+        await writeSummary(this.layout, this.plan, question, state, this.fsync, this.meta);
       }
     }
     for (const group of await readdir(this.layout.stagedDir)) await this.maybeCombine(group);
@@ -218,14 +230,14 @@ class Combiner {
     this.runtime.logger.info({ group, n: row.n, passed: row.passed, pass_rate: row.pass_rate }, 'combined');
     this.runtime.progress({ samples: row.n });
     if (this.plan.temperatures.every((t) => state[String(t)])) {
-      await writeSummary(this.layout, this.plan, question, state, this.fsync);
+      await writeSummary(this.layout, this.plan, question, state, this.fsync, this.meta);
       this.runtime.logger.info({ question_idx: question.idx }, 'summary written');
     }
     await rm(groupDir, { recursive: true, force: true });
   }
 
   async updateRunSummary(): Promise<void> {
-    const summary = await buildRunSummary(this.layout, this.plan, this.startedAt);
+    const summary = await buildRunSummary(this.layout, this.plan, this.startedAt, this.meta);
     await writeRunSummary(this.layout, summary, this.fsync);
     await this.runtime.transport.store.saveRunSummary(summary);
   }

@@ -4,6 +4,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/report';
 import {
   writeResultFile, jsonText, questionResultsDir, errnoCode,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
@@ -46,18 +47,26 @@ export function buildSummary(plan: Plan, question: PlanQuestion, state: Question
   };
 }
 
-export async function writeSummary(layout: RunLayout, plan: Plan, question: PlanQuestion, state: QuestionState, fsync: boolean): Promise<void> {
-  await writeResultFile(summaryFile(layout, question.idx), `${JSON.stringify(buildSummary(plan, question, state), null, 2)}\n`, { fsync });
+/** Difficulty and platform of a question, for the breakdowns (from the run store, cached by the caller). */
+export type MetaLookup = (idx: number) => Promise<ProblemMeta>;
+
+/** q{idx}/summary.json: the seed's fields plus pass@k, intervals and verdict mix (see docs/reports.md). */
+export async function writeSummary(layout: RunLayout, plan: Plan, question: PlanQuestion, state: QuestionState, fsync: boolean, meta: MetaLookup): Promise<void> {
+  const summary = enrichQuestionSummary(buildSummary(plan, question, state), await meta(question.idx));
+  await writeResultFile(summaryFile(layout, question.idx), `${JSON.stringify(summary, null, 2)}\n`, { fsync });
 }
 
-export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: string): Promise<RunSummary> {
+export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: string, meta: MetaLookup): Promise<RunSummary> {
   const perT = new Map<number, { questions: number; n: number; passed: number }>();
+  const rows: Array<ProblemMeta & { idx: number; results: TemperatureResult[] }> = [];
   let questionsDone = 0;
   let samplesDone = 0;
   const stateNames = new Set(await readdir(layout.combinedStateDir).catch(() => [] as string[]));
   for (const question of plan.questions) {
     if (!stateNames.has(`q${question.idx}.json`)) continue;
     const state = await readQuestionState(layout, question.idx);
+    const results = plan.temperatures.map((t) => state[String(t)]).filter((r): r is TemperatureResult => !!r);
+    if (results.length) rows.push({ idx: question.idx, ...(await meta(question.idx)), results });
     let complete = true;
     for (const t of plan.temperatures) {
       const row = state[String(t)];
@@ -74,7 +83,7 @@ export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: 
     }
     if (complete) questionsDone++;
   }
-  return {
+  const summary: RunSummary = {
     run: plan.run,
     backend: plan.backend,
     model: plan.model,
@@ -92,6 +101,8 @@ export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: 
       return { temperature: t, ...agg, pass_rate: agg.n ? Math.round((10000 * agg.passed) / agg.n) / 100 : 0 };
     }),
   };
+  // Bootstrap intervals: fewer resamples while the run is in progress (rebuilt after every combine).
+  return enrichRunSummary(summary, rows, { resamples: summary.finished ? 2000 : 200 });
 }
 
 export async function writeRunSummary(layout: RunLayout, summary: RunSummary, fsync: boolean): Promise<void> {

@@ -19,6 +19,8 @@ import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
+import { startMetricsServer } from '@passk/report';
+import { metricsSnapshot } from '../status/metrics.js';
 
 export interface RunArgs extends BackendFlagArgs {
   run: string;
@@ -49,6 +51,7 @@ export interface RunArgs extends BackendFlagArgs {
   cpuLimit?: number;
   dedup: boolean;
   progressInterval: number;
+  metricsPort?: number;
 }
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -81,6 +84,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
       .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
+      .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts)' })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
     process.exitCode = await orchestrate(argv);
@@ -169,6 +173,12 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       });
     }
     for (const spec of specs) supervisor.add(spec);
+    if (argv.metricsPort !== undefined) {
+      const sup = supervisor;
+      const server = await startMetricsServer({ port: argv.metricsPort, collect: () => metricsSnapshot(layout, transport, sup) });
+      closers.push(() => server.close());
+      say(`passk: Prometheus metrics at ${server.url}`);
+    }
     const tty = process.stdout.isTTY;
     let lastLine = 0;
     for (;;) {
