@@ -19,6 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import passk_harness  # noqa: E402
 import passk_sandbox  # noqa: E402
+from passk_precompile import Precompiler  # noqa: E402
 
 STDERR_TAIL = 4096
 
@@ -49,6 +50,8 @@ class Server:
         passk_harness.set_environment(self.scratch)
         self.shm = "/dev/shm" if self.info["mountns"] else None
         self.fds = [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("stdin", "stdout", "stderr", "report")]
+        self.precompiler = Precompiler(options.get("server_compile", True))
+        self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
         for w in self.info["warnings"]:
             sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
         gc.collect()
@@ -95,12 +98,12 @@ class Server:
                    if k != "input" or req["mode"] == "functional"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
-        oom_before = self.cgroups.oom_kills() if self.cgroups else 0
+        program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
             try:
-                passk_harness.run_child(req, payload, self.fds, self.scratch, self.uid, self.limits)
+                passk_harness.run_child(req, payload, self.fds, self.scratch, self.uid, self.limits, program)
             finally:
                 os._exit(127)
         timed_out = False
@@ -119,7 +122,10 @@ class Server:
         self.clean(self.scratch)
         if self.shm:
             self.clean(self.shm)
-        oom = bool(self.cgroups) and self.cgroups.oom_kills() > oom_before
+        oom = False
+        if self.cgroups:  # OOM kills happen only while an execution runs: compare with the last count
+            oom_now = self.cgroups.oom_kills()
+            oom, self.oom_seen = oom_now > self.oom_seen, oom_now
         out_size = os.fstat(out_fd).st_size
         cap = self.limits["output_bytes"]
         out = os.pread(out_fd, min(out_size, cap), 0)
@@ -138,7 +144,7 @@ class Server:
                 report_invalid = True
         header = {
             "id": req["id"], "status": "ok", "wall_ms": round(wall_ms, 3),
-            "cpu_ms": round((ru.ru_utime + ru.ru_stime) * 1000, 3),
+            "cpu_ms": round((ru.ru_utime + ru.ru_stime) * 1000 + compile_ms, 3),
             "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "timed_out": timed_out, "oom": oom, "output_full": out_size >= cap,
@@ -149,6 +155,8 @@ class Server:
 
     def kill_tree(self, pid):
         """Kill every process of the execution, including setsid'd grandchildren (cgroup sweep)."""
+        if self.cgroups is not None and self.cgroups.alone():
+            return  # no task but the server is charged to the cgroup: nothing is left to kill or reap
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

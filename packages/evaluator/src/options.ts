@@ -28,6 +28,14 @@ export interface GraderOptions {
   scratchMb?: number;
   /** Attempts per execution when the sandbox fails (server death, EPIPE, …). @default 3 */
   attempts?: number;
+  /**
+   * Compile small, harmless-looking programs in the fork server before fork (bounded; see
+   * docs/sandbox.md, "Compiling in the server"), so that the child does not pay for the compiler
+   * and the tests of one sample share one compile. `false`: every child compiles its program.
+   * Verdicts are the same either way.
+   * @default true
+   */
+  serverCompile?: boolean;
   /** `auto`: every isolation layer available; `none`: none (loudly degraded; for unprivileged hosts). @default 'auto' */
   isolation?: 'auto' | 'none';
   /** Receives sandbox warnings (degraded isolation, server restarts). @default write to stderr */
@@ -44,6 +52,7 @@ export interface ResolvedOptions {
   maxProcesses: number;
   scratchBytes: number;
   attempts: number;
+  serverCompile: boolean;
   isolation: 'auto' | 'none';
   onWarning: (message: string) => void;
 }
@@ -72,6 +81,7 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
     maxProcesses: Math.floor(positive('maxProcesses', o.maxProcesses, 64)),
     scratchBytes: Math.round(positive('scratchMb', o.scratchMb, 256) * MiB),
     attempts: Math.floor(positive('attempts', o.attempts, 3)),
+    serverCompile: o.serverCompile ?? true,
     isolation: o.isolation ?? 'auto',
     onWarning: o.onWarning ?? ((m) => process.stderr.write(`passk evaluator: ${m}\n`)),
   };

@@ -47,6 +47,7 @@ export class ForkServer {
       max_procs: o.maxProcesses,
       tmp_bytes: o.scratchBytes,
       isolation: o.isolation,
+      server_compile: o.serverCompile,
     };
     const child = spawn(python, ['-I', '-S', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
