@@ -3,19 +3,20 @@
  * 127.0.0.1 on a free port, in its own temp dir, with AOF on (`appendfsync always`), no RDB
  * snapshots and `maxmemory-policy noeviction`. `restart()` SIGKILLs it and starts it again on the
  * same port and dir: the AOF brings the data back. Every server started here is SIGKILLed when the
- * test process exits, whatever happened.
+ * test process exits, whatever happened, and its dir removed (stop() removes it at once).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir } from './tmp.js';
 
 export interface RedisServer {
   url: string;
   port: number;
   dir: string;
-  /** Clean shutdown (SIGTERM), waits for the exit. Idempotent. */
+  /** Clean shutdown (SIGTERM), waits for the exit, removes the dir. Idempotent. */
   stop(): Promise<void>;
   /** SIGKILL, waits for the exit. */
   kill(): Promise<void>;
@@ -35,8 +36,10 @@ export interface StartRedisOptions {
 }
 
 const running = new Set<ChildProcess>();
+const dirs = new Set<string>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 export function freePort(): Promise<number> {
@@ -76,7 +79,8 @@ function waitExit(child: ChildProcess): Promise<void> {
 }
 
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
-  const dir = await tempDir('passk-redis-');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'passk-redis-'));
+  dirs.add(dir);
   let child: ChildProcess | undefined;
   let port = 0;
   let stderr = '';
@@ -131,7 +135,11 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     url: `redis://127.0.0.1:${port}/0`,
     port,
     dir,
-    stop: () => kill('SIGTERM'),
+    async stop() {
+      await kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+      dirs.delete(dir);
+    },
     kill: () => kill('SIGKILL'),
     async restart() {
       await kill('SIGKILL');

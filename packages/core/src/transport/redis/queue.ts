@@ -390,17 +390,25 @@ export class RedisQueue implements QueueBackend {
     return { pending, claimed, failed };
   }
 
-  /** Failed jobs of a stage with their reasons (for people and tests). */
+  /** Failed jobs of a stage with their reasons and data (for people and tests; read raw, so a job
+   *  whose data is not JSON is listed too, its value the raw text). */
   async failedJobs(stage: Stage): Promise<Array<{ stem: string; reason: Record<string, unknown> | string; value: unknown }>> {
-    const jobs = await retrying(this.policy, `list failed ${stage}`, () => this.queue(stage).getFailed(0, -1));
-    return jobs.map((job) => {
-      let reason: Record<string, unknown> | string = job.failedReason;
+    const parse = (text: string | null): unknown => {
       try {
-        reason = JSON.parse(job.failedReason) as Record<string, unknown>;
+        return text === null ? undefined : JSON.parse(text);
       } catch {
-        // a reason BullMQ wrote itself
+        return text;
       }
-      return { stem: job.id!, reason, value: job.data };
+    };
+    return retrying(this.policy, `list failed ${stage}`, async () => {
+      const ids = await this.conn.zrange(`${this.keys.bull}:${this.queueName(stage)}:failed`, 0, -1);
+      const out = [];
+      for (const id of ids) {
+        const [data, failedReason] = await this.conn.hmget(this.jobKey(stage, id), 'data', 'failedReason');
+        const reason = parse(failedReason);
+        out.push({ stem: id, reason: (typeof reason === 'object' && reason !== null ? reason : String(failedReason)) as Record<string, unknown> | string, value: parse(data) });
+      }
+      return out;
     });
   }
 
