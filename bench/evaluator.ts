@@ -1,61 +1,97 @@
 /**
  * Evaluator benchmark (docs/benchmarks.md, "Evaluator"). Run: node --import tsx bench/evaluator.ts [runs]
+ * Every measurement interleaves the two compile paths, A = `serverCompile: false` (every child
+ * compiles its program, the path before 2026-11-22) and B = `serverCompile: true` (the default),
+ * on the same programs with the same limits, reports medians, and fails if any verdict differs.
  *  1. HumanEval canonical solutions × 10 made distinct (1,640 programs), no dedup, K = 2 servers.
  *  2. A LiveCodeBench-style stdin problem with 30 tests: per-test and per-sample cost.
- *  3. A low-temperature-like set (many duplicates) with dedup on.
+ *  3. A low-temperature-like set (many duplicates) with dedup on (B only).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Problem } from '@passk/core';
+import type { Problem, Verdict } from '@passk/core';
 import { loadProblems } from '@passk/problems';
-import { createGrader, createCachedGrader } from '@passk/evaluator';
+import { createGrader, createCachedGrader, type PasskGrader } from '@passk/evaluator';
 
 const runs = Number(process.argv[2] ?? 3);
 const HUMANEVAL = fileURLToPath(new URL('../../shared/datasets/HumanEval.jsonl.gz', import.meta.url));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const quiet = { onWarning: () => {} };
-console.log(`machine: ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const PATHS = { A: { serverCompile: false }, B: { serverCompile: true } } as const;
+type Path = keyof typeof PATHS;
+const key = (v: Verdict) => `${v.status}/${v.failed_test}/${v.tests_run}`;
+
+function sameVerdicts(what: string, a: Verdict[], b: Verdict[]): void {
+  const diff = a.map((v, i) => (key(v) === key(b[i]!) ? null : `${i}: A ${key(v)} ${v.message} | B ${key(b[i]!)} ${b[i]!.message}`)).filter(Boolean);
+  if (diff.length) throw new Error(`${what}: ${diff.length} verdicts differ between the paths:\n${diff.slice(0, 10).join('\n')}`);
+}
+
+console.log(`machine: ${availableParallelism()} cores, load ${load()}, node ${process.version}`);
 
 if (existsSync(HUMANEVAL)) {
   const { problems } = await loadProblems(HUMANEVAL);
-  const g = await createGrader({ workers: 2, cpuLimitSeconds: 3, ...quiet });
-  console.log(`python: ${g.python}, sandbox: ${g.sandbox.level}`);
-  const times: number[] = [];
+  const graders: Record<Path, PasskGrader> = {
+    A: await createGrader({ workers: 2, cpuLimitSeconds: 3, ...PATHS.A, ...quiet }),
+    B: await createGrader({ workers: 2, cpuLimitSeconds: 3, ...PATHS.B, ...quiet }),
+  };
+  console.log(`python: ${graders.B.python}, sandbox: ${graders.B.sandbox.level}`);
+  const times: Record<Path, number[]> = { A: [], B: [] };
   for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    const vs = await Promise.all(problems.flatMap((p) => Array.from({ length: 10 }, (_, i) => g.grade({ problem: p, code: `${p.reference_solution!}\n# run ${r} copy ${i}\n` }))));
-    const s = (performance.now() - t) / 1000;
-    times.push(s);
-    console.log(`humaneval 1640 distinct programs: ${s.toFixed(2)} s = ${(vs.length / s).toFixed(0)} programs/s, passed ${vs.filter((v) => v.passed).length}/${vs.length}`);
+    const verdicts: Partial<Record<Path, Verdict[]>> = {};
+    for (const path of (r % 2 ? ['B', 'A'] : ['A', 'B']) as Path[]) {
+      const t = performance.now();
+      const vs = await Promise.all(problems.flatMap((p) => Array.from({ length: 10 }, (_, i) => graders[path].grade({ problem: p, code: `${p.reference_solution!}\n# run ${r} copy ${i}\n` }))));
+      const s = (performance.now() - t) / 1000;
+      times[path].push(s);
+      verdicts[path] = vs;
+      console.log(`humaneval run ${r} path ${path}: 1640 distinct programs in ${s.toFixed(2)} s = ${(vs.length / s).toFixed(0)} programs/s, passed ${vs.filter((v) => v.passed).length}/${vs.length}, load ${load()}`);
+    }
+    sameVerdicts(`humaneval run ${r}`, verdicts.A!, verdicts.B!);
   }
-  console.log(`humaneval median: ${median(times).toFixed(2)} s = ${(1640 / median(times)).toFixed(0)} programs/s (peer harness: 29.7 s = 55/s)`);
-  await g.close();
+  for (const path of ['A', 'B'] as Path[]) {
+    console.log(`humaneval median, path ${path}: ${median(times[path]).toFixed(2)} s = ${(1640 / median(times[path])).toFixed(0)} programs/s (peer harness: 29.7 s = 55/s); verdicts identical between the paths`);
+  }
+  await Promise.all([graders.A.close(), graders.B.close()]);
 }
 
 {
   const tests = Array.from({ length: 30 }, (_, i) => ({ input: `${i + 1}\n${Array.from({ length: 50 }, (_, j) => j * i).join(' ')}\n`, output: `${(i * 49 * 50) / 2}\n` }));
   const problem: Problem = { id: 'bench-stdin', title: 'sum', kind: 'stdin', content: '', starter_code: '', tests, public_test_count: 3 };
   const code = 'import sys\ninput()\nprint(sum(map(int, sys.stdin.readline().split())))';
-  const g = await createGrader({ workers: 1, ...quiet });
-  await g.grade({ problem, code });
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let r = 0; r < 20; r++) {
-    const v = await g.grade({ problem, code: `${code}\n# ${r}` });
-    if (!v.passed) throw new Error(JSON.stringify(v));
-    walls.push(v.wall_ms);
-    cpus.push(v.cpu_ms);
+  const one: Record<Path, PasskGrader> = { A: await createGrader({ workers: 1, ...PATHS.A, ...quiet }), B: await createGrader({ workers: 1, ...PATHS.B, ...quiet }) };
+  const walls: Record<Path, number[]> = { A: [], B: [] };
+  const cpus: Record<Path, number[]> = { A: [], B: [] };
+  for (const path of ['A', 'B'] as Path[]) await one[path].grade({ problem, code });
+  for (let r = 0; r < 40; r++) {
+    for (const path of (r % 2 ? ['B', 'A'] : ['A', 'B']) as Path[]) {
+      const v = await one[path].grade({ problem, code: `${code}\n# ${r}` });
+      if (!v.passed) throw new Error(JSON.stringify(v));
+      walls[path].push(v.wall_ms);
+      cpus[path].push(v.cpu_ms);
+    }
   }
-  const w = median(walls);
-  console.log(`stdin problem, 30 tests, 1 server, sequential: ${w.toFixed(1)} ms per sample, ${(w / 30).toFixed(2)} ms per test wall, of which the child's CPU ${(median(cpus) / 30).toFixed(2)} ms (fork, limits, preamble, program, exit)`);
-  const g2 = await createGrader({ workers: 2, ...quiet });
-  const t = performance.now();
-  await Promise.all(Array.from({ length: 40 }, (_, r) => g2.grade({ problem, code: `${code}\n# p${r}` })));
-  const s = (performance.now() - t) / 1000;
-  console.log(`stdin problem, 30 tests, 2 servers: ${(40 / s).toFixed(1)} samples/s = ${((40 * 30) / s).toFixed(0)} tests/s`);
-  await g.close();
-  await g2.close();
+  for (const path of ['A', 'B'] as Path[]) {
+    const w = median(walls[path]);
+    console.log(`stdin problem, 30 tests, 1 server, sequential, path ${path}: ${w.toFixed(1)} ms per sample, ${(w / 30).toFixed(2)} ms per test wall, of which the child's CPU ${(median(cpus[path]) / 30).toFixed(2)} ms (fork, limits, program, exit; B: + the server's compile, once per sample)`);
+  }
+  const two: Record<Path, PasskGrader> = { A: await createGrader({ workers: 2, ...PATHS.A, ...quiet }), B: await createGrader({ workers: 2, ...PATHS.B, ...quiet }) };
+  const rates: Record<Path, number[]> = { A: [], B: [] };
+  for (let r = 0; r < 4; r++) {
+    const verdicts: Partial<Record<Path, Verdict[]>> = {};
+    for (const path of (r % 2 ? ['B', 'A'] : ['A', 'B']) as Path[]) {
+      const t = performance.now();
+      verdicts[path] = await Promise.all(Array.from({ length: 40 }, (_, i) => two[path].grade({ problem, code: `${code}\n# p${r} ${i}` })));
+      rates[path].push(40 / ((performance.now() - t) / 1000));
+    }
+    sameVerdicts(`stdin run ${r}`, verdicts.A!, verdicts.B!);
+  }
+  for (const path of ['A', 'B'] as Path[]) {
+    const s = median(rates[path]);
+    console.log(`stdin problem, 30 tests, 2 servers, path ${path}: ${s.toFixed(1)} samples/s = ${(s * 30).toFixed(0)} tests/s (median of 4)`);
+  }
+  await Promise.all([one.A.close(), one.B.close(), two.A.close(), two.B.close()]);
 }
 
 if (existsSync(HUMANEVAL)) {
@@ -69,3 +105,4 @@ if (existsSync(HUMANEVAL)) {
   console.log(`low-temperature set, dedup on: ${samples.length} samples (${vs.filter((v) => !v.cached).length} distinct) in ${s.toFixed(2)} s = ${(samples.length / s).toFixed(0)} samples/s`);
   await g.close();
 }
+console.log(`load at the end: ${load()}`);

@@ -41,12 +41,12 @@ class Precompiler:
 
     def get(self, src, filename):
         """(code or None, CPU ms spent). None: let the child compile (and report errors)."""
+        last, self.last = self.last, None  # a child never sees another sample's code object
         if not self.enabled or not safe_to_compile(src):
             return None, 0.0
-        last = self.last
         if last is not None and last[0] == src and last[1] == filename:
+            self.last = last
             return last[2], 0.0
-        self.last = None
         start = time.thread_time()
         try:
             with warnings.catch_warnings():
