@@ -25,10 +25,7 @@ export function isRedisUrl(url: string | undefined): url is string {
 export async function openTransport(options: OpenTransportOptions): Promise<Transport> {
   if (isRedisUrl(options.queueUrl)) {
     // Loaded only in Redis mode (BullMQ and ioredis stay out of filesystem runs).
-    const redisModule = './redis/index.js';
-    const { openRedisTransport } = (await import(redisModule)) as {
-      openRedisTransport: (o: { url: string; run: string; lockDurationMs?: number; heartbeatMs?: number; maxAttempts?: number; logger?: Logger }) => Promise<Transport>;
-    };
+    const { openRedisTransport } = await import('./redis/index.js');
     return openRedisTransport({
       url: options.queueUrl,
       run: options.layout.run,
