@@ -18,7 +18,7 @@
  *   reap      the Worker's stalled-jobs check (BullMQ's moveStalledJobsToWait), also run every
  *             stalledInterval by Worker.startStalledCheckTimer()
  */
-import { Queue, Worker, type Job, type JobJson } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PasskError, isPasskError } from '../../errors.js';
 import { assertValid } from '../../validate.js';
@@ -32,23 +32,9 @@ import type { Logger } from '../../log.js';
 import type { Claim, QueueBackend, ReapResult } from '../types.js';
 import type { RunKeys } from './keys.js';
 import { retrying, type RetryPolicy } from './conn.js';
+import { PasskWorker, SET_DATA, MAX_REJECTS_PER_CLAIM, STALLS_COUNTED, finishedCode, reasonJson, bump } from './jobs.js';
 
 export const STAGES: Stage[] = ['gen', 'eval', 'combine'];
-/** Keep `history` short so a flapping item does not grow without bound (as on the filesystem). */
-const HISTORY_LIMIT = 20;
-/** Field of the job hash holding how many of BullMQ's stalls (`stc`) are already in `attempts`. */
-const STALLS_COUNTED = 'passk_stc';
-/** Invalid jobs skipped (moved to failed) in one claim() before it returns undefined. */
-const MAX_REJECTS_PER_CLAIM = 50;
-
-/** Write the job data (and the stalls counted) only while `token` holds the job's lock. */
-const SET_DATA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], 'data', ARGV[2])
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], '${STALLS_COUNTED}', ARGV[3]) end
-return 1`;
-
 export interface RedisQueueOptions {
   /** This backend's own connection (closed by close()). */
   conn: Redis;
@@ -70,31 +56,6 @@ export interface RedisQueueOptions {
 export interface RedisClaimHandle {
   job: Job<WorkItem, null, string>;
   token: string;
-}
-
-/** BullMQ's "finished" errors (missing job, missing lock, wrong state, lock mismatch) carry a negative code. */
-function finishedCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' && code < 0 ? code : undefined;
-}
-
-function reasonJson(error: unknown): Record<string, unknown> {
-  return isPasskError(error) ? error.toJSON() : { code: 'ERR_SCHEMA_INVALID', message: String((error as Error)?.message ?? error) };
-}
-
-/** A Worker that turns a job whose data is not JSON into a flagged job instead of throwing inside getNextJob. */
-class PasskWorker extends Worker<WorkItem, null, string> {
-  readonly malformed = new WeakMap<object, Error>();
-
-  protected override createJob(data: JobJson, jobId: string): Job<WorkItem, null, string> {
-    try {
-      return super.createJob(data, jobId);
-    } catch (error) {
-      const job = super.createJob({ ...data, data: '{}' }, jobId);
-      this.malformed.set(job, error as Error);
-      return job;
-    }
-  }
 }
 
 interface StalledCheck {
@@ -419,17 +380,11 @@ export class RedisQueue implements QueueBackend {
     this.closed = true;
     for (const timer of this.heartbeats) clearInterval(timer);
     this.heartbeats.clear();
-    for (const worker of this.workers.values()) await worker.close(true).catch(() => {});
-    for (const queue of this.queues.values()) await queue.close().catch(() => {});
+    // Bounded: with Redis away, BullMQ's close could wait for a reconnect that never comes.
+    const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await bounded(Promise.all([...this.workers.values()].map((w) => w.close(true))));
+    await bounded(Promise.all([...this.queues.values()].map((q) => q.close())));
     this.conn.disconnect();
     this.options.onClose?.();
   }
-}
-
-/** attempts + n, with n lines of history (bounded). */
-function bump<T extends WorkItem>(value: T, n: number, reason: string): T {
-  const at = new Date().toISOString();
-  const lines = Array.from({ length: n }, () => `${at} ${reason}`);
-  const history = [...(value.history ?? []), ...lines].slice(-HISTORY_LIMIT);
-  return { ...value, attempts: value.attempts + n, history };
 }
