@@ -48,9 +48,24 @@ describe('passk dataset check', () => {
         '  v1  1',
         '  v5  1',
         '  v6  2',
+        'ERRATA (loaded, flagged in results; --exclude-errata drops them):',
+        '  abc311_c  several valid outputs, but only one is graded as correct',
         '',
       ].join('\n'),
     );
+  });
+
+  it('lists the ERRATA problems --exclude-errata dropped (only those the other filters kept)', async () => {
+    const file = tmp.write('errata.jsonl', jsonl([...rows, ...lcbRows([{ id: 'abc350_c', date: '2024-04-13T00:00:00' }])]));
+    const { out, err, code } = await run(['dataset', 'check', file, '--exclude-errata', '--start-date', '2024-01-01']);
+    assert.equal(code, 0, err);
+    const lines = out.split('\n');
+    assert.equal(lines[0], `${file}: 3 problem(s), 3 public + 0 private test(s), 1 on the ERRATA list excluded`);
+    assert.deepEqual(lines.slice(-3), ['ERRATA excluded (1):', '  abc350_c  bad tests', '']);
+    assert.equal(err, "warning: excluded 1 problem(s) on LiveCodeBench's ERRATA list: abc350_c\n");
+    const json = JSON.parse((await run(['dataset', 'check', file, '--json'])).out);
+    assert.deepEqual(json.errataProblems.map((e: { id: string }) => e.id), ['abc311_c', 'abc350_c']);
+    assert.deepEqual(json.errataExcluded, []);
   });
 
   it('applies filters and prints JSON', async () => {
@@ -75,6 +90,13 @@ describe('passk dataset check', () => {
     assert.match(skipped.out, /2 problem\(s\), 2 public \+ 0 private test\(s\), 1 invalid row\(s\) skipped/);
     assert.match(skipped.err, /warning: skipped: .*line 2, field private_test_cases/);
     assert.match(skipped.err, /warning: skipped 1 invalid row\(s\)/);
+  });
+
+  it('--release with a spec that has no releases is an error (exit 1)', async () => {
+    const r = await run(['dataset', 'check', 'demo', '--release', 'v6']);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /^passk dataset check: `--release v6` does not apply to `demo` .*\[ERR_BAD_OPTION\]\n$/);
   });
 
   it('accepts dataset specs (demo) and reports unknown ones', async () => {

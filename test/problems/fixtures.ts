@@ -41,6 +41,8 @@ export interface RowSpec {
   platform?: string;
   difficulty?: string;
   date?: string;
+  /** @default 'c1' */
+  contestId?: string;
   funcName?: string;
   publicTests?: Test[];
   privateTests?: Test[];
@@ -66,7 +68,7 @@ export function lcbRows(specs: RowSpec[]): Record<string, string>[] {
       question_content: `Statement of ${s.id}`,
       platform: s.platform ?? (fn ? 'leetcode' : 'atcoder'),
       question_id: s.id,
-      contest_id: 'c1',
+      contest_id: s.contestId ?? 'c1',
       contest_date: s.date ?? '2025-02-15T00:00:00',
       starter_code: fn ? `class Solution:\n    def ${fn}(self, a: int, b: int) -> int:\n        ` : '',
       difficulty: s.difficulty ?? 'easy',

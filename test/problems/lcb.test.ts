@@ -52,6 +52,7 @@ describe('LiveCodeBench rows in both encodings', () => {
       platform: 'atcoder',
       difficulty: 'easy',
       contest_date: '2025-02-15T00:00:00',
+      contest_id: 'c1',
       source: { dataset: 'livecodebench', file, line: 1 },
     });
     assert.equal(fn!.kind, 'functional');
@@ -60,6 +61,13 @@ describe('LiveCodeBench rows in both encodings', () => {
     assert.match(fn!.starter_code, /^class Solution:\n {4}def addTwo\(self/);
     assert.deepEqual(fn!.tests, [{ input: '1\n2', output: '3' }, { input: '[1, 2]\n"é✓"', output: '"ok"' }]);
     assert.equal(fn!.platform, 'leetcode');
+  });
+
+  it('carries contest_id through; an empty one is left out', async () => {
+    const f = tmp.write('contest.jsonl', jsonl(lcbRows([{ id: 'abc400_a', contestId: 'abc400' }, { id: 'abc400_b', contestId: '' }])));
+    const { problems } = await loadProblems(f);
+    assert.deepEqual(problems.map((p) => p.contest_id), ['abc400', undefined]);
+    assert.ok(!('contest_id' in problems[1]!));
   });
 
   it('reads pickles of protocols 0–5, non-ASCII text, >64 KiB strings and empty lists', async () => {
@@ -120,6 +128,23 @@ describe('release selection', () => {
     const result = await loadProblems(all, { release: 'v5_v6' });
     assert.deepEqual(result.problems.map((p) => p.id), ['w5', 'w6']);
     assert.match(result.warnings[0]!, /contest-date window/);
+  });
+
+  it('--release where it cannot select anything is an error, never ignored', async () => {
+    const notApplicable = /^`--release v6` does not apply to `(demo|humaneval)` \((demo|humaneval) has no LiveCodeBench releases\); --release selects LiveCodeBench releases/;
+    await rejects(loadProblems('demo', { release: 'v6' }), 'ERR_BAD_OPTION', notApplicable);
+    // Before the cache is looked at: the option is wrong whatever is installed.
+    await rejects(loadProblems('humaneval', { release: 'v6', cacheDir: join(tmp.dir, 'empty') }), 'ERR_BAD_OPTION', notApplicable);
+    await rejects(ids('livecodebench:v6', { release: 'v5' }), 'ERR_BAD_OPTION', /^`--release v5` conflicts with the release in `livecodebench:v6`; give the release once$/);
+    // The same increments spelled twice are not a conflict.
+    assert.deepEqual(await ids('livecodebench:v6', { release: 'v6_v6' }), ['v6a', 'v6b']);
+    const he = tmp.write(
+      'he.jsonl',
+      jsonl([{ task_id: 'HumanEval/0', prompt: 'def f():\n', canonical_solution: '    return 1\n', test: 'def check(candidate):\n    assert candidate() == 1\n', entry_point: 'f' }]),
+    );
+    await rejects(loadProblems(he, { release: 'v6' }), 'ERR_BAD_OPTION', /^`--release v6` does not apply to `.*he\.jsonl` \(its rows are humaneval, which has no LiveCodeBench releases\)/);
+    // Without --release the same file loads.
+    assert.equal((await loadProblems(he)).problems.length, 1);
   });
 
   it('unknown releases and missing files are clear errors', async () => {
@@ -196,6 +221,36 @@ describe('ERRATA', () => {
     );
     const excluded = await loadProblems(file, { excludeErrata: true });
     assert.deepEqual(excluded.problems.map((p) => p.id), ['abc999_z', 'ok1']);
-    assert.match(excluded.warnings.join('\n'), /excluded 3 problem\(s\) on LiveCodeBench's ERRATA list/);
+    assert.deepEqual(excluded.warnings, ["excluded 3 problem(s) on LiveCodeBench's ERRATA list: abc311_c, 2951, abc337_e"]);
+    assert.deepEqual(excluded.errataExcluded.map((e) => [e.id, e.reason]), [
+      ['abc311_c', 'several valid outputs, but only one is graded as correct'],
+      ['2951', 'several valid outputs, but only one is graded as correct'],
+      ['abc337_e', 'interactive problem (unsolvable here)'],
+    ]);
+    assert.equal(excluded.filtered, 3);
+  });
+
+  it('counts as excluded only the ERRATA problems the other filters kept', async () => {
+    const file = tmp.write(
+      'errata2.jsonl',
+      jsonl(
+        lcbRows([
+          { id: 'abc311_c', difficulty: 'hard' },
+          { id: '2951', title: 'Find the Peaks', funcName: 'findPeaks', publicTests: [fnTest('[1]', '[]')], difficulty: 'easy' },
+          { id: 'abc337_e', difficulty: 'easy', date: '2024-01-20T00:00:00' },
+          { id: 'ok1', difficulty: 'easy' },
+        ]),
+      ),
+    );
+    // abc311_c is hard and abc337_e before the start date: the other filters drop them, not --exclude-errata.
+    const r = await loadProblems(file, { excludeErrata: true, difficulty: 'easy', startDate: '2025-01-01' });
+    assert.deepEqual(r.problems.map((p) => p.id), ['ok1']);
+    assert.deepEqual(r.warnings, ["excluded 1 problem(s) on LiveCodeBench's ERRATA list: 2951"]);
+    assert.deepEqual(r.errataExcluded.map((e) => e.id), ['2951']);
+    assert.equal(r.filtered, 3);
+    // Nothing on the list survives the other filters: no exclusion warning at all.
+    const none = await loadProblems(file, { excludeErrata: true, difficulty: 'hard', platform: 'leetcode' });
+    assert.deepEqual(none.problems, []);
+    assert.deepEqual(none.warnings, []);
   });
 });

@@ -4,9 +4,12 @@
  * `passk dataset pull|check`.
  */
 export { loadProblems, streamProblems } from './load.js';
-export type { LoadOptions, LoadResult, LoadStats } from './options.js';
+export type { LoadOptions, LoadResult, LoadStats, ExcludedErratum } from './options.js';
+export {
+  SELECTION_FLAGS, withSelectionOptions, selectionLoadOptions, planSelection, selectionDifferences, NO_SELECTION, type SelectionArgs,
+} from './selection.js';
 export { newStats } from './options.js';
-export { resolveSpec, type ResolvedSpec, type Source } from './spec.js';
+export { resolveSpec, releaseNotApplicable, type ResolvedSpec, type Source } from './spec.js';
 export { defaultCacheDir } from './cache.js';
 export { makeFilter, type ProblemFilter } from './filters.js';
 export { FORMATS, detectFormat, type RowFormat } from './detect.js';

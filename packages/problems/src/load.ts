@@ -2,6 +2,7 @@
  * loadProblems / streamProblems: resolve the spec, stream every source row by row (each row is
  * parsed, normalised, validated against the core Problem schema, then dropped), check ids are
  * unique across the whole load, apply filters. Problems come in file order, files in release order.
+ * ERRATA exclusion runs last, so "excluded N" counts only problems the other filters kept.
  */
 import { assertValid, isPasskError, PasskError, problemSchema, type Problem } from '@passk/core';
 import { DEMO_ROWS } from './demo/index.js';
@@ -10,7 +11,7 @@ import { makeFilter } from './filters.js';
 import { readJsonlLines, type JsonlLine } from './jsonl.js';
 import { releaseWindow } from './lcb/releases.js';
 import { newStats, type LoadOptions, type LoadResult, type LoadStats } from './options.js';
-import { resolveSpec, type Source } from './spec.js';
+import { releaseNotApplicable, resolveSpec, type Source } from './spec.js';
 
 /** Errors a row can be skipped for under `skipInvalid`. */
 const ROW_ERRORS = new Set(['ERR_PROBLEM_INVALID', 'ERR_PICKLE_UNSUPPORTED']);
@@ -56,12 +57,13 @@ export async function* streamProblems(spec: string, options: LoadOptions = {}, s
     stats.warnings.push(message);
     options.onWarning?.(message);
   };
-  const filter = makeFilter(options);
+  // ERRATA are dropped after every other filter (below), so the count names only problems that
+  // would otherwise have been loaded.
+  const filter = makeFilter({ ...options, excludeErrata: false });
   const resolved = resolveSpec(spec, options);
   const windows = resolved.windowFilter ? new Set(resolved.windowFilter.map((inc) => `v${inc.version}`)) : undefined;
   if (windows) warn(`${spec}: --release ${options.release} on a file not named testN.jsonl selects by contest-date window (approximate at month boundaries)`);
   const seen = new Map<string, string>();
-  let errata = 0;
 
   for (const source of resolved.sources) {
     const file = source.type === 'file' ? source.file : 'demo';
@@ -81,15 +83,23 @@ export async function* streamProblems(spec: string, options: LoadOptions = {}, s
         }
         throw error;
       }
-      if (problem.errata) errata += 1;
+      if (windows && format && format.name !== 'livecodebench') {
+        throw releaseNotApplicable(options.release!, `\`${file}\``, `its rows are ${format.name}, which has no LiveCodeBench releases`);
+      }
       if (!filter(problem) || (windows && !windows.has(releaseWindow(problem.contest_date)))) {
         stats.filtered += 1;
+        continue;
+      }
+      if (problem.errata && options.excludeErrata) {
+        stats.filtered += 1;
+        stats.errataExcluded.push({ id: problem.id, title: problem.title, reason: problem.errata });
         continue;
       }
       yield problem;
     }
   }
-  if (options.excludeErrata && errata) warn(`excluded ${errata} problem(s) on LiveCodeBench's ERRATA list`);
+  const excluded = stats.errataExcluded;
+  if (excluded.length) warn(`excluded ${excluded.length} problem(s) on LiveCodeBench's ERRATA list: ${excluded.map((e) => e.id).join(', ')}`);
   if (stats.skipped) warn(`skipped ${stats.skipped} invalid row(s)`);
 }
 
@@ -125,5 +135,5 @@ export async function loadProblems(spec: string, options: LoadOptions = {}): Pro
   const stats = newStats();
   const problems: Problem[] = [];
   for await (const problem of streamProblems(spec, options, stats)) problems.push(problem);
-  return { problems, skipped: stats.skipped, warnings: stats.warnings };
+  return { problems, skipped: stats.skipped, warnings: stats.warnings, filtered: stats.filtered, errataExcluded: stats.errataExcluded };
 }

@@ -36,6 +36,21 @@ function lcbFiles(dir: string, release: string | undefined, spec: string): Sourc
   return wanted.map((inc) => ({ type: 'file', file: join(dir, inc.file), dataset: 'livecodebench', increment: inc }));
 }
 
+/** `--release` given where nothing can be selected by release: an error, never silently ignored. */
+export function releaseNotApplicable(release: string, target: string, why: string): PasskError {
+  return new PasskError(
+    'ERR_BAD_OPTION',
+    `\`--release ${release}\` does not apply to ${target} (${why}); --release selects LiveCodeBench releases: use it with livecodebench, a directory of LiveCodeBench files or a LiveCodeBench JSONL file`,
+  );
+}
+
+const sameIncrements = (a: string, b: string): boolean =>
+  parseRelease(a).map((inc) => inc.version).join(',') === parseRelease(b).map((inc) => inc.version).join(',');
+
+/**
+ * @throws PasskError ERR_DATASET_UNKNOWN for an unknown spec or missing files, ERR_BAD_OPTION for
+ * `release` given with `demo`/`humaneval` or conflicting with the release in the spec.
+ */
 export function resolveSpec(spec: string, options: LoadOptions = {}): ResolvedSpec {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const m = DATASET_RE.exec(spec.trim());
@@ -44,6 +59,7 @@ export function resolveSpec(spec: string, options: LoadOptions = {}): ResolvedSp
     const arg = m[2];
     if (name === 'demo' || name === 'humaneval') {
       if (arg !== undefined) throw new PasskError('ERR_DATASET_UNKNOWN', `dataset \`${name}\` takes no release (got \`${spec}\`)`);
+      if (options.release) throw releaseNotApplicable(options.release, `\`${spec}\``, `${name} has no LiveCodeBench releases`);
       if (name === 'demo') return { sources: [{ type: 'demo' }] };
       const dir = join(cacheDir, CACHE_SUBDIR.humaneval);
       const file = HUMANEVAL_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
@@ -51,6 +67,9 @@ export function resolveSpec(spec: string, options: LoadOptions = {}): ResolvedSp
         throw new PasskError('ERR_DATASET_UNKNOWN', `humaneval: ${HUMANEVAL_FILES[0]} not found in ${dir}; run \`passk dataset pull humaneval\``);
       }
       return { sources: [{ type: 'file', file, dataset: 'humaneval' }] };
+    }
+    if (arg !== undefined && options.release && !sameIncrements(arg, options.release)) {
+      throw new PasskError('ERR_BAD_OPTION', `\`--release ${options.release}\` conflicts with the release in \`${spec}\`; give the release once`);
     }
     const release = arg ?? options.release ?? 'release_latest';
     return { sources: lcbFiles(join(cacheDir, CACHE_SUBDIR.livecodebench), release, spec) };

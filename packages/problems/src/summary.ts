@@ -11,6 +11,8 @@ export interface ProblemSummary {
   /** Release window of the contest date (`v1`…`v6`, `after v6`, `unknown`). */
   byReleaseWindow: Record<string, number>;
   errata: number;
+  /** The loaded problems on LiveCodeBench's ERRATA list, in load order. */
+  errataProblems: Array<{ id: string; title: string; reason: string }>;
   tests: { public: number; private: number };
   /** Earliest and latest contest date, when any. */
   dates?: { first: string; last: string };
@@ -29,6 +31,7 @@ export function summarise(problems: Iterable<Problem> = []): ProblemSummary & { 
     byTestType: {},
     byReleaseWindow: {},
     errata: 0,
+    errataProblems: [],
     tests: { public: 0, private: 0 },
   };
   const add = (p: Problem): void => {
@@ -37,7 +40,10 @@ export function summarise(problems: Iterable<Problem> = []): ProblemSummary & { 
     bump(s.byDifficulty, p.difficulty ?? '(none)');
     bump(s.byTestType, p.kind);
     bump(s.byReleaseWindow, releaseWindow(p.contest_date));
-    if (p.errata) s.errata += 1;
+    if (p.errata) {
+      s.errata += 1;
+      s.errataProblems.push({ id: p.id, title: p.title, reason: p.errata });
+    }
     s.tests.public += p.public_test_count;
     s.tests.private += p.tests.length - p.public_test_count;
     if (p.contest_date) {

@@ -4,6 +4,25 @@ export interface PlanQuestion {
   idx: number;
   id: string;
   title: string;
+  /** Set when the problem is on LiveCodeBench's ERRATA list: the reason. */
+  errata?: string;
+}
+
+/**
+ * The problem-set selection `passk run` loaded the questions with (the `passk dataset check`
+ * flags), normalised so equal selections compare equal. null / false: the flag was not given.
+ */
+export interface PlanSelection {
+  /** `--release`, lower-cased. */
+  release: string | null;
+  /** `--start-date` / `--end-date` (ISO, `T` separator). */
+  start_date: string | null;
+  end_date: string | null;
+  /** `--platform` / `--difficulty`: lower-cased, sorted, comma-joined. */
+  platform: string | null;
+  difficulty: string | null;
+  exclude_errata: boolean;
+  skip_invalid: boolean;
 }
 
 export interface Plan {
@@ -22,10 +41,12 @@ export interface Plan {
   backend: string;
   model: string;
   simulated: boolean;
+  /** Absent in plans written before it was recorded (read as no selection flags). */
+  selection?: PlanSelection;
 }
 
 /** Fields that must agree for a second `passk run` to resume the first. */
-export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model'] as const;
+export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'selection'] as const;
 
 export const planSchema = {
   $id: 'passk/plan',
@@ -41,7 +62,7 @@ export const planSchema = {
       items: {
         type: 'object',
         required: ['idx', 'id', 'title'],
-        properties: { idx: { type: 'integer', minimum: 0 }, id: { type: 'string' }, title: { type: 'string' } },
+        properties: { idx: { type: 'integer', minimum: 0 }, id: { type: 'string' }, title: { type: 'string' }, errata: { type: 'string' } },
         additionalProperties: false,
       },
     },
@@ -55,6 +76,20 @@ export const planSchema = {
     backend: { type: 'string' },
     model: { type: 'string' },
     simulated: { type: 'boolean' },
+    selection: {
+      type: 'object',
+      required: ['release', 'start_date', 'end_date', 'platform', 'difficulty', 'exclude_errata', 'skip_invalid'],
+      properties: {
+        release: { type: ['string', 'null'] },
+        start_date: { type: ['string', 'null'] },
+        end_date: { type: ['string', 'null'] },
+        platform: { type: ['string', 'null'] },
+        difficulty: { type: ['string', 'null'] },
+        exclude_errata: { type: 'boolean' },
+        skip_invalid: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

@@ -42,6 +42,8 @@ export interface Problem {
   platform?: string;
   difficulty?: string;
   contest_date?: string;
+  /** LiveCodeBench `contest_id` (e.g. `abc400`, `weekly-contest-440`); absent when the source has none. */
+  contest_id?: string;
   /** Set when the problem is on LiveCodeBench's ERRATA list: the reason. */
   errata?: string;
   source?: { dataset: string; file?: string; line?: number };
@@ -77,6 +79,7 @@ export const problemSchema: JSONSchemaType<Problem> = {
     platform: { type: 'string', nullable: true },
     difficulty: { type: 'string', nullable: true },
     contest_date: { type: 'string', nullable: true },
+    contest_id: { type: 'string', nullable: true },
     errata: { type: 'string', nullable: true },
     source: {
       type: 'object',

@@ -2,13 +2,15 @@
  * yargs command module `dataset` with subcommands:
  *   passk dataset pull <name> [--release] [--dest] [--base-url] [--sha256] [--force] [--retries]
  *   passk dataset check <file> [--skip-invalid] [--release] [--start-date] [--end-date]
- *                       [--platform] [--difficulty] [--exclude-errata] [--json]
+ *                       [--platform] [--difficulty] [--exclude-errata] [--cache-dir] [--json]
+ * The selection flags are defined once in ../selection.ts (`passk run` takes the same ones).
  * Errors are printed (naming file, line and field) and set a non-zero process.exitCode.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { isPasskError } from '@passk/core';
 import { pullDataset } from '../pull/index.js';
 import { runCheck } from './check.js';
+import { selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '../selection.js';
 
 interface PullArgs {
   name: string;
@@ -20,16 +22,8 @@ interface PullArgs {
   retries?: number;
 }
 
-interface CheckArgs {
+interface CheckArgs extends SelectionArgs {
   file: string;
-  'skip-invalid'?: boolean;
-  release?: string;
-  'start-date'?: string;
-  'end-date'?: string;
-  platform?: string;
-  difficulty?: string;
-  'exclude-errata'?: boolean;
-  'cache-dir'?: string;
   json?: boolean;
 }
 
@@ -66,33 +60,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <file>',
   describe: 'Load and validate a problem set (file or dataset spec); print counts; exit 1 on any invalid row',
   builder: (y: Argv) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'a JSONL(.gz) file, a directory of LiveCodeBench files, or demo / humaneval / livecodebench:<release>' })
-      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip invalid rows with a warning and a count' })
-      .option('release', { type: 'string', describe: 'LiveCodeBench release tag' })
-      .option('start-date', { type: 'string', describe: 'keep contest_date ≥ this (inclusive)' })
-      .option('end-date', { type: 'string', describe: 'keep contest_date ≤ this (inclusive)' })
-      .option('platform', { type: 'string', describe: 'keep these platforms (comma-separated)' })
-      .option('difficulty', { type: 'string', describe: 'keep these difficulties (comma-separated)' })
-      .option('exclude-errata', { type: 'boolean', default: false, describe: "drop problems on LiveCodeBench's ERRATA list" })
-      .option('cache-dir', { type: 'string', describe: 'dataset cache (default $PASSK_DATA_DIR or ~/.cache/passk/datasets)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the counts as JSON' }) as unknown as Argv<CheckArgs>,
+    withSelectionOptions(
+      y.positional('file', { type: 'string', demandOption: true, describe: 'a JSONL(.gz) file, a directory of LiveCodeBench files, or demo / humaneval / livecodebench:<release>' }),
+    ).option('json', { type: 'boolean', default: false, describe: 'print the counts as JSON' }) as unknown as Argv<CheckArgs>,
   handler: async (argv) => {
-    const code = await runCheck(
-      argv.file,
-      {
-        ...(argv.release ? { release: argv.release } : {}),
-        ...(argv['start-date'] ? { startDate: argv['start-date'] } : {}),
-        ...(argv['end-date'] ? { endDate: argv['end-date'] } : {}),
-        ...(argv.platform ? { platform: argv.platform } : {}),
-        ...(argv.difficulty ? { difficulty: argv.difficulty } : {}),
-        ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
-        skipInvalid: argv['skip-invalid'] === true,
-        excludeErrata: argv['exclude-errata'] === true,
-        json: argv.json === true,
-      },
-      { out: process.stdout, err: process.stderr },
-    );
+    const code = await runCheck(argv.file, { ...selectionLoadOptions(argv), json: argv.json === true }, { out: process.stdout, err: process.stderr });
     if (code !== 0) process.exitCode = code;
   },
 };

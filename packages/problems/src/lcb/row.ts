@@ -94,6 +94,7 @@ export function normaliseLcbRow(raw: Record<string, unknown>, where: RowWhere, d
     platform: row.platform,
     difficulty: row.difficulty,
     ...(row.contest_date !== '' ? { contest_date: row.contest_date } : {}),
+    ...(row.contest_id !== '' ? { contest_id: row.contest_id } : {}),
     source: { dataset, ...(where.file !== undefined ? { file: where.file } : {}), ...(where.line !== undefined ? { line: where.line } : {}) },
   };
   const errata = errataReason(problem.id, problem.title, problem.platform);
