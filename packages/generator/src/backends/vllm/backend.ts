@@ -53,7 +53,9 @@ export class VllmBackend implements GenerationBackend {
         gpu: this.gpu,
         port: this.port,
         url: this.url,
+        host,
         logFile: this.logFile,
+        recordFile: join(options.logDir ?? process.cwd(), `gpu${this.gpu}.engine.json`),
         logger: this.logger,
         args: () => this.serveArgs(),
         env: () => vllmEngineEnv(this.preset, this.gpu),
@@ -93,6 +95,8 @@ export class VllmBackend implements GenerationBackend {
     if (this.engine) {
       const exe = this.opts.executable ?? 'vllm';
       if (!onPath(exe)) throw unavailableError(`vllm backend: ${exe} is not on PATH (pip install vllm), or pass --vllm-url`);
+      const python = this.opts.python ?? 'python3';
+      if (!onPath(python)) throw unavailableError(`vllm backend: ${python} is not on PATH; passk starts the engine through a Python launcher that stops it if the generator dies`);
       const stagger = this.gpu * (this.opts.staggerMs ?? 5000);
       if (stagger > 0) {
         this.logger.info({ gpu: this.gpu, delay_ms: stagger }, 'vllm: staggered start');

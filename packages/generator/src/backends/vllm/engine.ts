@@ -1,13 +1,19 @@
 /**
- * `vllm` backend: the owned engine process. Spawns `vllm serve` in its own process group with its
- * output appended to the log file, waits for health and the canary, restarts it when it dies (up
- * to `maxRestarts`), and stops the whole group on stop() (SIGTERM, then SIGKILL after
+ * `vllm` backend: the owned engine process. Before each start it kills a leftover engine of its
+ * GPU named by the engine record and checks that the port is free (engine-record.ts). It spawns
+ * `vllm serve` through the launcher (launcher.ts: the engine dies with the generator, however the
+ * generator dies) in its own process group with its output appended to the log file, records the
+ * group in `gpu{i}.engine.json`, waits for health and the canary, restarts it when it dies (up to
+ * `maxRestarts`), and stops the whole group on stop() (SIGTERM, then SIGKILL after
  * `stopTimeoutMs`), returning only when no process of the group is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import os from 'node:os';
 import { type BackendLogger, backendError, sleep, throwIfAborted } from '../common.js';
+import { killLeftoverEngine, removeEngineRecord, requirePortFree, writeEngineRecord } from './engine-record.js';
 import { waitHealthy } from './health.js';
+import { launcherCommand } from './launcher.js';
 import type { VllmBackendOptions } from './options.js';
 import { killGroup, signalGroup, waitGroupGone } from './process-group.js';
 
@@ -16,7 +22,11 @@ export interface EngineSetup {
   port: number;
   /** Engine root URL (no `/v1`). */
   url: string;
+  /** Host the engine binds to (for the free-port check). */
+  host: string;
   logFile: string;
+  /** The engine record (`gpu{i}.engine.json`). */
+  recordFile: string;
   logger: BackendLogger;
   /** The `vllm serve` arguments, read at every (re)start. */
   args: () => string[];
@@ -59,14 +69,23 @@ export class VllmEngine {
   private async startEngine(signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
     if (this.stopping) throw backendError('vllm: backend closed');
-    const { gpu, port, logFile, logger } = this.setup;
+    const { gpu, port, host, logFile, recordFile, logger } = this.setup;
+    const stopTimeoutMs = this.opts.stopTimeoutMs ?? 30_000;
+    await killLeftoverEngine(recordFile, stopTimeoutMs, logger);
+    await requirePortFree(host, port, gpu, 5000);
+    throwIfAborted(signal);
     const exe = this.opts.executable ?? 'vllm';
     const args = this.setup.args();
     this.log ??= createWriteStream(logFile, { flags: 'a' });
     this.log.write(`\n==== passk: starting ${exe} ${args.join(' ')} (CUDA_VISIBLE_DEVICES=${gpu}, ${new Date().toISOString()}) ====\n`);
     const env = this.setup.env();
-    const child = spawn(exe, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const launch = launcherCommand(this.opts.python ?? 'python3', exe, args, process.pid, stopTimeoutMs);
+    const child = spawn(launch.command, launch.args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // Written synchronously: nothing may run between the spawn and the exit listener below.
+    if (child.pid !== undefined) {
+      writeEngineRecord(recordFile, { gpu, host: os.hostname(), port, pgid: child.pid, generator_pid: process.pid, started_at: new Date().toISOString() });
+    }
     this.epoch++;
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
@@ -81,7 +100,7 @@ export class VllmEngine {
         resolve();
       });
     });
-    logger.info({ gpu, pid: child.pid, port, args, log: logFile }, 'vllm: engine starting');
+    logger.info({ gpu, pid: child.pid, port, args, log: logFile, record: recordFile }, 'vllm: engine starting');
     const started = Date.now();
     await waitHealthy(
       { url: this.setup.url, logFile, opts: this.opts },
@@ -131,6 +150,7 @@ export class VllmEngine {
     if (child?.pid !== undefined) {
       await this.killGroup(child.pid);
       await Promise.race([this.childExited, sleep(5000)]);
+      await removeEngineRecord(this.setup.recordFile, child.pid).catch(() => undefined);
       this.setup.logger.info({ gpu: this.setup.gpu, pid: child.pid }, 'vllm: engine stopped');
     }
     await new Promise<void>((r) => (this.log ? this.log.end(r) : r()));

@@ -17,7 +17,12 @@ export interface VllmBackendOptions {
   host?: string;
   /** The vLLM executable. @default 'vllm' (looked up on PATH) */
   executable?: string;
-  /** Directory for `gpu{i}.vllm.log` and `gpu_trace.csv`. @default process.cwd() */
+  /**
+   * Python interpreter for the engine launcher (it stops the engine when the generator dies:
+   * PR_SET_PDEATHSIG). @default 'python3' (looked up on PATH)
+   */
+  python?: string;
+  /** Directory for `gpu{i}.vllm.log`, the engine record `gpu{i}.engine.json` and `gpu_trace.csv`. @default process.cwd() */
   logDir?: string;
   /** Engine presets file (`--engine-config FILE`, see presets.ts). @default built-in presets only */
   engineConfig?: string;
