@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readdir } from 'node:fs/promises';
-import { combinedFileName } from '@passk/core';
+import { readdir, writeFile } from 'node:fs/promises';
+import { combinedFileName, type Plan } from '@passk/core';
+import { writeCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, runDirs, readJson, leftovers, processesMatching } from '../helpers/passk.js';
 
@@ -14,6 +15,8 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   const result = await runPassk(args);
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /SIMULATED/);
+  const [, , , queueOverride, , resultsOverride] = runDirs(root, 'sweep');
+  assert.ok(result.stdout.includes(`watch with \`passk status --run sweep --queue-dir ${queueOverride} --results-dir ${resultsOverride} --watch\``), `the status hint keeps the overrides:\n${result.stdout}`);
   const resultsDir = path.join(root, 'results', 'sweep');
   const queueDir = path.join(root, 'queue', 'sweep');
   const plan = await readJson(path.join(resultsDir, 'plan.json'));
@@ -36,6 +39,8 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
       assert.deepEqual(combined.samples.map((s: { index: number }) => s.index), [0, 1, 2, 3, 4, 5]);
       assert.deepEqual(combined.samples.map((s: { seed: number }) => s.seed), [0, 1, 2, 3, 4, 5]);
       assert.equal(combined.passed, row.passed);
+      assert.equal(combined.simulated, true, 'combined files are labelled like summary.json');
+      assert.equal(combined.simulation_note, 'SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.');
       for (const s of combined.samples) assert.equal(s.verdict.passed, s.sim_intended === 'passed', `sample ${s.index}: ${s.sim_intended} graded ${s.verdict.status}`);
     }
   }
@@ -64,4 +69,26 @@ test('bad options get exact messages', async () => {
   const badRun = await runPassk(['status', '--run', '../x']);
   assert.equal(badRun.code, 2);
   assert.match(badRun.stderr, /Expected `--run` to be a name/);
+});
+
+test("combined files of passk's tiny random model say that its output is noise; a real model's carry no label", async () => {
+  const root = await tempDir();
+  const shardFile = path.join(root, 'q0_t0_5_s0.json');
+  const sample = { index: 0, seed: 0, output: 'x', code: 'print(1)', extraction: 'raw', finish_reason: 'stop', prompt_tokens: 3, completion_tokens: 2, verdict: { passed: true, status: 'passed', failed_test: null, tests_run: 1, cpu_ms: 1, wall_ms: 2, message: '' } };
+  const gen = { generator: 'gpu0', backend: 'llama', model: 'm', simulated: true, started_at: 'a', finished_at: 'b', wall_s: 1, prompt_tokens: 3, completion_tokens: 2, gen_tps: 2, finish_reasons: { stop: 1 } };
+  await writeFile(shardFile, JSON.stringify({ version: 1, item: 'q0_t0_5_s0', question_idx: 0, temperature: 0.5, shard: 0, first_sample: 0, count: 1, seed_base: 0, attempts: 0, gen, eval: { evaluator: 'eval0', started_at: 'a', finished_at: 'b', wall_s: 1, cached: 0 }, samples: [sample] }));
+  const question = { idx: 0, id: 'demo_s01', title: 'T' };
+  const tinyModel = path.join(root, 'models', 'passk-tiny-random-s0-c512.gguf');
+  const plan = { version: 1, run: 'r', created_at: 'a', problems: 'demo', questions: [question], n: 1, shard_size: 1, temperatures: [0.5], seed: 0, top_p: 0.95, max_tokens: 8, stop: [], backend: 'llama', model: tinyModel, simulated: true } as Plan;
+  const tiny = path.join(root, 'tiny', 't0_5_combined.json');
+  await writeCombined({ plan, question, temperature: 0.5, shardFiles: [shardFile], target: tiny, fsync: false });
+  const combined = await readJson(tiny);
+  assert.equal(combined.simulated, true);
+  assert.equal(combined.simulation_note, `TINY RANDOM MODEL (${tinyModel}): its output is noise; this run demonstrates the pipeline, not a model.`);
+  assert.equal(combined.samples.length, 1);
+  const real = path.join(root, 'real', 't0_5_combined.json');
+  await writeCombined({ plan: { ...plan, model: '/models/qwen.gguf', simulated: false }, question, temperature: 0.5, shardFiles: [shardFile], target: real, fsync: false });
+  const realCombined = await readJson(real);
+  assert.equal(realCombined.simulated, false);
+  assert.equal('simulation_note' in realCombined, false);
 });

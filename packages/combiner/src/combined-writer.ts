@@ -34,6 +34,9 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
       temperature,
       backend: plan.backend,
       model: plan.model,
+      // Labelled as summary.json and run_summary.json are (the plan's flag), plus what it means.
+      simulated: plan.simulated,
+      ...(plan.simulated ? { simulation_note: simulationNote(plan) } : {}),
     };
     await handle.write(`${JSON.stringify(header).slice(0, -1)},"samples":[\n`);
     let first = true;
@@ -71,6 +74,16 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
   await rename(tmp, target);
   if (input.fsync) await fsyncDir(path.dirname(target));
   return row;
+}
+
+/**
+ * What a simulated plan's numbers mean, in the words `passk run` prints. A plan is simulated for the
+ * sim backend and for passk's tiny random model (the only other case, see `passk run`).
+ */
+export function simulationNote(plan: Pick<Plan, 'backend' | 'model' | 'simulated'>): string | undefined {
+  if (!plan.simulated) return undefined;
+  if (plan.backend === 'sim') return 'SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.';
+  return `TINY RANDOM MODEL (${plan.model}): its output is noise; this run demonstrates the pipeline, not a model.`;
 }
 
 export function shardIndex(file: string): number {

@@ -20,6 +20,7 @@ import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
 import { startMetricsServer } from '@passk/report';
+import { simulationNote } from '@passk/combiner';
 import { metricsSnapshot } from '../status/metrics.js';
 
 export interface RunArgs extends BackendFlagArgs {
@@ -93,6 +94,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
 
 const exists = (file: string) => access(file).then(() => true, () => false);
 
+/** Quote a shell word only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `passk status` command for this run, with the same location overrides the run was given. */
+export function statusHint(argv: Pick<RunArgs, 'run' | 'queueDir' | 'resultsDir' | 'queue'>): string {
+  const words = ['passk', 'status', '--run', argv.run];
+  if (argv.queueDir) words.push('--queue-dir', argv.queueDir);
+  if (argv.resultsDir) words.push('--results-dir', argv.resultsDir);
+  // A password in the Redis URL is masked (this line goes to the terminal and to CI logs).
+  if (argv.queue) words.push('--queue', argv.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'));
+  return [...words, '--watch'].map(shellQuote).join(' ');
+}
+
 async function allSummariesWritten(plan: Plan, layout: ReturnType<typeof layoutFrom>): Promise<boolean> {
   for (const q of plan.questions) if (!(await exists(path.join(questionResultsDir(layout, q.idx), 'summary.json')))) return false;
   return true;
@@ -124,8 +140,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     if (backend === 'llama' && !model) model = await ensureTinyModel();
     if (backend === 'llama') model = path.resolve(model);
     const simulated = backend === 'sim' || (backend === 'llama' && isTinyModel(model));
-    if (backend === 'sim') say('passk: SIMULATED backend: completions come from a synthetic model; the numbers test the pipeline, not a model.');
-    else if (simulated) say(`passk: TINY RANDOM MODEL (${model}): its output is noise; this run demonstrates the pipeline, not a model. Pass --model PATH.gguf for a real one.`);
+    // The same words as the label of every combined file (simulation_note).
+    if (simulated) say(`passk: ${simulationNote({ backend, model, simulated })}${backend === 'sim' ? '' : ' Pass --model PATH.gguf for a real one.'}`);
     const loaded = await loadProblems(argv.problems);
     for (const warning of loaded.warnings) logger.warn({ warning }, 'problem loading');
     const { plan, resumed } = await createOrResumePlan(transport, layout, {
@@ -153,7 +169,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     const seeded = await seedWorkItems(transport, runtime.queue, layout, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
-    say(`passk: results in ${layout.resultsDir}; watch with \`passk status --run ${layout.run} --watch\` or \`tail -f ${path.join(layout.resultsDir, 'eval0.log')} | npx pino-pretty\``);
+    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | npx pino-pretty\``);
     if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
       say('passk: every summary is already written; nothing to do.');
       await printResults(layout, say);
