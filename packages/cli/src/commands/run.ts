@@ -15,6 +15,7 @@ import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from 
 import { WorkerRuntime, PasskError, questionResultsDir, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
+import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
@@ -53,6 +54,7 @@ export interface RunArgs extends BackendFlagArgs {
   dedup: boolean;
   progressInterval: number;
   metricsPort?: number;
+  retryFailed: boolean;
 }
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -86,6 +88,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts)' })
+      .option('retry-failed', { type: 'boolean', default: false, describe: "Put the plan's items in failed/ back to work (attempts reset; their files kept in failed/retried/), then run" })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
     process.exitCode = await orchestrate(argv);
@@ -166,6 +169,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     // after clearing the flags an earlier stop left behind).
     const unwatchStop = await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)'));
     closers.push(unwatchStop);
+    const failedCtx: FailedContext = { transport, layout, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
+    await failedAtStart(failedCtx, argv.retryFailed);
     const seeded = await seedWorkItems(transport, runtime.queue, layout, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
@@ -235,8 +240,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         const settle = await collectStatus(layout, transport);
         const s = settle.queue;
         if (s.pending.gen + s.pending.eval + s.pending.combine + s.claimed.gen + s.claimed.eval === 0) {
-          say(`passk: ${q.failed} item(s) failed too many times and nothing else is left to do; see ${layout.failedDir} (reason files beside each item). Stopping.`);
           await supervisor.stopAll('only failed items left');
+          await failedAtEnd(failedCtx, q.failed);
           return 1;
         }
       }

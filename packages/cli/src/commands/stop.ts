@@ -7,9 +7,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
-import { pidAlive, localHost, silentLogger, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
+import { pidAlive, localHost, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
-import { waitForGpuRelease } from '../orchestrator/supervisor.js';
+import { engineProcesses, recordedEngineGroups, waitForGpuRelease, type GpuLogger } from '../orchestrator/gpu-release.js';
 
 /** A record counts as alive while its pid lives (this host) or its heartbeat is fresh (other hosts). */
 export function recordAlive(record: WorkerRecord, host = localHost(), staleS = 30): boolean {
@@ -36,6 +36,12 @@ function terminateLocal(records: WorkerRecord[]): void {
   for (const r of records) if (r.host === host) process.kill(r.pid, 'SIGTERM');
 }
 
+/** Log lines as `passk stop: …` lines. */
+function sayLogger(say: (line: string) => void): GpuLogger {
+  const line = (obj: object, msg: string) => say(`passk stop: ${msg}${Object.keys(obj).length ? ` ${JSON.stringify(obj)}` : ''}`);
+  return { info: line, warn: line, error: line };
+}
+
 export async function stopRun(layout: RunLayout, transport: Transport, say: (line: string) => void, timeoutMs = 120_000): Promise<number> {
   const orchestrators = await live(transport, ['orchestrator']);
   const local = orchestrators.filter((o) => o.host === localHost());
@@ -46,13 +52,15 @@ export async function stopRun(layout: RunLayout, transport: Transport, say: (lin
   await transport.control.set('stop-generators', 'passk stop');
   const generators = await live(transport, ['generator']);
   if (generators.length) say(`passk stop: stopping ${generators.length} generator(s) first`);
+  // Noted before the stop: the local processes that may hold GPU memory for the generators.
+  const engines = engineProcesses(generators.filter((g) => g.host === localHost()).map((g) => g.pid), recordedEngineGroups(layout.resultsDir));
   terminateLocal(generators);
   let left = await waitNone(transport, ['generator'], timeoutMs);
   if (left.length) {
     say(`passk stop: generators ${left.map((r) => `${r.name}@${r.host}`).join(', ')} did not stop within ${timeoutMs / 1000} s; not stopping the rest (their GPU memory may still be held)`);
     return 1;
   }
-  await waitForGpuRelease(generators.filter((g) => g.host === localHost()).map((g) => g.pid), silentLogger());
+  await waitForGpuRelease(engines, sayLogger(say), { timeoutMs });
   await transport.control.set('stop-all', 'passk stop');
   const rest = await live(transport, ['evaluator', 'combiner', 'orchestrator']);
   terminateLocal(rest);

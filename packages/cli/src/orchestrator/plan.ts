@@ -82,8 +82,12 @@ async function list(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => [] as string[]);
 }
 
-/** Every item stem present anywhere in the pipeline, plus the groups already combined. */
-export async function itemsInPipeline(layout: RunLayout): Promise<{ stems: Set<string>; combinedGroups: Set<string> }> {
+/**
+ * Every item stem present anywhere in the pipeline, plus the groups already combined. Items in
+ * failed/ count as present (a failed item is not seeded again by itself: `passk run --retry-failed`
+ * puts it back), unless `includeFailed` is false.
+ */
+export async function itemsInPipeline(layout: RunLayout, options: { includeFailed?: boolean } = {}): Promise<{ stems: Set<string>; combinedGroups: Set<string> }> {
   const stems = new Set<string>();
   const addPending = async (dir: string) => {
     for (const n of await list(dir)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
@@ -100,7 +104,7 @@ export async function itemsInPipeline(layout: RunLayout): Promise<{ stems: Set<s
   await addClaims();
   await addPending(layout.pending('combine'));
   for (const group of await list(layout.stagedDir)) for (const n of await list(`${layout.stagedDir}/${group}`)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
-  for (const n of await list(layout.failedDir)) {
+  for (const n of options.includeFailed === false ? [] : await list(layout.failedDir)) {
     const m = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.json$/.exec(n);
     if (m) stems.add(m[1]!);
   }

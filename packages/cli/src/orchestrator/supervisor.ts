@@ -4,11 +4,12 @@
  * has stayed up for 5 minutes), and stops them in the safe order: generators first (and their GPU
  * memory released, where nvidia-smi exists), then evaluators and the combiner.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setControl, type Logger, type RunLayout } from '@passk/core';
+import { engineProcesses, recordedEngineGroups, waitForGpuRelease } from './gpu-release.js';
 
 export interface WorkerSpec {
   name: string;
@@ -39,6 +40,8 @@ export interface SupervisorOptions {
   backoffMs?: number;
   /** How long to wait for a worker to exit after SIGTERM before SIGKILL, ms. @default 60000 */
   stopTimeoutMs?: number;
+  /** How long to wait for the stopped generators' GPU memory to be released, ms. @default 120000 */
+  gpuReleaseTimeoutMs?: number;
 }
 
 const HEALTHY_AFTER_MS = 5 * 60_000;
@@ -125,9 +128,11 @@ export class Supervisor {
     const { logger, layout } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
     await setControl(layout.controlDir, 'stop-generators', reason).catch(() => {});
-    const generatorPids = [...this.workers.values()].filter((m) => m.spec.role === 'generator' && m.child?.pid).map((m) => m.child!.pid!);
+    const generatorPids = [...this.workers.values()].filter((m) => m.spec.role === 'generator' && m.child?.pid && !m.exited).map((m) => m.child!.pid!);
+    // Noted before the stop: the processes that may hold GPU memory for the generators (engines).
+    const engines = engineProcesses(generatorPids, recordedEngineGroups(layout.resultsDir));
     await this.terminate(['generator']);
-    await waitForGpuRelease(generatorPids, logger);
+    await waitForGpuRelease(engines, logger, { timeoutMs: this.options.gpuReleaseTimeoutMs });
     logger.info('generators stopped; stopping evaluators and the combiner');
     await this.terminate(['evaluator', 'combiner']);
   }
@@ -135,27 +140,5 @@ export class Supervisor {
   /** True when workers were started here and every one has exited or been given up on. */
   allExited(): boolean {
     return this.workers.size > 0 && [...this.workers.values()].every((m) => m.exited || m.gaveUp);
-  }
-}
-
-/** Where nvidia-smi exists, wait until none of `pids` holds GPU memory (up to 2 minutes). */
-export async function waitForGpuRelease(pids: number[], logger: Logger): Promise<void> {
-  if (!pids.length) return;
-  const query = () =>
-    new Promise<string | undefined>((resolve) => {
-      execFile('nvidia-smi', ['--query-compute-apps=pid', '--format=csv,noheader'], { timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout));
-    });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const out = await query();
-    if (out === undefined) return; // no nvidia-smi: nothing to wait for
-    const held = out.split('\n').map((l) => Number(l.trim())).filter((p) => pids.includes(p));
-    if (!held.length) return;
-    if (Date.now() > deadline) {
-      logger.error({ pids: held }, 'GPU memory still held by stopped generators after 2 minutes');
-      return;
-    }
-    logger.info({ pids: held }, 'waiting for GPU memory to be released');
-    await sleep(2000);
   }
 }
