@@ -1,5 +1,6 @@
 /**
  * Starts workers as separate OS processes (`passk generator|evaluator|combiner … --parent-pid <me>`),
+ * each in its own process group (so only the orchestrator gets a terminal's SIGINT),
  * restarts a crashed one with exponential backoff (up to maxRestarts; the count resets after a worker
  * has stayed up for 5 minutes), and stops them in the safe order: generators first (and their GPU
  * memory released, where nvidia-smi exists), then evaluators and the combiner.
@@ -75,9 +76,13 @@ export class Supervisor {
     if (this.stopping) return;
     const { layout, logger, cliMain } = this.options;
     const out = openSync(path.join(layout.resultsDir, `${managed.spec.name}.stderr.log`), 'a');
+    // detached: each worker leads its own process group, so a terminal's Ctrl-C (SIGINT to the
+    // foreground group) reaches only the orchestrator, which stops the workers in the safe order.
+    // If the orchestrator dies, the workers still stop by themselves (--parent-pid).
     const child = spawn(process.execPath, [cliMain, managed.spec.role, ...managed.spec.args, '--parent-pid', String(process.pid)], {
       stdio: ['ignore', out, out],
       env: process.env,
+      detached: true,
     });
     closeSync(out);
     managed.child = child;
@@ -116,8 +121,12 @@ export class Supervisor {
     const deadline = Date.now() + (this.options.stopTimeoutMs ?? 60_000);
     while (targets.some((m) => !m.exited) && Date.now() < deadline) await sleep(50);
     for (const m of targets.filter((t) => !t.exited)) {
-      this.options.logger.warn({ worker: m.spec.name }, 'worker did not exit after SIGTERM; sending SIGKILL');
-      m.child!.kill('SIGKILL');
+      this.options.logger.warn({ worker: m.spec.name }, 'worker did not exit after SIGTERM; sending SIGKILL to its process group');
+      try {
+        process.kill(-m.child!.pid!, 'SIGKILL');
+      } catch {
+        m.child!.kill('SIGKILL');
+      }
     }
     while (targets.some((m) => !m.exited)) await sleep(50);
   }
