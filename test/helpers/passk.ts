@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { combinedFileName } from '@passk/core';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PASSK = path.join(REPO, 'bin', 'passk');
@@ -121,4 +122,35 @@ export function cmdline(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * Every sample index of every (question, temperature) of the plan must appear exactly once in its
+ * q{idx}/t{M}_{m}_combined.json, with seed seed_base + index, and the file's row must count them.
+ * Returns what is wrong (empty when all is well).
+ */
+export async function combinedSampleProblems(resultsDir: string): Promise<string[]> {
+  const plan = await readJson(path.join(resultsDir, 'plan.json'));
+  const problems: string[] = [];
+  for (const q of plan.questions as Array<{ idx: number }>) {
+    for (const t of plan.temperatures as number[]) {
+      const name = `q${q.idx}/${combinedFileName(t)}`;
+      let combined: { n: number; samples: Array<{ index: number; seed: number }> };
+      try {
+        combined = await readJson(path.join(resultsDir, name));
+      } catch (error) {
+        problems.push(`${name}: ${(error as Error).message}`);
+        continue;
+      }
+      const counts = new Map<number, number>();
+      for (const s of combined.samples) {
+        counts.set(s.index, (counts.get(s.index) ?? 0) + 1);
+        if (s.seed !== plan.seed + s.index) problems.push(`${name}: sample ${s.index} has seed ${s.seed}, not ${plan.seed + s.index}`);
+      }
+      for (let i = 0; i < plan.n; i++) if (counts.get(i) !== 1) problems.push(`${name}: sample ${i} appears ${counts.get(i) ?? 0} times`);
+      for (const i of counts.keys()) if (!(Number.isInteger(i) && i >= 0 && i < plan.n)) problems.push(`${name}: sample index ${i} is outside 0…${plan.n - 1}`);
+      if (combined.n !== plan.n || combined.samples.length !== plan.n) problems.push(`${name}: n ${combined.n}, ${combined.samples.length} samples, plan n ${plan.n}`);
+    }
+  }
+  return problems;
 }

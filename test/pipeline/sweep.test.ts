@@ -5,14 +5,16 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { combinedFileName, type Plan } from '@passk/core';
 import { writeCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, runDirs, readJson, leftovers, processesMatching } from '../helpers/passk.js';
+import { runPassk, runDirs, readJson, leftovers, combinedSampleProblems } from '../helpers/passk.js';
+import { RunProcesses, newMarker } from '../helpers/procs.js';
 
 const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '6', '--shard-size', '4', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '0', '--progress-interval', '1'];
 
 test('a sim sweep runs to the end: seed-format summaries, every sample counted once, nothing left behind', async () => {
   const root = await tempDir();
   const args = ['run', ...runDirs(root, 'sweep'), ...SMALL];
-  const result = await runPassk(args);
+  const procs = new RunProcesses(newMarker());
+  const result = await runPassk(args, { env: procs.env });
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /SIMULATED/);
   const [, , , queueOverride, , resultsOverride] = runDirs(root, 'sweep');
@@ -44,13 +46,14 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
       for (const s of combined.samples) assert.equal(s.verdict.passed, s.sim_intended === 'passed', `sample ${s.index}: ${s.sim_intended} graded ${s.verdict.status}`);
     }
   }
+  assert.deepEqual(await combinedSampleProblems(resultsDir), []);
   const runSummary = await readJson(path.join(resultsDir, 'run_summary.json'));
   assert.equal(runSummary.finished, true);
   assert.equal(runSummary.questions_done, 4);
   assert.equal(runSummary.samples_done, 4 * 2 * 6);
   assert.deepEqual(await leftovers(queueDir), []);
   for (const log of ['orchestrator.log', 'gpu0.log', 'eval0.log', 'combiner.log']) assert.ok((await readdir(resultsDir)).includes(log), `${log} written`);
-  assert.deepEqual(processesMatching(queueDir), [], 'no process left behind');
+  assert.deepEqual(procs.leftovers(), [], 'no process of the run left behind (fork servers included)');
 
   const again = await runPassk(args);
   assert.equal(again.code, 0);

@@ -51,7 +51,9 @@ export class ForkServer {
     };
     const child = spawn(python, ['-I', '-S', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0' },
+      // PASSK_RUN_MARKER: an opaque tag of the run's processes (set by whoever starts `passk run`, e.g.
+      // the crash test) kept on the server, so that a leftover server or child can be found by it.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', ...(process.env.PASSK_RUN_MARKER ? { PASSK_RUN_MARKER: process.env.PASSK_RUN_MARKER } : {}) },
     });
     const server = new ForkServer(child);
     server.wire();
