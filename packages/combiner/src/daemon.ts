@@ -16,6 +16,7 @@ import {
 import type { ProblemMeta } from '@passk/report';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
+import { ProgressLog } from './progress.js';
 
 export interface CombinerDaemonOptions {
   transport: Transport;
@@ -114,6 +115,8 @@ class Combiner {
   };
   private readonly shardsPerGroup: number;
   private startedAt: string;
+  /** Samples received since this combiner started, for `passk status` throughput (run_summary.json recent_progress). */
+  private readonly progress = new ProgressLog();
 
   constructor(
     private readonly layout: RunLayout,
@@ -192,6 +195,7 @@ class Combiner {
     await transport.store.markStaged(claim.stem);
     await queue.complete(claim);
     this.runtime.progress({ items: 1 });
+    this.progress.add(shard.samples.length);
     await this.maybeCombine(group);
   }
 
@@ -238,6 +242,7 @@ class Combiner {
 
   async updateRunSummary(): Promise<void> {
     const summary = await buildRunSummary(this.layout, this.plan, this.startedAt, this.meta);
+    summary.recent_progress = this.progress.toJSON();
     await writeRunSummary(this.layout, summary, this.fsync);
     await this.runtime.transport.store.saveRunSummary(summary);
   }

@@ -6,6 +6,7 @@
  * orchestrators. Local pids also get SIGTERM so they stop at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { access } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { pidAlive, localHost, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
@@ -43,6 +44,13 @@ function sayLogger(say: (line: string) => void): GpuLogger {
 }
 
 export async function stopRun(layout: RunLayout, transport: Transport, say: (line: string) => void, timeoutMs = 120_000): Promise<number> {
+  const records = await transport.workers.list();
+  if (!records.some((r) => recordAlive(r))) {
+    // Exit 0: the run is stopped. No control flag is set (it would stop an evaluator started later).
+    const seen = records.length ? `${records.length} worker record(s) in ${transport.where}, none alive` : `no worker has run in ${transport.where}`;
+    say(`passk stop: nothing to stop: no orchestrator or worker of run ${layout.run} is running (${seen}); nothing was changed.`);
+    return 0;
+  }
   const orchestrators = await live(transport, ['orchestrator']);
   const local = orchestrators.filter((o) => o.host === localHost());
   for (const o of local) say(`passk stop: asking the orchestrator (pid ${o.pid}) to stop the run in the safe order`);
@@ -79,6 +87,11 @@ export const stopCommand: CommandModule<object, { run: string; queueDir?: string
   builder: (y) => withRunOptions(y).option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for each group of workers to exit' }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
+    if (!argv.queue && !(await access(layout.queueDir).then(() => true, () => false))) {
+      // Not created by asking: a mistyped --run must not leave an empty queue dir behind.
+      process.stdout.write(`passk stop: nothing to stop: there is no run ${layout.run} (no queue dir ${layout.queueDir}).\n`);
+      return;
+    }
     const transport = await transportFrom(layout, argv);
     try {
       process.exitCode = await stopRun(layout, transport, (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000);

@@ -3,6 +3,7 @@
  * terminal, whether or not an orchestrator is running).
  */
 import { pidAlive, localHost, makeIdentity, type QueueCounts, type RunLayout, type WorkerRecord, type Transport } from '@passk/core';
+import { recentRate } from './rate.js';
 
 export interface WorkerStatus extends WorkerRecord {
   /** Seconds since the last heartbeat. */
@@ -27,8 +28,18 @@ export interface RunStatus {
   questions_done: number;
   samples_total: number;
   samples_done: number;
-  /** Samples combined per second since the run started. */
+  /**
+   * Samples per second over the last minutes (`rate_window_s`), measured from the combiner's
+   * recent_progress: time the run was stopped never counts. The run average when that is missing.
+   */
   samples_per_s: number;
+  /** Seconds samples_per_s is measured over; null when it is the run average. */
+  rate_window_s: number | null;
+  /** What samples_per_s is: the recent window, or (older run summaries) the average since the start. */
+  rate_basis: 'recent' | 'run average';
+  /** Samples combined per second since the run started, stopped time included (for reference). */
+  run_average_samples_per_s: number;
+  /** Seconds to go at samples_per_s; null when nothing is moving. */
   eta_s: number | null;
   finished: boolean;
   workers: WorkerStatus[];
@@ -57,7 +68,9 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
   const samplesDone = summary?.samples_done ?? 0;
   const started = summary ? Date.parse(summary.started_at) : plan ? Date.parse(plan.created_at) : now;
   const elapsed = Math.max(0.001, (now - started) / 1000);
-  const rate = samplesDone / elapsed;
+  const average = samplesDone / elapsed;
+  const recent = recentRate(summary?.recent_progress, now);
+  const rate = recent ? recent.samples_per_s : average;
   const finished = !!summary?.finished;
   return {
     run: layout.run,
@@ -76,6 +89,9 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
     samples_total: samplesTotal,
     samples_done: samplesDone,
     samples_per_s: Math.round(rate * 10) / 10,
+    rate_window_s: recent ? recent.window_s : null,
+    rate_basis: recent ? 'recent' : 'run average',
+    run_average_samples_per_s: Math.round(average * 10) / 10,
     eta_s: finished ? 0 : rate > 0 ? Math.round((samplesTotal - samplesDone) / rate) : null,
     finished,
     workers,

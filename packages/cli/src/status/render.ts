@@ -34,7 +34,8 @@ export function statusTable(s: RunStatus): string {
   }
   lines.push(`  backend ${s.backend}  model ${s.model}`);
   lines.push(`  progress: ${s.samples_done}/${s.samples_total} samples, ${s.groups_done}/${s.groups_total} (question, temperature) pairs, ${s.questions_done}/${s.questions_total} questions${s.finished ? '  FINISHED' : ''}`);
-  lines.push(`  throughput ${s.samples_per_s} samples/s, ETA ${formatDuration(s.eta_s)}`);
+  const basis = s.rate_window_s !== null ? `over the last ${formatDuration(s.rate_window_s)}` : 'run average';
+  lines.push(`  throughput ${s.samples_per_s} samples/s (${basis}; ${s.run_average_samples_per_s}/s since the start), ETA ${formatDuration(s.eta_s)}`);
   const q = s.queue;
   lines.push(`  queues: ${s.transport === 'redis' ? 'waiting' : 'pending'} gen ${q.pending.gen}  eval ${q.pending.eval}  combine ${q.pending.combine}  claimed gen ${q.claimed.gen} eval ${q.claimed.eval}  failed ${q.failed}`);
   lines.push('  workers:');

@@ -47,6 +47,18 @@ export interface RunSummary {
   updated_at: string;
   samples_done: number;
   per_temperature: Array<{ temperature: number; questions: number; n: number; passed: number; pass_rate: number }>;
+  /**
+   * Samples the running combiner has received (evaluated shards staged), cumulative since it
+   * started, one point per few seconds over the last minutes (oldest first). `passk status` takes
+   * throughput and ETA from it, so time the run was stopped never counts. Absent in older files.
+   */
+  recent_progress?: ProgressPoint[];
+}
+
+export interface ProgressPoint {
+  /** ISO time, by the combiner's clock. */
+  at: string;
+  samples: number;
 }
 
 const temperatureResultSchema = {
