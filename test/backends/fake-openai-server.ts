@@ -2,8 +2,9 @@
  * A loopback OpenAI-compatible server for the tests and the client-capacity benchmark. It speaks
  * `/v1/models`, `/v1/completions` and `/v1/chat/completions`, streaming (SSE, vLLM's chunk shape,
  * one choice and one token per chunk, a final usage chunk, `[DONE]`) and non-streaming, and seeds
- * like vLLM: child i of an `n` request uses seed `seed + i`. Each sample's text is a pure function
- * of (seed, max_tokens), so tests can check the seed rule.
+ * like vLLM: child i of an `n` request uses seed `seed + i` (or, for the seed-rule checks, seeds
+ * every child alike, or ignores seeds). Each sample's text is a pure function of (seed,
+ * max_tokens), so tests can check the seed rule.
  *
  * Fault injection: a queue of actions, one consumed per generation request: a status with a body
  * and Retry-After, a connection dropped mid-stream, a delay before answering, a hang.
@@ -35,6 +36,14 @@ export interface FakeServerOptions {
   canned?: boolean;
   /** Length rule: sample with seed s stops after `lengthOf(s, maxTokens)` tokens. */
   lengthOf?: (seed: number, maxTokens: number) => number;
+  /**
+   * How children are seeded: 'vllm' (child i gets seed + i, the default), 'no-fanout' (every
+   * child gets `seed`, like a server that does not fan seeds out), 'ignore' (a fresh random seed
+   * per child: `seed` is ignored).
+   */
+  seeding?: 'vllm' | 'no-fanout' | 'ignore';
+  /** Delay before answering every generation request, ms (to keep requests in flight). */
+  delayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -142,6 +151,7 @@ export class FakeOpenAIServer {
     }
     if (action.kind === 'hang') return; // never answer (the client's timeout must fire)
     if (action.kind === 'delay') await new Promise((r) => setTimeout(r, action.ms));
+    if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
 
     const n = typeof body.n === 'number' ? body.n : 1;
     if (this.options.maxN !== undefined && n > this.options.maxN) {
@@ -164,8 +174,9 @@ export class FakeOpenAIServer {
     const promptTokens = Math.ceil(prompt.length / 4);
 
     // Each child: its tokens, cut at the first stop string (the stop string is not returned).
+    const seeding = this.options.seeding ?? 'vllm';
     const children = Array.from({ length: n }, (_, i) => {
-      const s = seed + i;
+      const s = seeding === 'vllm' ? seed + i : seeding === 'no-fanout' ? seed : Math.floor(Math.random() * 1e9);
       const len = lengthOf(s, maxTokens);
       const toks: string[] = [];
       let text = '';

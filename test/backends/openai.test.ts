@@ -28,7 +28,7 @@ function fresh() {
 }
 
 function backend(extra: Partial<ConstructorParameters<typeof OpenAIBackend>[0]> = {}) {
-  return new OpenAIBackend({ baseUrl: `${url}/v1`, retryBaseMs: 5, retryMaxMs: 50, ...extra });
+  return new OpenAIBackend({ baseUrl: `${url}/v1`, retryBaseMs: 5, retryMaxMs: 50, seedCheck: false, ...extra });
 }
 
 test('openai: n is chunked, every sampling parameter is sent, sample i gets seed seedBase + i', async () => {
@@ -181,7 +181,7 @@ test('openai: slow responses are waited for; a hung request times out and is ret
 test('openai: a server that caps n gets smaller chunks (and the seeds still line up)', async () => {
   const capped = new FakeOpenAIServer({ maxN: 3 });
   const curl = await capped.start();
-  const b = new OpenAIBackend({ baseUrl: curl, model: 'm', maxN: 8, retryBaseMs: 1 });
+  const b = new OpenAIBackend({ baseUrl: curl, model: 'm', maxN: 8, retryBaseMs: 1, seedCheck: false });
   try {
     const samples = await b.generate(request({ count: 8, seedBase: 20, maxTokens: 10 }));
     assert.deepEqual(samples.map((s) => s.text), Array.from({ length: 8 }, (_, i) => expectedText(20 + i, 10)));
@@ -214,8 +214,8 @@ test('openai: API key from the environment; unreachable servers are ERR_BACKEND_
   const keyed = new FakeOpenAIServer({ apiKey: 'sekrit' });
   const kurl = await keyed.start();
   process.env.PASSK_TEST_KEY = 'sekrit';
-  const ok = createOpenAIBackend({ baseUrl: kurl, apiKeyEnv: 'PASSK_TEST_KEY' });
-  const bad = createOpenAIBackend({ baseUrl: kurl, apiKeyEnv: 'PASSK_TEST_KEY_UNSET', retries: 0 });
+  const ok = createOpenAIBackend({ baseUrl: kurl, apiKeyEnv: 'PASSK_TEST_KEY', seedCheck: false });
+  const bad = createOpenAIBackend({ baseUrl: kurl, apiKeyEnv: 'PASSK_TEST_KEY_UNSET', retries: 0, seedCheck: false });
   try {
     await ok.init();
     assert.equal((await ok.generate(request({ count: 1 }))).length, 1);
@@ -227,7 +227,7 @@ test('openai: API key from the environment; unreachable servers are ERR_BACKEND_
     await bad.close();
     await keyed.stop();
   }
-  const gone = createOpenAIBackend({ baseUrl: 'http://127.0.0.1:9', retries: 1, retryBaseMs: 1 });
+  const gone = createOpenAIBackend({ baseUrl: 'http://127.0.0.1:9', retries: 1, retryBaseMs: 1, seedCheck: false });
   await assert.rejects(gone.init(), (e: { code?: string }) => e.code === 'ERR_BACKEND_UNAVAILABLE');
   await gone.close();
 });
@@ -253,7 +253,7 @@ test('openai: concurrency is bounded and abort cancels in-flight requests', asyn
 test('openai: /metrics scrape picks the engine gauges', async () => {
   const m = new FakeOpenAIServer({ metrics: true });
   const murl = await m.start();
-  const b = new OpenAIBackend({ baseUrl: murl, model: 'm' });
+  const b = new OpenAIBackend({ baseUrl: murl, model: 'm', seedCheck: false });
   try {
     const got = await b.scrapeMetrics();
     assert.equal(got!['vllm:num_requests_running'], 3);

@@ -9,7 +9,8 @@
  *     "balanced": { "gpuMemoryUtilization": 0.9, "maxNumSeqs": 256, "enablePrefixCaching": true },
  *     "long": { "extends": "performance", "maxModelLen": 16384, "extraArgs": ["--enforce-eager"],
  *               "env": { "VLLM_LOGGING_LEVEL": "INFO" }, "maxN": 64, "maxConcurrency": 24,
- *               "llama": { "sequences": 4, "contextSize": 8192 } }
+ *               "llama": { "sequences": 4, "contextSize": 8192 },
+ *               "openai": { "seedFanout": "client", "requestTimeoutMs": 600000, "extraBody": { "top_k": 20 } } }
  *   }
  * }
  * A preset in the file with a built-in name replaces that built-in's fields it sets.
@@ -40,6 +41,26 @@ export interface EnginePreset {
   maxConcurrency?: number;
   /** Embedded engine settings. */
   llama?: { sequences?: number; contextSize?: number; batchSize?: number };
+  /** HTTP client settings of the `openai` backend (and of the `vllm` backend's client). */
+  openai?: OpenAIPresetSettings;
+}
+
+/** The `openai` section of a preset; each field as in OpenAIBackendOptions (docs/backends.md). */
+export interface OpenAIPresetSettings {
+  endpoint?: 'auto' | 'completions' | 'chat';
+  seedFanout?: 'server' | 'client';
+  /** Check once, on the first request, that the server honours the seed rule; warn if not. */
+  seedCheck?: boolean;
+  stream?: boolean;
+  chatMaxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  extraBody?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  metricsIntervalMs?: number;
 }
 
 export interface EngineConfigFile {
@@ -95,6 +116,35 @@ function validatePreset(name: string, p: EnginePreset, file?: string): void {
   if (p.extraArgs !== undefined && (!Array.isArray(p.extraArgs) || p.extraArgs.some((a) => typeof a !== 'string'))) {
     throw bad(`preset ${name}: extraArgs must be an array of strings`, file);
   }
+  if (p.openai !== undefined) validateOpenAI(name, p.openai, file);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const OPENAI_ENUMS: Record<string, readonly string[]> = {
+  endpoint: ['auto', 'completions', 'chat'],
+  seedFanout: ['server', 'client'],
+  chatMaxTokensField: ['max_tokens', 'max_completion_tokens'],
+};
+const OPENAI_MS = ['requestTimeoutMs', 'idleTimeoutMs', 'retryBaseMs', 'retryMaxMs', 'metricsIntervalMs'] as const;
+
+function validateOpenAI(name: string, o: unknown, file?: string): void {
+  if (!isObject(o)) throw bad(`preset ${name}: openai must be an object`, file);
+  const known = new Set([...Object.keys(OPENAI_ENUMS), ...OPENAI_MS, 'seedCheck', 'stream', 'retries', 'extraBody', 'headers']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw bad(`preset ${name}: openai.${k} is not a setting (known: ${[...known].join(', ')})`, file);
+  for (const [k, values] of Object.entries(OPENAI_ENUMS)) {
+    if (o[k] !== undefined && !values.includes(o[k] as string)) throw bad(`preset ${name}: openai.${k} must be one of ${values.map((v) => `"${v}"`).join(', ')}`, file);
+  }
+  for (const k of OPENAI_MS) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw bad(`preset ${name}: openai.${k} must be an integer number of ms ≥ 0`, file);
+  }
+  if (o.retries !== undefined && (typeof o.retries !== 'number' || !Number.isInteger(o.retries) || o.retries < 0)) throw bad(`preset ${name}: openai.retries must be an integer ≥ 0`, file);
+  for (const k of ['seedCheck', 'stream']) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad(`preset ${name}: openai.${k} must be a boolean`, file);
+  if (o.extraBody !== undefined && !isObject(o.extraBody)) throw bad(`preset ${name}: openai.extraBody must be an object`, file);
+  if (o.headers !== undefined && (!isObject(o.headers) || Object.values(o.headers).some((v) => typeof v !== 'string'))) {
+    throw bad(`preset ${name}: openai.headers must be an object of strings`, file);
+  }
 }
 
 /** Resolve a preset by name (default: the file's `default`, else `balanced`), following `extends`. */
@@ -111,7 +161,7 @@ export async function resolveEnginePreset(name?: string, file?: string): Promise
     seen.add(n);
     const base = p.extends ? resolve(p.extends) : {};
     const { extends: _ignored, ...own } = p;
-    return { ...base, ...own, llama: { ...(base.llama ?? {}), ...(own.llama ?? {}) } };
+    return { ...base, ...own, llama: { ...(base.llama ?? {}), ...(own.llama ?? {}) }, openai: { ...(base.openai ?? {}), ...(own.openai ?? {}) } };
   };
   return { ...resolve(chosen), name: chosen };
 }

@@ -11,6 +11,7 @@ import { createLlamaBackend } from './llama.js';
 import { createOpenAIBackend } from './openai.js';
 import { createVllmBackend, vllmAvailable } from './vllm.js';
 import { writeTinyModel, TINY_MODEL_NAME } from '../tiny-model/index.js';
+import { resolveEnginePreset } from './presets.js';
 
 export const BACKEND_NAMES = ['auto', 'sim', 'llama', 'vllm', 'openai'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -97,15 +98,21 @@ export async function createBackend(config: BackendConfig): Promise<GenerationBa
       const modelPath = config.model && config.model !== 'llama' ? config.model : await ensureTinyModel();
       return createLlamaBackend({ modelPath, threads: config.threads, engineConfig: config.engineConfig, preset: config.preset, logger: config.logger });
     }
-    case 'openai':
+    case 'openai': {
       if (!config.openaiUrl) throw new PasskError('ERR_BAD_OPTION', 'Expected `--openai-url` with `--backend openai`');
+      // The preset gives maxN, maxConcurrency and its `openai` section; --max-concurrency wins.
+      const preset = await resolveEnginePreset(config.preset, config.engineConfig);
       return createOpenAIBackend({
+        ...(preset.openai ?? {}),
+        ...(preset.maxN !== undefined ? { maxN: preset.maxN } : {}),
+        ...(preset.maxConcurrency !== undefined ? { maxConcurrency: preset.maxConcurrency } : {}),
+        ...(config.maxConcurrency !== undefined ? { maxConcurrency: config.maxConcurrency } : {}),
         baseUrl: config.openaiUrl,
         ...(config.model && config.model !== 'openai' ? { model: config.model } : {}),
-        apiKeyEnv: config.apiKeyEnv,
-        maxConcurrency: config.maxConcurrency,
+        ...(config.apiKeyEnv !== undefined ? { apiKeyEnv: config.apiKeyEnv } : {}),
         logger: config.logger,
       });
+    }
     case 'vllm':
       return createVllmBackend({
         ...(config.model && config.model !== 'vllm' ? { model: config.model } : {}),

@@ -18,6 +18,7 @@ import {
 import { requestHeaders } from './request-body.js';
 import { type RetryContext, withRetries } from './retry.js';
 import { type SendChunkContext, sendChunk } from './send-chunk.js';
+import { checkSeedRule } from './seed-check.js';
 
 export class OpenAIBackend implements GenerationBackend {
   readonly name: string;
@@ -32,6 +33,8 @@ export class OpenAIBackend implements GenerationBackend {
   private readonly chunks: ChunkScheduler;
   private readonly recorder = new LatencyRecorder();
   private metricsTimer?: NodeJS.Timeout;
+  private seedChecked?: Promise<void>;
+  private readonly warningList: string[] = [];
   private closed = false;
   private initPromise?: Promise<void>;
 
@@ -61,6 +64,16 @@ export class OpenAIBackend implements GenerationBackend {
   /** Latency and token totals so far (client-side, `vllm bench serve` definitions). */
   latency(): LatencySummary {
     return this.recorder.summary();
+  }
+
+  /** Warnings so far (e.g. the server does not honour the seed rule); recorded in each shard's gen. */
+  warnings(): string[] {
+    return [...this.warningList];
+  }
+
+  /** Shards a generator keeps in flight by default: one per HTTP request slot (maxConcurrency). */
+  defaultInflight(): number {
+    return this.o.maxConcurrency;
   }
 
   /** The current largest n per HTTP request (after any server rejections). */
@@ -157,7 +170,26 @@ export class OpenAIBackend implements GenerationBackend {
     if (this.closed) throw backendError(`${this.name}: generate() after close()`);
     if (this.model === undefined) await this.init(request.signal);
     throwIfAborted(request.signal);
+    if (this.o.seedCheck) {
+      this.seedChecked ??= this.checkSeeds(request);
+      await this.seedChecked.catch((error: unknown) => {
+        this.seedChecked = undefined; // aborted: the next request checks again
+        throw error;
+      });
+    }
     return this.chunks.run(request);
+  }
+
+  private async checkSeeds(request: GenerationRequest): Promise<void> {
+    const probeContext = { ...this.sendContext(), recorder: new LatencyRecorder() };
+    const send = (r: GenerationRequest, first: number, n: number) =>
+      withRetries(this.retry, `${this.name} seed check`, r.signal, () => sendChunk(probeContext, r, first, n));
+    const warnings = await checkSeedRule(this.name, this.root, request, this.o.seedFanout, this.chunks.maxN, send, this.logger);
+    for (const warning of warnings) {
+      this.warningList.push(warning);
+      this.logger.warn({ backend: this.name, url: this.root, warning }, `${this.name}: SEED RULE WARNING: ${warning}`);
+    }
+    if (!warnings.length) this.logger.info({ backend: this.name, url: this.root, seed_fanout: this.o.seedFanout }, `${this.name}: the server honours the seed rule (checked)`);
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,14 @@ export interface OpenAIBackendOptions {
    * servers that do not fan seeds out like vLLM. @default 'server'
    */
   seedFanout?: 'server' | 'client';
+  /**
+   * On the first generate(), check with three tiny requests (the request's own prompt, up to 16
+   * tokens, temperature ≥ 1) that the server honours the seed rule: the same seed gives the same
+   * sample, and (with seedFanout 'server') child i of an `n` request equals a request seeded
+   * seed + i. A violation is logged as a warning and recorded in every shard's `gen.warnings`.
+   * @default true (the vllm backend: false, vLLM seeds that way)
+   */
+  seedCheck?: boolean;
   /** Stream responses (needed for TTFT/ITL; completions reach the caller as they finish). @default true */
   stream?: boolean;
   /** Field carrying max tokens on the chat endpoint. @default 'max_tokens' */
@@ -70,6 +78,7 @@ export function resolveOpenAIOptions(options: OpenAIBackendOptions): ResolvedOpe
     maxConcurrency: Math.max(1, options.maxConcurrency ?? 16),
     maxN: Math.max(1, options.maxN ?? 64),
     seedFanout: options.seedFanout ?? 'server',
+    seedCheck: options.seedCheck ?? true,
     stream: options.stream ?? true,
     chatMaxTokensField: options.chatMaxTokensField ?? 'max_tokens',
     requestTimeoutMs: options.requestTimeoutMs ?? 1_800_000,

@@ -16,7 +16,11 @@ export const VLLM_EXPLICIT_SAMPLING = {
   include_stop_str_in_output: false,
 } as const;
 
-/** The client for the engine at `url`; `owned`: we started it (and restart it when it dies). */
+/**
+ * The client for the engine at `url`; `owned`: we started it (and restart it when it dies). The
+ * preset's `openai` section overrides the defaults here; `extraBody` is merged over vLLM's explicit
+ * sampling fields (and `return_token_ids` stays on unless exactTokenCounts is false).
+ */
 export function createVllmClient(
   opts: VllmBackendOptions,
   preset: EnginePreset,
@@ -24,6 +28,7 @@ export function createVllmClient(
   owned: boolean,
   logger: BackendLogger,
 ): OpenAIBackend {
+  const { extraBody, metricsIntervalMs: _metrics, ...rest } = preset.openai ?? {};
   return new OpenAIBackend({
     name: 'vllm',
     baseUrl: url,
@@ -32,11 +37,15 @@ export function createVllmClient(
     maxConcurrency: opts.maxConcurrency ?? preset.maxConcurrency ?? 16,
     maxN: opts.maxN ?? preset.maxN ?? 64,
     seedFanout: 'server',
+    // vLLM seeds child i of an n request with seed + i: nothing to check (unless the preset asks).
+    seedCheck: false,
     stream: true,
     // An owned engine that dies is restarted by us: fail fast, then resend after the restart.
     retries: owned ? 2 : 6,
-    extraBody: { ...VLLM_EXPLICIT_SAMPLING, ...(opts.exactTokenCounts === false ? {} : { return_token_ids: true }) },
-    metricsIntervalMs: opts.metricsIntervalMs ?? 10_000,
+    // The preset's openai section (timeouts, retries, headers, …) applies to this client too.
+    ...rest,
+    extraBody: { ...VLLM_EXPLICIT_SAMPLING, ...(extraBody ?? {}), ...(opts.exactTokenCounts === false ? {} : { return_token_ids: true }) },
+    metricsIntervalMs: opts.metricsIntervalMs ?? preset.openai?.metricsIntervalMs ?? 10_000,
     ...(opts.apiKeyEnv !== undefined ? { apiKeyEnv: opts.apiKeyEnv } : {}),
     logger,
   });
