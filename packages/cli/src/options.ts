@@ -32,7 +32,7 @@ export function layoutFrom(argv: { run: string; queueDir?: string; resultsDir?: 
 
 export function withWorkerOptions<T>(y: Argv<T>) {
   return y
-    .option('parent-pid', { type: 'number', describe: 'Stop when this process (the orchestrator) exits; set by `passk run`' })
+    .option('parent-pid', { type: 'number', describe: 'Stop when this process (the orchestrator) exits; set by `passk run` (default: none, run until the run completes or is stopped)' })
     .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts after which an item goes to failed/' })
     .option('stale-ms', { type: 'number', default: 60_000, describe: 'Heartbeat age after which another worker reclaims a claim (any host)' });
 }
@@ -60,12 +60,14 @@ export function positiveInt(value: unknown, flag: string, min = 1): number {
 export function withBackendFlags<T>(y: Argv<T>) {
   return y
     .option('threads', { type: 'number', describe: 'llama: CPU threads (default: cores − 1, never more)' })
-    .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one' })
-    .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint' })
+    .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one (default: none: each generator starts and owns an engine on port 8100 + GPU index)' })
+    .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint, with or without /v1 (required with --backend openai; default: none)' })
     .option('api-key-env', { type: 'string', default: 'OPENAI_API_KEY', describe: 'openai/vllm: environment variable holding the API key' })
-    .option('engine-config', { type: 'string', describe: 'Engine presets file (docs/backends.md)' })
-    .option('preset', { type: 'string', describe: 'Preset name in the presets file (default: its "default", else balanced)' })
-    .option('max-concurrency', { type: 'number', describe: 'openai/vllm: requests in flight (default: the preset\'s)' })
+    .option('engine-config', { type: 'string', describe: 'Engine presets file, JSON (docs/backends.md) (default: none: the built-in presets)' })
+    .option('preset', { type: 'string', describe: 'Preset name: built in (balanced, performance, memory_optimized) or in --engine-config (default: the file\'s "default", else balanced)' })
+    .option('max-concurrency', { type: 'number', describe: 'openai/vllm: HTTP requests in flight per generator (default: the preset\'s maxConcurrency; balanced: 16)' })
+    .option('inflight', { type: 'number', describe: 'Shards each generator works on at once (default: vllm/openai the max concurrency, llama and sim 1)' })
+    .option('strict-extraction', { type: 'boolean', default: false, describe: "Extract code with LiveCodeBench's rule exactly, no fallbacks (docs/extraction.md), for leaderboard-comparable numbers" })
     .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s per generator (0 = no pacing)' })
     .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' });
 }
@@ -78,6 +80,8 @@ export interface BackendFlagArgs {
   engineConfig?: string;
   preset?: string;
   maxConcurrency?: number;
+  inflight?: number;
+  strictExtraction: boolean;
   simTps: number;
   simTimeLimitRate: number;
 }
@@ -91,6 +95,8 @@ export function backendFlagArgs(argv: BackendFlagArgs): string[] {
   if (argv.engineConfig) out.push('--engine-config', argv.engineConfig);
   if (argv.preset) out.push('--preset', argv.preset);
   if (argv.maxConcurrency !== undefined) out.push('--max-concurrency', String(argv.maxConcurrency));
+  if (argv.inflight !== undefined) out.push('--inflight', String(argv.inflight));
+  if (argv.strictExtraction) out.push('--strict-extraction');
   return out;
 }
 

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
-import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, type BackendFlagArgs } from '../options.js';
+import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, positiveInt, type BackendFlagArgs } from '../options.js';
 import { makeRunGrader } from '../grader-factory.js';
 
 type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
@@ -24,6 +24,8 @@ export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & 
       layout,
       gpu: argv.gpu,
       parentPid: argv.parentPid,
+      ...(argv.inflight !== undefined ? { inflight: positiveInt(argv.inflight, '--inflight') } : {}),
+      strictExtraction: argv.strictExtraction,
       backend: {
         ...(argv.backend ? { backend: argv.backend } : {}),
         ...(argv.model ? { model: argv.model } : {}),

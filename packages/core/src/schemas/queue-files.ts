@@ -49,12 +49,22 @@ export interface GenerationInfo {
   simulated: boolean;
   started_at: string;
   finished_at: string;
+  /**
+   * The shard's share of its generator's time: with k shards in flight, each second counts 1/k
+   * to each (Σ wall_s over a generator's shards = its busy time). One shard at a time: its duration.
+   */
   wall_s: number;
+  /** finished_at − started_at, s (longer than wall_s when shards overlapped). */
+  elapsed_s?: number;
   prompt_tokens: number;
   completion_tokens: number;
-  /** Completion tokens per second of wall time for this shard. */
+  /** Completion tokens per second of wall_s for this shard. */
   gen_tps: number;
   finish_reasons: Record<string, number>;
+  /** Extracted with LiveCodeBench's rule exactly, no fallbacks (`--strict-extraction`). */
+  strict_extraction?: boolean;
+  /** Backend warnings, e.g. a server that does not honour the seed rule. */
+  warnings?: string[];
 }
 
 export interface Shard extends WorkItem {
@@ -133,6 +143,9 @@ const generationInfoSchema = {
     completion_tokens: { type: 'integer', minimum: 0 },
     gen_tps: { type: 'number', minimum: 0 },
     finish_reasons: { type: 'object', additionalProperties: { type: 'integer' } },
+    elapsed_s: { type: 'number', minimum: 0 },
+    strict_extraction: { type: 'boolean' },
+    warnings: { type: 'array', items: { type: 'string' } },
   },
   additionalProperties: false,
 };

@@ -68,6 +68,16 @@ export class VllmBackend implements GenerationBackend {
     return this.client?.latency();
   }
 
+  /** The client's warnings (a seed-rule check, when the preset turns it on). */
+  warnings(): string[] {
+    return this.client?.warnings() ?? [];
+  }
+
+  /** Shards a generator keeps in flight by default (after init): the client's maxConcurrency. */
+  defaultInflight(): number {
+    return this.client?.defaultInflight() ?? 1;
+  }
+
   /** The engine's process id (owned engines). */
   get pid(): number | undefined {
     return this.engine?.pid;
