@@ -10,7 +10,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { loadProblems } from '@passk/problems';
+import { loadProblems, planSelection, selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
 import { WorkerRuntime, PasskError, questionResultsDir, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
@@ -24,7 +24,7 @@ import { startMetricsServer } from '@passk/report';
 import { simulationNote } from '@passk/combiner';
 import { metricsSnapshot } from '../status/metrics.js';
 
-export interface RunArgs extends BackendFlagArgs {
+export interface RunArgs extends BackendFlagArgs, SelectionArgs {
   run: string;
   queueDir?: string;
   resultsDir?: string;
@@ -63,8 +63,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Plan (or resume) a sweep and run it to the end: generators, evaluators and the combiner as separate processes',
   builder: (y) =>
-    withBackendFlags(withRunOptions(y))
-      .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl)' })
+    withSelectionOptions(withBackendFlags(withRunOptions(y)))
+      .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl); narrowed by the selection flags (--release, --start-date, …) as in `passk dataset check`' })
       .option('backend', { type: 'string', default: 'auto', choices: [...BACKEND_NAMES], describe: 'Generation backend; auto = vllm with GPUs, else the embedded engine' })
       .option('model', { type: 'string', default: '', describe: 'Model: GGUF path (llama), model name (vllm/openai)' })
       .option('gpus', { type: 'number', default: 1, describe: 'Generators to start here (one per GPU; 0 when they run on other machines)' })
@@ -145,12 +145,18 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     const simulated = backend === 'sim' || (backend === 'llama' && isTinyModel(model));
     // The same words as the label of every combined file (simulation_note).
     if (simulated) say(`passk: ${simulationNote({ backend, model, simulated })}${backend === 'sim' ? '' : ' Pass --model PATH.gguf for a real one.'}`);
-    const loaded = await loadProblems(argv.problems);
-    for (const warning of loaded.warnings) logger.warn({ warning }, 'problem loading');
+    // The same selection flags as `passk dataset check` (packages/problems/src/selection.ts).
+    const selection = selectionLoadOptions(argv);
+    const loaded = await loadProblems(argv.problems, selection);
+    for (const warning of loaded.warnings) {
+      logger.warn({ warning }, 'problem loading');
+      say(`passk: warning: ${warning}`);
+    }
     const { plan, resumed } = await createOrResumePlan(transport, layout, {
       run: argv.run,
       problemsSpec: argv.problems,
       problems: loaded.problems,
+      selection: planSelection(selection),
       start: argv.start,
       end: argv.end,
       n,

@@ -8,13 +8,16 @@ import { readdir } from 'node:fs/promises';
 import {
   PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem,
   parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE,
-  type Plan, type Problem, type RunLayout, type WorkItem, type Transport, type QueueBackend,
+  type Plan, type PlanSelection, type Problem, type RunLayout, type WorkItem, type Transport, type QueueBackend,
 } from '@passk/core';
+import { selectionDifferences } from '@passk/problems';
 
 export interface PlanRequest {
   run: string;
   problemsSpec: string;
   problems: Problem[];
+  /** The selection flags the problems were loaded with (recorded in plan.json, compared on resume). @default not recorded */
+  selection?: PlanSelection;
   /** First question index (inclusive). @default 0 */
   start: number;
   /** Last question index (exclusive). @default all */
@@ -42,7 +45,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     run: request.run,
     created_at: new Date().toISOString(),
     problems: request.problemsSpec,
-    questions: selected.map(({ idx, problem }) => ({ idx, id: problem.id, title: problem.title })),
+    questions: selected.map(({ idx, problem }) => ({ idx, id: problem.id, title: problem.title, ...(problem.errata ? { errata: problem.errata } : {}) })),
     n: request.n,
     shard_size: Math.min(request.shardSize, request.n),
     temperatures: request.temperatures,
@@ -53,6 +56,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     backend: request.backend,
     model: request.model,
     simulated: request.simulated,
+    ...(request.selection ? { selection: request.selection } : {}),
   };
   return { plan, selected };
 }
@@ -63,9 +67,14 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
   const { plan, selected } = buildPlan(request);
   const existing = await transport.store.readPlan();
   if (existing) {
-    const diffs = planDifferences(existing, plan);
+    const field = (p: Plan, f: string) => JSON.stringify((p as unknown as Record<string, unknown>)[f] ?? '…');
+    // `selection` is reported per flag (selection.release: was "v5", now "v6"); a plan written
+    // before selections were recorded counts as one with no flags.
+    const diffs = planDifferences(existing, plan).flatMap((f) =>
+      f === 'selection' ? selectionDifferences(existing.selection, plan.selection).map((d) => `${d.field}: was ${JSON.stringify(d.was)}, now ${JSON.stringify(d.now)}`) : [`${f}: was ${field(existing, f)}, now ${field(plan, f)}`],
+    );
     if (diffs.length) {
-      const detail = diffs.map((f) => `${f}: was ${JSON.stringify((existing as unknown as Record<string, unknown>)[f] ?? '…')}, now ${JSON.stringify((plan as unknown as Record<string, unknown>)[f] ?? '…')}`).join('; ');
+      const detail = diffs.join('; ');
       throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${detail}). Use another --run name, or the same options to resume.`, {
         file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
       });
