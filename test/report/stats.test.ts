@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   passAtK, meanPassAtK, ksUpTo, wilsonInterval, normalQuantile, bootstrapMeans, mulberry32,
-  aggregateTemperatures, bestTemperatures, breakdown, ksFor, type QuestionRows,
+  aggregateTemperatures, bestTemperatures, breakdown, ksFor, comparedQuestions, bootstrapWeightedMeans, type QuestionRows,
 } from '@passk/report';
 
 function binomial(n: number, k: number): bigint {
@@ -141,28 +141,98 @@ test('bootstrap: seeded (same seed → same interval), ordered, degenerate cases
 });
 
 test('aggregates: per temperature, best temperature per k, breakdowns by difficulty and platform', () => {
+  // Mid-run: q2 has T=0.2 only. Over its own questions T=0.2's mean pass@1 is (0.2 + 0 + 1) / 3 = 0.4,
+  // T=1's (0.4 + 0.1) / 2 = 0.25: an unfair comparison picks 0.2 only because q2 (solved at 0.2)
+  // is missing at 1. Over the questions both have (q0, q1): 0.2 → 0.1, 1 → 0.25, so 1 wins.
   const questions: QuestionRows[] = [
-    { idx: 0, difficulty: 'easy', platform: 'atcoder', results: [{ temperature: 0.2, n: 10, passed: 8, verdicts: { passed: 8, wrong_answer: 2 } }, { temperature: 1, n: 10, passed: 5, verdicts: { passed: 5, syntax_error: 5 } }] },
+    { idx: 0, difficulty: 'easy', platform: 'atcoder', results: [{ temperature: 0.2, n: 10, passed: 2, verdicts: { passed: 2, wrong_answer: 8 } }, { temperature: 1, n: 10, passed: 4, verdicts: { passed: 4, syntax_error: 6 } }] },
     { idx: 1, difficulty: 'hard', platform: 'leetcode', results: [{ temperature: 0.2, n: 10, passed: 0, verdicts: { wrong_answer: 10 } }, { temperature: 1, n: 10, passed: 1, verdicts: { passed: 1, runtime_error: 9 } }] },
-    { idx: 2, difficulty: 'easy', results: [{ temperature: 0.2, n: 10, passed: 6 }] },
+    { idx: 2, difficulty: 'easy', results: [{ temperature: 0.2, n: 10, passed: 10 }] },
   ];
   const ks = ksFor(questions);
   assert.deepEqual(ks, [1, 5, 10]);
+  assert.deepEqual(comparedQuestions(questions, [0.2, 1, 1.5]), { questions: [questions[0], questions[1]], temperatures: [0.2, 1] });
   const perT = aggregateTemperatures(questions, ks, [0.2, 1, 1.5], { resamples: 200 });
+  // The seed's counts stay over every row of the temperature…
   assert.equal(perT[0]!.questions, 3);
-  assert.equal(perT[0]!.passed, 14);
-  assert.equal(perT[0]!.pass_rate, 46.67);
-  assert.ok(Math.abs(perT[0]!.pass_at_k['pass@1']!.value - (0.8 + 0 + 0.6) / 3) < 1e-12);
+  assert.equal(perT[0]!.passed, 12);
+  assert.equal(perT[0]!.pass_rate, 40);
+  // …pass@k is over the compared questions only.
+  assert.equal(perT[0]!.compared_questions, 2);
+  assert.ok(Math.abs(perT[0]!.pass_at_k['pass@1']!.value - (0.2 + 0) / 2) < 1e-12);
   assert.equal(perT[1]!.questions, 2);
-  assert.deepEqual(perT[1]!.verdicts, { passed: 6, syntax_error: 5, runtime_error: 9 });
+  assert.equal(perT[1]!.compared_questions, 2);
+  assert.ok(Math.abs(perT[1]!.pass_at_k['pass@1']!.value - (0.4 + 0.1) / 2) < 1e-12);
+  assert.deepEqual(perT[1]!.verdicts, { passed: 5, syntax_error: 6, runtime_error: 9 });
   assert.equal(perT[2]!.questions, 0);
+  assert.equal(perT[2]!.compared_questions, 0);
   assert.deepEqual(perT[2]!.pass_at_k['pass@1']!.value, NaN);
   const best = bestTemperatures(perT);
-  assert.equal(best['pass@1']!.temperature, 0.2);
-  // pass@10 at 1.0: (1 + 1) / 2 = 1 beats 0.2's (1 + 0 + 1) / 3.
+  assert.deepEqual(best['pass@1'], { temperature: 1, ...perT[1]!.pass_at_k['pass@1']!, questions: 2 });
+  // pass@10 over q0, q1: 0.2 → (1 + 0) / 2, 1 → (1 + 1) / 2.
   assert.equal(best['pass@10']!.temperature, 1);
+  assert.equal(best['pass@10']!.value, 1);
+  assert.equal(best['pass@10']!.questions, 2);
+  // Alone, T=0.2 is averaged over all three of its questions (nothing to compare with).
+  const alone = aggregateTemperatures(questions, ks, [0.2], { resamples: 0 });
+  assert.equal(alone[0]!.compared_questions, 3);
+  assert.ok(Math.abs(alone[0]!.pass_at_k['pass@1']!.value - 0.4) < 1e-12);
+
   const byDifficulty = breakdown(questions, 'difficulty', ks, [0.2, 1], { resamples: 100 });
   assert.deepEqual(byDifficulty.map((g) => [g.group, g.questions]), [['easy', 2], ['hard', 1]]);
+  // easy: q0 has both temperatures, q2 only 0.2 → compared over q0: 0.2 → 0.2, 1 → 0.4.
+  assert.deepEqual([byDifficulty[0]!.best_temperature['pass@1']!.temperature, byDifficulty[0]!.best_temperature['pass@1']!.questions], [1, 1]);
   const byPlatform = breakdown(questions, 'platform', ks, [0.2, 1], { resamples: 100 });
   assert.deepEqual(byPlatform.map((g) => g.group), ['atcoder', 'leetcode', 'unknown']);
+  // Nothing in common (each question has one temperature): no comparison, no best temperature.
+  const disjoint: QuestionRows[] = [{ idx: 0, results: [{ temperature: 0.2, n: 5, passed: 5 }] }, { idx: 1, results: [{ temperature: 1, n: 5, passed: 0 }] }];
+  const none = aggregateTemperatures(disjoint, [1], [0.2, 1], { resamples: 50 });
+  assert.deepEqual(none.map((t) => [t.questions, t.compared_questions]), [[1, 0], [1, 0]]);
+  assert.deepEqual(bestTemperatures(none), {});
+});
+
+test('pooled pass rate interval: a bootstrap over questions of Σ passed / Σ n, drawn as the pass@k intervals are', () => {
+  const random = mulberry32(11);
+  const questions: QuestionRows[] = Array.from({ length: 40 }, (_, idx) => ({ idx, results: [0.5, 1].map((temperature) => ({ temperature, n: 20, passed: Math.floor(random() * 21) })) }));
+  const perT = aggregateTemperatures(questions, [1], [0.5, 1], { resamples: 500, seed: 5 });
+  for (const t of perT) {
+    const [low, high] = t.pass_rate_ci;
+    assert.ok(low < t.pass_rate && t.pass_rate < high, `${low} < ${t.pass_rate} < ${high}`);
+    // Equal n on every question: the pooled rate is the mean pass@1, and the same resampled
+    // questions (same seed, same question count) give the same interval.
+    const p1 = t.pass_at_k['pass@1']!;
+    assert.deepEqual(t.pass_rate_ci, [Math.round(p1.low * 10000) / 100, Math.round(p1.high * 10000) / 100]);
+  }
+  // Unequal n: each question weighs its n (Σ passed / Σ n, not the mean of the rates).
+  const uneven: QuestionRows[] = [
+    { idx: 0, results: [{ temperature: 1, n: 90, passed: 90 }] },
+    { idx: 1, results: [{ temperature: 1, n: 10, passed: 0 }] },
+  ];
+  const [u] = aggregateTemperatures(uneven, [1], [1], { resamples: 2000 });
+  assert.equal(u!.pass_rate, 90);
+  // Resamples are {0,0}: 100 %, {1,1}: 0 %, mixed: 90 %; the 2.5 % and 97.5 % quantiles are 0 and 100.
+  assert.deepEqual(u!.pass_rate_ci, [0, 100]);
+  const [direct] = bootstrapWeightedMeans([[1, 0]], [90, 10], { resamples: 0 });
+  assert.equal(direct!.value, 0.9);
+  assert.deepEqual(aggregateTemperatures(uneven, [1], [1], { resamples: 0 })[0]!.pass_rate_ci, [90, 90]);
+  assert.throws(() => bootstrapWeightedMeans([[1, 0]], [1]), /2 values but 1 weights/);
+});
+
+test('coverage: the 95 % pooled pass-rate interval covers the true pooled rate in 93–97 % of 1,000 seeded trials', () => {
+  const random = mulberry32(23);
+  const trials = 1000;
+  const q = 100;
+  // p ~ Beta(1, 2) independent of n ∈ {10, 20, 40}: the population's pooled rate E[n p] / E[n] = E[p] = 1/3.
+  let covered = 0;
+  for (let t = 0; t < trials; t++) {
+    const questions: QuestionRows[] = Array.from({ length: q }, (_, idx) => {
+      const p = 1 - Math.sqrt(random());
+      const n = [10, 20, 40][Math.floor(random() * 3)]!;
+      return { idx, results: [{ temperature: 1, n, passed: binomialDraw(random, n, p) }] };
+    });
+    const [agg] = aggregateTemperatures(questions, [], [1], { resamples: 1000, seed: t });
+    if (agg!.pass_rate_ci[0] <= 100 / 3 && 100 / 3 <= agg!.pass_rate_ci[1]) covered++;
+  }
+  const rate = covered / trials;
+  assert.ok(rate >= 0.93 && rate <= 0.97, `coverage ${rate}`);
 });

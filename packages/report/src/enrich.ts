@@ -18,8 +18,10 @@ export interface StatsInfo {
   estimator: 'unbiased pass@k (Chen et al. 2021)';
   /** Interval of one question's pass rate. */
   question_interval: 'wilson';
-  /** Interval of every mean over questions. */
+  /** Interval of every aggregate over questions (pass@k means and the pooled pass rate). */
   aggregate_interval: 'percentile bootstrap over questions';
+  /** Which questions temperatures are compared over (pass@k means, best temperature). */
+  temperature_comparison: 'questions with a row at every temperature that has rows';
   confidence: number;
   resamples: number;
   seed: number;
@@ -56,7 +58,11 @@ export interface QuestionStats {
 }
 
 export type RunTemperatureStats = RunSummary['per_temperature'][number] & {
-  /** `pass@k` → mean over questions, with the bootstrap interval (fractions). */
+  /** Bootstrap interval over questions of the pooled pass_rate, percent [low, high]. */
+  pass_rate_ci: [number, number];
+  /** Questions pass_at_k averages over: those with a row at every temperature that has rows. */
+  compared_questions: number;
+  /** `pass@k` → mean over the compared questions, with the bootstrap interval (fractions). */
   pass_at_k: Record<string, Estimate>;
   verdicts: Record<string, number>;
 };
@@ -83,6 +89,7 @@ function statsInfo(options: EnrichOptions): StatsInfo {
     estimator: 'unbiased pass@k (Chen et al. 2021)',
     question_interval: 'wilson',
     aggregate_interval: 'percentile bootstrap over questions',
+    temperature_comparison: 'questions with a row at every temperature that has rows',
     confidence: options.confidence ?? 0.95,
     resamples: options.resamples ?? 2000,
     seed: options.seed ?? 0,
@@ -152,13 +159,14 @@ function roundAggregate<T extends { pass_at_k: Record<string, Estimate> }>(t: T)
 }
 
 function roundBest(best: Record<string, BestTemperature>): Record<string, BestTemperature> {
-  return Object.fromEntries(Object.entries(best).map(([k, b]) => [k, { temperature: b.temperature, ...roundEstimate(b) }]));
+  return Object.fromEntries(Object.entries(best).map(([k, b]) => [k, { temperature: b.temperature, ...roundEstimate(b), questions: b.questions }]));
 }
 
 /**
  * run_summary.json with the statistics added. `questions` holds every question with at least one
  * combined temperature (its rows so far, plus difficulty/platform). The seed's per_temperature
- * entries keep their fields and gain `pass_at_k` and `verdicts`; new top-level keys: `ks`,
+ * entries keep their fields and gain `pass_rate_ci`, `compared_questions`, `pass_at_k` and
+ * `verdicts`; new top-level keys: `ks`,
  * `best_temperature`, `by_difficulty`, `by_platform`, `verdicts`, `stats`.
  *
  * Cost: resamples × questions × temperatures × ks × 3 (overall, difficulty, platform) additions;
@@ -168,7 +176,13 @@ export function enrichRunSummary<T extends RunSummary>(summary: T, questions: re
   const stats = runStats(questions, summary.temperatures, options);
   const per_temperature = summary.per_temperature.map((row) => {
     const agg = stats.per_temperature.find((a) => a.temperature === row.temperature);
-    return { ...row, pass_at_k: agg?.pass_at_k ?? {}, verdicts: agg?.verdicts ?? {} };
+    return {
+      ...row,
+      pass_rate_ci: agg?.pass_rate_ci ?? ([0, 0] as [number, number]),
+      compared_questions: agg?.compared_questions ?? 0,
+      pass_at_k: agg?.pass_at_k ?? {},
+      verdicts: agg?.verdicts ?? {},
+    };
   });
   return { ...summary, ...stats, per_temperature };
 }

@@ -48,23 +48,47 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * `values[m][q]` is metric m on question q; every metric must have one value per question.
  */
 export function bootstrapMeans(values: readonly (readonly number[])[], options: BootstrapOptions = {}): MeanWithInterval[] {
+  return bootstrapWeightedMeans(values, undefined, options);
+}
+
+/**
+ * As bootstrapMeans, with question q weighted by `weights[q]`: each mean is Σ w·v / Σ w over the
+ * (resampled) questions. With v = passed/n and w = n this is the pooled rate Σ passed / Σ n, so its
+ * interval comes from the same resampling of questions (same PRNG, same draws for the same seed and
+ * question count) as the pass@k intervals. `weights` undefined: every question weighs 1.
+ */
+export function bootstrapWeightedMeans(values: readonly (readonly number[])[], weights: readonly number[] | undefined, options: BootstrapOptions = {}): MeanWithInterval[] {
   const resamples = options.resamples ?? 2000;
   const confidence = options.confidence ?? 0.95;
   const metrics = values.length;
-  const q = metrics ? values[0]!.length : 0;
+  const q = metrics ? values[0]!.length : (weights?.length ?? 0);
   for (const row of values) if (row.length !== q) throw new RangeError(`bootstrapMeans: every metric needs ${q} values, got ${row.length}`);
-  const means = values.map((row) => (q ? row.reduce((s, v) => s + v, 0) / q : NaN));
+  if (weights && weights.length !== q) throw new RangeError(`bootstrapWeightedMeans: ${q} values but ${weights.length} weights`);
+  const w = (i: number) => (weights ? weights[i]! : 1);
+  let wSum = 0;
+  for (let i = 0; i < q; i++) wSum += w(i);
+  const means = values.map((row) => {
+    if (!q) return NaN;
+    let s = 0;
+    for (let i = 0; i < q; i++) s += w(i) * row[i]!;
+    return s / wSum;
+  });
   if (q === 0 || resamples <= 0) return means.map((m) => ({ value: m, low: m, high: m }));
   const random = mulberry32(options.seed ?? 0);
   const draws = values.map(() => new Float64Array(resamples));
   const idx = new Uint32Array(q);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < q; i++) idx[i] = Math.floor(random() * q);
+    let drawnWeight = 0;
+    for (let i = 0; i < q; i++) {
+      idx[i] = Math.floor(random() * q);
+      drawnWeight += w(idx[i]!);
+    }
     for (let m = 0; m < metrics; m++) {
       const row = values[m]!;
       let s = 0;
-      for (let i = 0; i < q; i++) s += row[idx[i]!]!;
-      draws[m]![r] = s / q;
+      if (weights) for (let i = 0; i < q; i++) s += weights[idx[i]!]! * row[idx[i]!]!;
+      else for (let i = 0; i < q; i++) s += row[idx[i]!]!;
+      draws[m]![r] = drawnWeight > 0 ? s / drawnWeight : means[m]!;
     }
   }
   const alpha = (1 - confidence) / 2;
