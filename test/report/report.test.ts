@@ -55,13 +55,16 @@ test('enrichQuestionSummary and enrichRunSummary keep every seed field and add p
   const questions: QuestionRows[] = run.questions;
   const enrichedRun = enrichRunSummary(runSummary, questions, { resamples: 500 });
   // The combiner already enriches run_summary.json; what must survive a (re-)enrichment is every seed field.
-  const added = new Set(['ks', 'best_temperature', 'by_difficulty', 'by_platform', 'verdicts', 'stats', 'pass_at_k']);
+  const added = new Set(['ks', 'best_temperature', 'by_difficulty', 'by_platform', 'verdicts', 'stats', 'pass_at_k', 'pass_rate_ci', 'compared_questions']);
   for (const key of Object.keys(runSummary)) if (key !== 'per_temperature' && !added.has(key)) assert.deepEqual((enrichedRun as Record<string, unknown>)[key], (runSummary as unknown as Record<string, unknown>)[key]);
   runSummary.per_temperature.forEach((t, i) => {
     const e = enrichedRun.per_temperature[i]!;
     for (const [key, value] of Object.entries(t)) if (!added.has(key)) assert.deepEqual((e as Record<string, unknown>)[key], value, `per_temperature.${key} unchanged`);
     const p1 = e.pass_at_k['pass@1']!;
     assert.ok(p1.low <= p1.value && p1.value <= p1.high);
+    // The pooled pass rate has its bootstrap interval (percent), in the file the combiner wrote too.
+    for (const ci of [e.pass_rate_ci, (t as unknown as { pass_rate_ci: [number, number] }).pass_rate_ci]) assert.ok(ci[0] <= t.pass_rate && t.pass_rate <= ci[1], `${ci} around ${t.pass_rate}`);
+    assert.equal(e.compared_questions, 4);
     assert.equal(Object.values(e.verdicts).reduce((a, b) => a + b, 0), t.n);
   });
   assert.deepEqual(enrichedRun.by_difficulty.map((g) => g.group).sort(), [...new Set(questions.map((q) => q.difficulty ?? 'unknown'))].sort());
@@ -92,7 +95,7 @@ test('passk report writes report.html (self-contained), report.md, results.csv, 
   // CSV: one row per question × temperature, numbers matching summary.json.
   const rows = parseCsv(await readFile(path.join(dir, 'results.csv'), 'utf8'));
   const header = rows[0]!;
-  assert.deepEqual(header.slice(0, 15), ['run', 'question_idx', 'question_id', 'question_title', 'difficulty', 'platform', 'temperature', 'n', 'passed', 'pass_rate', 'pass_rate_ci_low', 'pass_rate_ci_high', 'pass@1', 'pass@5', 'pass@10']);
+  assert.deepEqual(header.slice(0, 16), ['run', 'question_idx', 'question_id', 'question_title', 'difficulty', 'platform', 'errata', 'temperature', 'n', 'passed', 'pass_rate', 'pass_rate_ci_low', 'pass_rate_ci_high', 'pass@1', 'pass@5', 'pass@10']);
   assert.ok(header.includes('verdict_wrong_answer') && header.includes('verdict_syntax_error'));
   assert.equal(rows.length - 1, 4 * 2);
   const col = (name: string) => header.indexOf(name);
@@ -105,6 +108,7 @@ test('passk report writes report.html (self-contained), report.md, results.csv, 
     assert.equal(r[col('question_title')], summary.question_title);
     assert.ok(Math.abs(Number(r[col('pass@1')]) - row.passed / 12) < 1e-9);
     assert.equal(Number(r[col('verdict_passed')]), row.verdicts.passed ?? 0);
+    assert.equal(r[col('errata')], '', 'no demo problem is on the ERRATA list');
   }
 
   // HTML: one file, no script, no stylesheet link, no URL but SVG namespaces; every chart inline.
@@ -124,7 +128,10 @@ test('passk report writes report.html (self-contained), report.md, results.csv, 
 
   const md = await readFile(path.join(dir, 'report.md'), 'utf8');
   assert.match(md, /^# passk report: alpha/);
-  assert.match(md, /\| temperature \| questions \| samples \| pass rate \| pass@1 \| pass@5 \| pass@10 \|/);
+  assert.match(md, /\| temperature \| questions \| samples \| pass rate \| compared \| pass@1 \| pass@5 \| pass@10 \|/);
+  // Finished run: every question compared; the pooled pass rate printed with its interval.
+  assert.match(md, /_Percent\. .* Temperatures compared over all 4 questions\. /);
+  assert.match(md, /\n\| 0\.2 \| 4 \| 48 \| \d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\] \| 4 \| /);
   assert.match(md, /!\[Pass rate vs temperature\]\(charts\/pass_rate_vs_temperature\.png\)/);
   assert.match(md, /### Cost\n\n_At 2\.5 per GPU-hour; GPU-hours from generator lifetimes \(logs\)\._/);
 
@@ -133,6 +140,7 @@ test('passk report writes report.html (self-contained), report.md, results.csv, 
   assert.equal(lcb.length, 4);
   assert.deepEqual(Object.keys(lcb[0]!), ['question_title', 'question_content', 'platform', 'question_id', 'contest_id', 'contest_date', 'starter_code', 'difficulty', 'output_list', 'code_list', 'graded_list', 'pass@1', 'metadata']);
   for (const entry of lcb) {
+    assert.equal(entry.contest_id, 'demo', 'contest_id carried from the problem set (the demo rows say "demo")');
     assert.equal((entry.output_list as string[]).length, 12);
     assert.equal((entry.code_list as string[]).length, 12);
     assert.equal((entry.metadata as string[]).length, 12);

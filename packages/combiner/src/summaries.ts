@@ -38,6 +38,8 @@ export function buildSummary(plan: Plan, question: PlanQuestion, state: Question
     question_idx: question.idx,
     question_title: question.title,
     question_id: question.id,
+    // LiveCodeBench ERRATA flag, from plan.json (absent for every other question).
+    ...(question.errata ? { errata: question.errata } : {}),
     n: plan.n,
     temperatures: plan.temperatures,
     results: plan.temperatures.map((t) => state[String(t)]!),

@@ -1,11 +1,13 @@
 /**
- * `passk report --run NAME [--compare NAME …] [--results-dir DIR] [--gpu-hour-cost N] [--out DIR]`
+ * `passk report --run NAME [--compare NAME …] [--results-dir DIR] [--gpu-hour-cost N] [--out DIR]
+ *   [--no-exports] [--resamples N] [--seed N] [--max-question-panels N]`
  * as a yargs CommandModule (the CLI registers it).
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { PasskError, runLayout, isValidRunName } from '@passk/core';
 import { writeReport } from './report/write-report.js';
+import { DEFAULT_MAX_QUESTION_PANELS } from './report/charts.js';
 
 export interface ReportArgs {
   run: string;
@@ -17,6 +19,7 @@ export interface ReportArgs {
   exports: boolean;
   resamples: number;
   seed: number;
+  maxQuestionPanels: number;
 }
 
 /** A --compare value: a path to a results dir (contains a '/' or starts with '.'), else a run name beside the main run's results dir. */
@@ -39,13 +42,21 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('out', { type: 'string', describe: 'Output directory (default: the results directory)' })
       .option('exports', { type: 'boolean', default: true, describe: 'Write the LiveCodeBench (_eval_all.json) and human-eval (_results.jsonl) exports (--no-exports to skip)' })
       .option('resamples', { type: 'number', default: 2000, describe: 'Bootstrap resamples for the intervals' })
-      .option('seed', { type: 'number', default: 0, describe: 'Bootstrap seed' }) as never,
+      .option('seed', { type: 'number', default: 0, describe: 'Bootstrap seed' })
+      .option('max-question-panels', {
+        type: 'number',
+        default: DEFAULT_MAX_QUESTION_PANELS,
+        describe: 'Questions drawn in the per-question small multiples (the first by index; the report names the ones left out)',
+      }) as never,
   handler: async (argv) => {
     if (!isValidRunName(argv.run)) throw new PasskError('ERR_BAD_OPTION', `Expected \`--run\` to be a name of letters, digits, '.', '_' or '-' (not starting with '.' or '-'), got \`${argv.run}\``);
     if (argv.gpuHourCost !== undefined && !(Number.isFinite(argv.gpuHourCost) && argv.gpuHourCost >= 0)) {
       throw new PasskError('ERR_BAD_OPTION', `Expected \`--gpu-hour-cost\` to be a number ≥ 0, got \`${argv.gpuHourCost}\``);
     }
     if (!Number.isInteger(argv.resamples) || argv.resamples < 0) throw new PasskError('ERR_BAD_OPTION', `Expected \`--resamples\` to be an integer ≥ 0, got \`${argv.resamples}\``);
+    if (!Number.isInteger(argv.maxQuestionPanels) || argv.maxQuestionPanels < 1) {
+      throw new PasskError('ERR_BAD_OPTION', `Expected \`--max-question-panels\` to be an integer ≥ 1, got \`${argv.maxQuestionPanels}\``);
+    }
     const layout = runLayout({ run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
     const written = await writeReport({
       resultsDir: layout.resultsDir,
@@ -55,6 +66,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       exports: argv.exports,
       resamples: argv.resamples,
       seed: argv.seed,
+      maxQuestionPanels: argv.maxQuestionPanels,
     });
     const out = path.dirname(written.html);
     process.stdout.write(`passk: report for ${written.reports.map((r) => r.data.name).join(' vs ')} in ${out}: report.html, report.md, results.csv, charts/ (${written.charts.length} SVG + PNG)${written.exports ? `, exports/ (${written.exports.lcb.length + written.exports.humaneval.length} files)` : ''}\n`);

@@ -25,6 +25,8 @@ export interface QuestionSummary {
   question_idx: number;
   question_title: string;
   question_id: string;
+  /** Set when the question is on LiveCodeBench's ERRATA list: the reason (absent otherwise). */
+  errata?: string;
   n: number;
   temperatures: number[];
   results: TemperatureResult[];
@@ -89,6 +91,7 @@ export const questionSummarySchema = {
     question_idx: { type: 'integer', minimum: 0 },
     question_title: { type: 'string' },
     question_id: { type: 'string' },
+    errata: { type: 'string' },
     n: { type: 'integer', minimum: 1 },
     temperatures: { type: 'array', items: { type: 'number' } },
     results: { type: 'array', items: temperatureResultSchema },

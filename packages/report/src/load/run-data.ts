@@ -15,6 +15,8 @@ export interface QuestionData extends QuestionRows {
   title: string;
   difficulty: string | null;
   platform: string | null;
+  /** The LiveCodeBench ERRATA reason when the problem is on the list (plan.json or problems/q{idx}.json), else null. */
+  errata: string | null;
   results: TemperatureResult[];
   /** True when summary.json exists (every temperature combined). */
   complete: boolean;
@@ -49,7 +51,7 @@ export async function loadRun(resultsDir: string): Promise<RunData> {
   const questions: QuestionData[] = [];
   for (const q of plan.questions) {
     const qdir = path.join(dir, `q${q.idx}`);
-    const problem = (await readJsonFile<{ difficulty?: string; platform?: string }>(path.join(dir, 'problems', `q${q.idx}.json`))) ?? {};
+    const problem = (await readJsonFile<{ difficulty?: string; platform?: string; errata?: string }>(path.join(dir, 'problems', `q${q.idx}.json`))) ?? {};
     const summary = await readJsonFile<{ results: TemperatureResult[] }>(path.join(qdir, 'summary.json'));
     let results: TemperatureResult[];
     if (summary) {
@@ -62,7 +64,9 @@ export async function loadRun(resultsDir: string): Promise<RunData> {
       }
     }
     if (!results.length) continue;
-    questions.push({ idx: q.idx, id: q.id, title: q.title, difficulty: problem.difficulty ?? null, platform: problem.platform ?? null, results, complete: !!summary });
+    // Runs planned before plan.json flagged ERRATA still have the flag in their problem files.
+    const errata = q.errata ?? problem.errata ?? null;
+    questions.push({ idx: q.idx, id: q.id, title: q.title, difficulty: problem.difficulty ?? null, platform: problem.platform ?? null, errata, results, complete: !!summary });
   }
   const runSummary = await readJsonFile<RunData['runSummary']>(path.join(dir, 'run_summary.json'));
   return { name: plan.run, resultsDir: dir, plan, questions, runSummary };

@@ -5,12 +5,38 @@ import * as specs from '../charts/specs.js';
 import { renderSvg, svgToPng } from '../charts/render.js';
 import { depthSeries, throughputSeries } from '../load/timeline.js';
 import type { RunReport } from './model.js';
+import { comparedNote } from './tables.js';
 
 export interface Chart {
   /** File stem: charts/<name>.svg and .png. */
   name: string;
   title: string;
   spec: specs.VlSpec;
+  /** One line shown with the chart in report.html and report.md (what it leaves out, what it compares over). */
+  note?: string;
+}
+
+/** Panels of the per-question small multiples at most (12 rows of 4: a PNG about 3,600 px tall at scale 2). */
+export const DEFAULT_MAX_QUESTION_PANELS = 48;
+
+export interface ChartOptions {
+  /** Questions drawn in `pass_rate_per_question` (the first by index; the note names the rest). @default 48 */
+  maxQuestionPanels?: number;
+}
+
+/**
+ * The questions (by index, over every run) the small multiples draw: the first `max` by index.
+ * `left` are the others, for the note.
+ */
+export function questionPanels(reports: RunReport[], max: number): { shown: number[]; left: number[] } {
+  const all = [...new Set(reports.flatMap((r) => r.data.questions.map((q) => q.idx)))].sort((a, b) => a - b);
+  return { shown: all.slice(0, max), left: all.slice(max) };
+}
+
+function panelNote(shown: number[], left: number[]): string | undefined {
+  if (left.length === 0) return undefined;
+  const total = shown.length + left.length;
+  return `Showing ${shown.length} of ${total} questions (q${shown[0]} … q${shown[shown.length - 1]}, the first by index); ${left.length} left out (q${left[0]} … q${left[left.length - 1]}): see the per-question table and results.csv. \`passk report --max-question-panels N\` draws more.`;
 }
 
 export interface RenderedChart extends Chart {
@@ -29,8 +55,9 @@ function timeUnit(spanS: number): { div: number; label: string } {
   return { div: 1, label: 'seconds since the first shard' };
 }
 
-export function buildCharts(reports: RunReport[]): Chart[] {
+export function buildCharts(reports: RunReport[], options: ChartOptions = {}): Chart[] {
   const many = reports.length > 1;
+  const maxPanels = options.maxQuestionPanels ?? DEFAULT_MAX_QUESTION_PANELS;
   const charts: Chart[] = [];
   const pct = (x: number) => x * 100;
   charts.push({
@@ -43,17 +70,22 @@ export function buildCharts(reports: RunReport[]): Chart[] {
       })),
       reports[0]!.confidence,
     ),
+    note: reports.map((r) => `${many ? `${r.data.name}: ` : ''}${comparedNote(r)}`).join(' '),
   });
+  const panels = questionPanels(reports, maxPanels);
+  const shown = new Set(panels.shown);
   const questionPoints: Array<specs.QuestionPoint & { order: number }> = [];
   for (const r of reports) {
     for (const q of r.data.questions) {
+      if (!shown.has(q.idx)) continue;
       const stats = r.questionStats.get(q.idx)!;
       for (const t of stats.per_temperature) {
         questionPoints.push({ run: r.data.name, question: `q${q.idx} ${q.title}`.slice(0, 40), order: q.idx, temperature: t.temperature, value: t.pass_rate, low: t.pass_rate_ci[0], high: t.pass_rate_ci[1] });
       }
     }
   }
-  charts.push({ name: 'pass_rate_per_question', title: 'Pass rate vs temperature per question', spec: specs.passRatePerQuestion(questionPoints) });
+  const note = panelNote(panels.shown, panels.left);
+  charts.push({ name: 'pass_rate_per_question', title: 'Pass rate vs temperature per question', spec: specs.passRatePerQuestion(questionPoints), ...(note ? { note } : {}) });
   charts.push({
     name: 'pass_at_k_vs_k',
     title: 'pass@k vs k',

@@ -19,23 +19,40 @@ function ciNote(r: RunReport): string {
   return `Percent. pass@k: unbiased estimator, mean over questions; [${Math.round(r.confidence * 100)} % percentile bootstrap over questions, ${r.resamples} resamples].`;
 }
 
+/** How many questions the temperatures were compared over, and whether that is all of them. */
+export function comparedNote(r: RunReport): string {
+  const compared = Math.max(0, ...r.perTemperature.map((t) => t.compared_questions));
+  const withRows = r.data.questions.length;
+  if (compared === 0) return 'No question has a row at every temperature yet: temperatures are not compared.';
+  return compared === withRows
+    ? `Temperatures compared over all ${compared} questions.`
+    : `Temperatures compared over the ${compared} of ${withRows} questions that have every temperature so far (the others are left out of pass@k and the best temperature until they do).`;
+}
+
 export function perTemperatureTable(r: RunReport): Table {
   return {
     title: 'Per temperature',
-    note: `${ciNote(r)} Pass rate: pooled Σ passed / Σ n (the seed's run_summary number).`,
-    columns: ['temperature', 'questions', 'samples', 'pass rate', ...r.ks.map((k) => `pass@${k}`)],
-    rows: r.perTemperature.map((t) => [String(t.temperature), String(t.questions), String(t.n), t.n ? t.pass_rate.toFixed(2) : '–', ...r.ks.map((k) => fmtEstimate(t.pass_at_k[`pass@${k}`]))]),
+    note: `${ciNote(r)} ${comparedNote(r)} Pass rate: pooled Σ passed / Σ n over every question with a row at the temperature (the seed's run_summary number) [bootstrap interval over those questions].`,
+    columns: ['temperature', 'questions', 'samples', 'pass rate', 'compared', ...r.ks.map((k) => `pass@${k}`)],
+    rows: r.perTemperature.map((t) => [
+      String(t.temperature),
+      String(t.questions),
+      String(t.n),
+      t.n ? `${t.pass_rate.toFixed(2)} [${t.pass_rate_ci[0].toFixed(2)}, ${t.pass_rate_ci[1].toFixed(2)}]` : '–',
+      String(t.compared_questions),
+      ...r.ks.map((k) => fmtEstimate(t.pass_at_k[`pass@${k}`])),
+    ]),
   };
 }
 
 export function bestTemperatureTable(r: RunReport): Table {
   return {
     title: 'Best temperature for each k',
-    note: 'The temperature with the highest mean pass@k (ties → the lower temperature); percent with its interval.',
-    columns: ['k', 'best temperature', 'pass@k'],
+    note: `The temperature with the highest mean pass@k (ties → the lower temperature); percent with its interval. ${comparedNote(r)}`,
+    columns: ['k', 'best temperature', 'pass@k', 'questions compared'],
     rows: r.ks.filter((k) => r.best[`pass@${k}`]).map((k) => {
       const b = r.best[`pass@${k}`]!;
-      return [String(k), String(b.temperature), fmtEstimate(b)];
+      return [String(k), String(b.temperature), fmtEstimate(b), String(b.questions)];
     }),
   };
 }
@@ -43,7 +60,7 @@ export function bestTemperatureTable(r: RunReport): Table {
 export function breakdownTable(title: string, groups: GroupAggregate[], r: RunReport): Table {
   return {
     title,
-    note: 'Per group: each k\'s best temperature and its pass@k (percent, interval over the group\'s questions).',
+    note: 'Per group: each k\'s best temperature and its pass@k (percent, interval over the group\'s questions; temperatures compared over the group\'s questions that have every temperature).',
     columns: ['group', 'questions', ...r.ks.map((k) => `pass@${k} (best T)`)],
     rows: groups.map((g) => [
       g.group,
@@ -70,8 +87,8 @@ export function verdictTable(r: RunReport): Table {
 export function questionTable(r: RunReport): Table {
   return {
     title: 'Per question',
-    note: 'Pass rate (percent) per temperature with its Wilson interval; best temperature for pass@1.',
-    columns: ['q', 'title', 'difficulty', 'platform', ...r.temperatures.map((t) => `T=${t}`), 'best T (pass@1)'],
+    note: "Pass rate (percent) per temperature with its Wilson interval; best temperature for pass@1. errata: the reason a question is on LiveCodeBench's ERRATA list (its score is not trustworthy).",
+    columns: ['q', 'title', 'difficulty', 'platform', 'errata', ...r.temperatures.map((t) => `T=${t}`), 'best T (pass@1)'],
     rows: r.data.questions.map((q) => {
       const s = r.questionStats.get(q.idx)!;
       return [
@@ -79,6 +96,7 @@ export function questionTable(r: RunReport): Table {
         q.title,
         q.difficulty ?? '',
         q.platform ?? '',
+        q.errata ?? '',
         ...r.temperatures.map((t) => {
           const row = s.per_temperature.find((x) => x.temperature === t);
           return row ? `${row.pass_rate.toFixed(2)} [${row.pass_rate_ci[0].toFixed(2)}, ${row.pass_rate_ci[1].toFixed(2)}]` : '–';

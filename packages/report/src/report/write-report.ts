@@ -2,14 +2,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildRunReport, type ReportOptions, type RunReport } from './model.js';
-import { buildCharts, writeCharts } from './charts.js';
+import { buildCharts, writeCharts, type ChartOptions } from './charts.js';
 import { reportTables } from './tables.js';
 import { resultsCsv } from '../write/csv.js';
 import { reportMarkdown } from '../write/markdown.js';
 import { reportHtml } from '../write/html.js';
 import { writeExports, type ExportFiles } from '../write/exports.js';
 
-export interface WriteReportOptions extends ReportOptions {
+export interface WriteReportOptions extends ReportOptions, ChartOptions {
   /** The run reported on. */
   resultsDir: string;
   /** Results directories of the runs to compare with (side by side, overlaid curves). @default [] */
@@ -34,7 +34,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   await mkdir(outDir, { recursive: true });
   const reports = [await buildRunReport(options.resultsDir, options)];
   for (const dir of options.compareDirs ?? []) reports.push(await buildRunReport(dir, options));
-  const charts = await writeCharts(buildCharts(reports), path.join(outDir, 'charts'));
+  const charts = await writeCharts(buildCharts(reports, options), path.join(outDir, 'charts'));
   const tables = reportTables(reports);
   const html = path.join(outDir, 'report.html');
   const markdown = path.join(outDir, 'report.md');

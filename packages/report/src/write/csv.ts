@@ -1,4 +1,7 @@
-/** results.csv: one row per question × temperature (RFC 4180 quoting), for every run in the report. */
+/**
+ * results.csv: one row per question × temperature (RFC 4180 quoting), for every run in the report.
+ * `errata` is the LiveCodeBench ERRATA reason for questions on the list, empty otherwise.
+ */
 import { passAtK } from '../stats/passk.js';
 import { wilsonInterval } from '../stats/binomial.js';
 import type { RunReport } from '../report/model.js';
@@ -15,7 +18,7 @@ export function resultsCsv(reports: RunReport[]): string {
   const extra = [...new Set(reports.flatMap((r) => r.data.questions.flatMap((q) => q.results.flatMap((row) => Object.keys(row.verdicts ?? {})))))].filter((v) => !VERDICTS.includes(v)).sort();
   const statuses = [...VERDICTS, ...extra];
   const header = [
-    'run', 'question_idx', 'question_id', 'question_title', 'difficulty', 'platform', 'temperature', 'n', 'passed', 'pass_rate',
+    'run', 'question_idx', 'question_id', 'question_title', 'difficulty', 'platform', 'errata', 'temperature', 'n', 'passed', 'pass_rate',
     'pass_rate_ci_low', 'pass_rate_ci_high', ...ks.map((k) => `pass@${k}`), 'gen_tps', 'completion_tokens', 'gen_wall_s', 'cached', ...statuses.map((s) => `verdict_${s}`),
   ];
   const lines = [header.join(',')];
@@ -25,7 +28,7 @@ export function resultsCsv(reports: RunReport[]): string {
         const ci = wilsonInterval(row.passed, row.n, r.confidence);
         lines.push(
           [
-            r.data.name, q.idx, q.id, q.title, q.difficulty ?? '', q.platform ?? '', row.temperature, row.n, row.passed, row.pass_rate,
+            r.data.name, q.idx, q.id, q.title, q.difficulty ?? '', q.platform ?? '', q.errata ?? '', row.temperature, row.n, row.passed, row.pass_rate,
             (ci.low * 100).toFixed(4), (ci.high * 100).toFixed(4),
             ...ks.map((k) => (k <= row.n ? passAtK(row.n, row.passed, k).toPrecision(10) : '')),
             row.gen_tps ?? '', row.completion_tokens ?? '', row.gen_wall_s ?? '', row.cached ?? '',

@@ -36,7 +36,7 @@ export function reportHtml(reports: RunReport[], tables: Table[], charts: Render
   const title = `passk report: ${reports.map((r) => r.data.name).join(' vs ')}`;
   const heads = reports.map((r) => `<p${r.data.plan.simulated ? ' class="sim"' : ''}>${inlineMd(headline(r))}</p>`).join('\n');
   const figures = charts
-    .map((c) => `<figure class="chart" id="chart-${escapeHtml(c.name)}" data-chart="${escapeHtml(c.name)}"><figcaption>${escapeHtml(c.title)}</figcaption>\n${inlineSvg(c.svg)}\n</figure>`)
+    .map((c) => `<figure class="chart" id="chart-${escapeHtml(c.name)}" data-chart="${escapeHtml(c.name)}"><figcaption>${escapeHtml(c.title)}</figcaption>\n${inlineSvg(c.svg)}\n${c.note ? `<p class="note">${inlineMd(c.note)}</p>\n` : ''}</figure>`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
