@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readdir, writeFile } from 'node:fs/promises';
-import { combinedFileName, type Plan } from '@passk/core';
+import { combinedFileName, assertValid, planSchema, problemSchema, questionSummarySchema, runSummarySchema, temperatureResultFileSchema, type Plan } from '@passk/core';
 import { writeCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, runDirs, readJson, leftovers, combinedSampleProblems } from '../helpers/passk.js';
@@ -47,6 +47,15 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
     }
   }
   assert.deepEqual(await combinedSampleProblems(resultsDir), []);
+  // Every file a run leaves matches its schema in packages/core/src/schemas/ (docs/schemas.md).
+  assertValid(planSchema, plan, { file: 'plan.json' });
+  assertValid(runSummarySchema, await readJson(path.join(resultsDir, 'run_summary.json')), { file: 'run_summary.json' });
+  for (const q of plan.questions) {
+    assertValid(questionSummarySchema, await readJson(path.join(resultsDir, `q${q.idx}`, 'summary.json')), { file: `q${q.idx}/summary.json` });
+    assertValid(problemSchema, await readJson(path.join(resultsDir, 'problems', `q${q.idx}.json`)), { file: `problems/q${q.idx}.json` });
+    const state = await readJson(path.join(queueDir, 'combined', `q${q.idx}.json`));
+    for (const row of Object.values(state)) assertValid(temperatureResultFileSchema, row, { file: `combined/q${q.idx}.json` });
+  }
   const runSummary = await readJson(path.join(resultsDir, 'run_summary.json'));
   assert.equal(runSummary.finished, true);
   assert.equal(runSummary.questions_done, 4);

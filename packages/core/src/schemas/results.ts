@@ -106,5 +106,29 @@ export const runSummarySchema = {
   $id: 'passk/run-summary',
   type: 'object',
   required: ['run', 'backend', 'model', 'simulated', 'n', 'temperatures', 'questions_total', 'questions_done', 'finished', 'started_at', 'updated_at', 'samples_done', 'per_temperature'],
+  // Every required field defined (ajv strict mode refuses to compile the schema otherwise); the
+  // statistics packages/report adds beside them stay open (additionalProperties).
+  properties: {
+    run: { type: 'string' },
+    backend: { type: 'string' },
+    model: { type: 'string' },
+    simulated: { type: 'boolean' },
+    n: { type: 'integer', minimum: 1 },
+    temperatures: { type: 'array', items: { type: 'number' } },
+    questions_total: { type: 'integer', minimum: 0 },
+    questions_done: { type: 'integer', minimum: 0 },
+    finished: { type: 'boolean' },
+    started_at: { type: 'string' },
+    updated_at: { type: 'string' },
+    samples_done: { type: 'integer', minimum: 0 },
+    per_temperature: {
+      type: 'array',
+      items: { type: 'object', required: ['temperature', 'questions', 'n', 'passed', 'pass_rate'], properties: { temperature: { type: 'number' }, questions: { type: 'integer' }, n: { type: 'integer' }, passed: { type: 'integer' }, pass_rate: { type: 'number' } } },
+    },
+    recent_progress: {
+      type: 'array',
+      items: { type: 'object', required: ['at', 'samples'], properties: { at: { type: 'string' }, samples: { type: 'integer', minimum: 0 } }, additionalProperties: false },
+    },
+  },
   additionalProperties: true,
 } as const;
