@@ -62,7 +62,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   builder: (y: Argv) =>
     withSelectionOptions(
       y.positional('file', { type: 'string', demandOption: true, describe: 'a JSONL(.gz) file, a directory of LiveCodeBench files, or demo / humaneval / livecodebench:<release>' }),
-    ).option('json', { type: 'boolean', default: false, describe: 'print the counts as JSON' }) as unknown as Argv<CheckArgs>,
+    ).option('json', { type: 'boolean', default: false, describe: 'Print the counts (and ERRATA lists) as JSON instead of text' }) as unknown as Argv<CheckArgs>,
   handler: async (argv) => {
     const code = await runCheck(argv.file, { ...selectionLoadOptions(argv), json: argv.json === true }, { out: process.stdout, err: process.stderr });
     if (code !== 0) process.exitCode = code;
