@@ -11,15 +11,18 @@ import { tempDir } from '../helpers/tmp.js';
 import { runPassk, startPassk, readJson, waitFor } from '../helpers/passk.js';
 import { ProgressLog, PROGRESS_KEEP_MS } from '../../packages/combiner/src/progress.js';
 
-const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '6', '--shard-size', '3', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '300'];
+// About 30 s of generation (32 shards of 3 samples of ~19 tokens at 60 tokens/s), so that a status
+// taken after the first combined group surely sees the run in progress, even on a loaded machine.
+const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '3', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '60'];
+const TOTAL = 4 * 2 * 12;
 const WORKERS = ['combiner', 'eval0', 'gpu0', 'orchestrator'];
 
-test('passk status and passk stop on the default filesystem queue: during the run, after it, and with nothing running', { timeout: 300_000 }, async () => {
+test('passk status and passk stop on the default filesystem queue: during the run, after it, and with nothing running', { timeout: 600_000 }, async () => {
   const root = await tempDir();
   const queueDir = path.join(root, 'queue', 'st');
   const resultsDir = path.join(root, 'results', 'st');
   const run = startPassk(['run', '--run', 'st', ...SMALL], { cwd: root });
-  await waitFor(() => readJson(path.join(resultsDir, 'run_summary.json')).then((s) => s.samples_done > 0 && s.samples_done < 48, () => false), 120_000, 'the first combined group');
+  await waitFor(() => readJson(path.join(resultsDir, 'run_summary.json')).then((s) => s.samples_done > 0 && s.samples_done < TOTAL, () => false), 120_000, 'the first combined group');
 
   const live = await runPassk(['status', '--run', 'st', '--json'], { cwd: root });
   assert.equal(live.code, 0, live.stderr);
@@ -29,8 +32,8 @@ test('passk status and passk stop on the default filesystem queue: during the ru
   assert.equal(during.transport, 'fs');
   assert.equal(during.planned, true);
   assert.equal(during.simulated, true);
-  assert.equal(during.samples_total, 4 * 2 * 6);
-  assert.ok(during.samples_done > 0 && during.samples_done < 48, `samples_done ${during.samples_done}`);
+  assert.equal(during.samples_total, TOTAL);
+  assert.ok(during.samples_done > 0 && during.samples_done < TOTAL, `samples_done ${during.samples_done}`);
   assert.equal(during.finished, false);
   assert.equal(during.rate_basis, 'recent');
   assert.ok(during.samples_per_s > 0, `a rate while the run moves: ${during.samples_per_s}`);
@@ -49,7 +52,7 @@ test('passk status and passk stop on the default filesystem queue: during the ru
   assert.equal(lines[1], `  queue   ${queueDir}`);
   assert.equal(lines[2], `  results ${resultsDir}`);
   assert.equal(lines[3], '  backend sim  model sim');
-  assert.equal(lines[4], '  progress: 48/48 samples, 8/8 (question, temperature) pairs, 4/4 questions  FINISHED');
+  assert.equal(lines[4], '  progress: 96/96 samples, 8/8 (question, temperature) pairs, 4/4 questions  FINISHED');
   assert.match(lines[5]!, /^ {2}throughput \d+(\.\d)? samples\/s \(over the last \d+(s|m\d\ds)\; \d+(\.\d)?\/s since the start\), ETA 0s$/);
   assert.equal(lines[6], '  queues: pending gen 0  eval 0  combine 0  claimed gen 0 eval 0  failed 0');
   assert.equal(lines[7], '  workers:');
@@ -61,16 +64,16 @@ test('passk status and passk stop on the default filesystem queue: during the ru
   assert.equal(after.run, 'st');
   assert.equal(after.queue_dir, queueDir);
   assert.deepEqual(after.queue, { pending: { gen: 0, eval: 0, combine: 0 }, claimed: { gen: 0, eval: 0, combine: 0 }, failed: 0 });
-  assert.deepEqual([after.samples_done, after.samples_total, after.groups_done, after.groups_total, after.questions_done, after.questions_total], [48, 48, 8, 8, 4, 4]);
+  assert.deepEqual([after.samples_done, after.samples_total, after.groups_done, after.groups_total, after.questions_done, after.questions_total], [TOTAL, TOTAL, 8, 8, 4, 4]);
   assert.equal(after.finished, true);
   assert.equal(after.eta_s, 0);
   for (const w of after.workers) assert.deepEqual([w.name, w.alive, w.state], [w.name, false, 'exited']);
   const gpu0 = after.workers.find((w: { name: string }) => w.name === 'gpu0');
-  assert.equal(gpu0.samples_done, 48, 'the generator made every sample');
+  assert.equal(gpu0.samples_done, TOTAL, 'the generator made every sample');
   const summary = await readJson(path.join(resultsDir, 'run_summary.json'));
   const points = summary.recent_progress as Array<{ at: string; samples: number }>;
   assert.equal(points[0]!.samples, 0, 'the combiner records from its start');
-  assert.equal(points.at(-1)!.samples, 48, 'every sample it received');
+  assert.equal(points.at(-1)!.samples, TOTAL, 'every sample it received');
 
   // passk stop with nothing running: says so, exits 0, changes nothing (no stop flag left for later workers).
   const controlBefore = await snapshot(path.join(queueDir, 'control'));
