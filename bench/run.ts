@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
-const benches = ['pipeline.ts', 'evaluator.ts', 'backends.ts', 'problems.ts'].filter((b) => !only || b.startsWith(only));
+const benches = ['pipeline.ts', 'evaluator.ts', 'backends.ts', 'problems.ts', 'redis.ts'].filter((b) => !only || b.startsWith(only));
 let failed = 0;
 for (const bench of benches) {
   process.stdout.write(`\n## bench/${bench}\n\n`);
