@@ -10,8 +10,8 @@
 //                       listed as is), seen.json (for the release lag)
 //   FAKE_NVSMI_ENGINES  "1": every live process whose command line has `--engine-core` (the fake
 //                       vllm's engine core) holds 1000 MiB on GPU 0
-//   FAKE_NVSMI_RELEASE_LAG_MS  an engine-core process stays listed this long after it exited (the
-//                       driver releasing memory after the process is gone)
+//   FAKE_NVSMI_RELEASE_LAG_MS  an engine-core process seen alive by an earlier call stays listed this
+//                       long after a call first finds it gone (the driver releasing memory late)
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -55,9 +55,12 @@ function apps() {
     const seenFile = state ? path.join(state, 'seen.json') : undefined;
     const seen = seenFile && fs.existsSync(seenFile) ? JSON.parse(fs.readFileSync(seenFile, 'utf8')) : {};
     const now = Date.now();
-    for (const pid of engineCores()) seen[pid] = now;
-    for (const [pid, last] of Object.entries(seen)) {
-      if (now - last <= lag || last === now) list.push({ pid: Number(pid), used_memory: 1000, gpu: 0 });
+    const live = new Set(engineCores());
+    for (const pid of live) seen[pid] = null;
+    // A process seen alive before is listed until `lag` ms after it was first seen gone.
+    for (const [pid, diedAt] of Object.entries(seen)) {
+      if (!live.has(Number(pid)) && diedAt === null) seen[pid] = now;
+      if (seen[pid] === null || now - seen[pid] <= lag) list.push({ pid: Number(pid), used_memory: 1000, gpu: 0 });
       else delete seen[pid];
     }
     if (seenFile) fs.writeFileSync(seenFile, JSON.stringify(seen));

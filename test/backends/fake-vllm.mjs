@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // A stand-in for `vllm serve MODEL --port P …` used by the vllm backend tests. It records how it
 // was started, spawns an "engine core" child in its process group (like vLLM), answers /health
-// (503 until "loaded"), /v1/models, /metrics and streaming or plain /v1/completions with vLLM's
-// seeding (child i of an n request uses seed + i) and token ids. Behaviour from the environment:
+// (503 until "loaded"), /v1/models, /metrics and streaming or plain /v1/completions and
+// /v1/chat/completions with vLLM's seeding (child i of an n request uses seed + i) and token ids.
+// Behaviour from the environment:
 //   FAKE_VLLM_STATE        directory for start-<k>.json and requests.jsonl (required)
 //   FAKE_VLLM_STARTUP_MS   time before /health turns 200
 //   FAKE_VLLM_CRASH_AFTER  on the first start only, exit(1) when this generation request arrives
 //   FAKE_VLLM_IGNORE_TERM  ignore SIGTERM (engine and core), so only SIGKILL stops it
 //   FAKE_VLLM_EXIT_AT_START exit(3) right after printing an error
+//   FAKE_VLLM_DELAY_MS     delay before answering each generation request
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,7 +66,8 @@ if (process.argv[2] === '--engine-core') {
       res.writeHead(200).end('vllm:num_requests_running{engine="0"} 1\nvllm:kv_cache_usage_perc{engine="0"} 0.5\n');
       return;
     }
-    if (req.url !== '/v1/completions') {
+    const chat = req.url === '/v1/chat/completions';
+    if (req.url !== '/v1/completions' && !chat) {
       res.writeHead(404).end();
       return;
     }
@@ -78,6 +81,7 @@ if (process.argv[2] === '--engine-core') {
         process.exit(1);
       }
     }
+    if (!canary && env.FAKE_VLLM_DELAY_MS) await new Promise((r) => setTimeout(r, Number(env.FAKE_VLLM_DELAY_MS)));
     const n = body.n ?? 1;
     const seed = body.seed ?? 0;
     const choices = Array.from({ length: n }, (_, i) => {
@@ -89,14 +93,16 @@ if (process.argv[2] === '--engine-core') {
     const usage = { prompt_tokens: 5, completion_tokens: total, total_tokens: 5 + total };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ choices: choices.map((c, i) => ({ index: i, text: c.toks.join(''), finish_reason: c.finish })), usage }));
+      const one = (c, i) => (chat ? { index: i, message: { role: 'assistant', content: c.toks.join('') }, finish_reason: c.finish } : { index: i, text: c.toks.join(''), finish_reason: c.finish });
+      res.end(JSON.stringify({ choices: choices.map(one), usage }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const [i, c] of choices.entries()) {
       c.toks.forEach((t, j) => {
         const last = j === c.toks.length - 1;
-        res.write(`data: ${JSON.stringify({ id: 'x', object: 'text_completion', model, choices: [{ index: i, text: t, token_ids: [j], finish_reason: last ? c.finish : null }] })}\n\n`);
+        const choice = chat ? { index: i, delta: { content: t }, token_ids: [j], finish_reason: last ? c.finish : null } : { index: i, text: t, token_ids: [j], finish_reason: last ? c.finish : null };
+        res.write(`data: ${JSON.stringify({ id: 'x', object: chat ? 'chat.completion.chunk' : 'text_completion', model, choices: [choice] })}\n\n`);
       });
     }
     res.end(`data: ${JSON.stringify({ id: 'x', choices: [], usage })}\n\ndata: [DONE]\n\n`);

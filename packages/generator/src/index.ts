@@ -2,6 +2,7 @@ export * from './prompts.js';
 export * from './extract.js';
 export * from './backends/sim.js';
 export * from './backends/registry.js';
+export * from './backends/presets.js';
 export * from './daemon/generator.js';
 export * from './backends/llama.js';
 export * from './backends/openai.js';

@@ -17,6 +17,7 @@ import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transpor
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
+import { preflight } from '../orchestrator/preflight.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
@@ -87,7 +88,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
       .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
-      .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts)' })
+      .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts) (default: off)' })
       .option('retry-failed', { type: 'boolean', default: false, describe: "Put the plan's items in failed/ back to work (attempts reset; their files kept in failed/retried/), then run" })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
@@ -142,6 +143,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     }
     if (backend === 'llama' && !model) model = await ensureTinyModel();
     if (backend === 'llama') model = path.resolve(model);
+    await preflight({ backend, model, gpus, flags: argv }); // bad backend settings fail here, before any worker starts
     const simulated = backend === 'sim' || (backend === 'llama' && isTinyModel(model));
     // The same words as the label of every combined file (simulation_note).
     if (simulated) say(`passk: ${simulationNote({ backend, model, simulated })}${backend === 'sim' ? '' : ' Pass --model PATH.gguf for a real one.'}`);
@@ -238,6 +240,12 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         say('passk: every worker has exited or crashed too often; see the logs in the results dir. Stopping.');
         logger.error({ workers: supervisor.list() }, 'no worker left');
         await supervisor.stopAll('no worker left');
+        return 1;
+      }
+      const lost = supervisor.generationLost(status);
+      if (lost) {
+        say(lost);
+        await supervisor.stopAll('every generator gave up');
         return 1;
       }
       const q = status.queue;

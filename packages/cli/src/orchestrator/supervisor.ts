@@ -6,7 +6,7 @@
  * memory released, where nvidia-smi exists), then evaluators and the combiner.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setControl, type Logger, type RunLayout } from '@passk/core';
@@ -52,10 +52,29 @@ export class Supervisor {
   private readonly workers = new Map<string, Managed>();
   private stopping = false;
   readonly restartsTotal = { count: 0 };
+  /** Every engine process seen below a generator during this run (see noteEngines). */
+  private readonly enginePids = new Set<number>();
+  private engineTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: SupervisorOptions) {}
 
+  /**
+   * Note the processes below the generators (their engines) now. Called every 2 s, so an engine
+   * that exits just before a stop (a generator stopping by itself at run end, a crash) is still
+   * waited for: the driver may hold its memory for a while after it is gone. A noted pid that is
+   * alive but no longer below a generator was reused by another process and is forgotten.
+   */
+  private noteEngines(): number[] {
+    const generators = [...this.workers.values()].filter((m) => m.spec.role === 'generator' && m.child?.pid && !m.exited).map((m) => m.child!.pid!);
+    const now = engineProcesses(generators, recordedEngineGroups(this.options.layout.resultsDir));
+    const current = new Set(now);
+    for (const pid of [...this.enginePids]) if (!current.has(pid) && pidAliveHere(pid)) this.enginePids.delete(pid);
+    for (const pid of now) this.enginePids.add(pid);
+    return [...this.enginePids];
+  }
+
   add(spec: WorkerSpec): void {
+    this.engineTimer ??= setInterval(() => this.noteEngines(), 2000).unref();
     const managed: Managed = { spec, restarts: 0, startedAt: 0, exited: false, gaveUp: false };
     this.workers.set(spec.name, managed);
     setTimeout(() => this.launch(managed), spec.delayMs ?? 0).unref();
@@ -137,17 +156,64 @@ export class Supervisor {
     const { logger, layout } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
     await setControl(layout.controlDir, 'stop-generators', reason).catch(() => {});
-    const generatorPids = [...this.workers.values()].filter((m) => m.spec.role === 'generator' && m.child?.pid && !m.exited).map((m) => m.child!.pid!);
     // Noted before the stop: the processes that may hold GPU memory for the generators (engines).
-    const engines = engineProcesses(generatorPids, recordedEngineGroups(layout.resultsDir));
+    const engines = this.noteEngines();
+    if (this.engineTimer) clearInterval(this.engineTimer);
     await this.terminate(['generator']);
     await waitForGpuRelease(engines, logger, { timeoutMs: this.options.gpuReleaseTimeoutMs });
     logger.info('generators stopped; stopping evaluators and the combiner');
     await this.terminate(['evaluator', 'combiner']);
   }
 
+  /**
+   * When generation cannot go on: every generator started here has crashed maxRestarts times (given
+   * up), generation work is left, and no generator elsewhere is alive. Returns the message to print
+   * (with each generator's last error), else undefined.
+   */
+  generationLost(status: { queue: { pending: { gen: number }; claimed: { gen: number } }; workers: Array<{ role: string; alive: boolean }> }): string | undefined {
+    const generators = [...this.workers.values()].filter((m) => m.spec.role === 'generator');
+    if (!generators.length || !generators.every((m) => m.gaveUp)) return undefined;
+    const left = status.queue.pending.gen + status.queue.claimed.gen;
+    if (left === 0 || status.workers.some((w) => w.role === 'generator' && w.alive)) return undefined;
+    const why = generators.map((m) => `${m.spec.name}: ${lastError(this.options.layout.resultsDir, m.spec.name)}`).join('; ');
+    const max = this.options.maxRestarts ?? 3;
+    const message = `passk: every generator (${generators.map((m) => m.spec.name).join(', ')}) failed again after ${max} restarts and is not restarted, with ${left} generation item(s) left; stopping. Last errors: ${why}. Fix the cause and run the same command again to resume.`;
+    this.options.logger.error({ generators: generators.map((m) => m.spec.name), items_left: left }, 'every generator gave up');
+    return message;
+  }
+
   /** True when workers were started here and every one has exited or been given up on. */
   allExited(): boolean {
     return this.workers.size > 0 && [...this.workers.values()].every((m) => m.exited || m.gaveUp);
+  }
+}
+
+/** A worker's last logged fatal error (its message's first line), else the last line of its stderr log. */
+export function lastError(resultsDir: string, name: string): string {
+  const tail = (file: string): string[] => {
+    try {
+      const text = readFileSync(path.join(resultsDir, file), 'utf8');
+      return text.slice(-65_536).split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  for (const line of tail(`${name}.log`).reverse()) {
+    try {
+      const entry = JSON.parse(line) as { level?: number; err?: { message?: string }; msg?: string };
+      if ((entry.level ?? 0) >= 60) return (entry.err?.message ?? entry.msg ?? '').split('\n')[0]!.replace(/:$/, '').slice(0, 300);
+    } catch {
+      // not a log line
+    }
+  }
+  return tail(`${name}.stderr.log`).at(-1)?.slice(0, 300) ?? `no error logged (see ${name}.log)`;
+}
+
+function pidAliveHere(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -31,6 +31,8 @@ export interface EnginePreset {
   maxModelLen?: number;
   /** vLLM `--max-num-batched-tokens`. */
   maxNumBatchedTokens?: number;
+  /** The owned engine of GPU i listens on basePort + i (two runs on one machine need different ones). Default 8100. */
+  basePort?: number;
   /** More `vllm serve` arguments, appended verbatim. */
   extraArgs?: string[];
   /** Extra environment variables for the engine process. */
@@ -112,6 +114,7 @@ function validatePreset(name: string, p: EnginePreset, file?: string): void {
   num('maxNumBatchedTokens', 1, 1e8);
   num('maxN', 1, 1e6);
   num('maxConcurrency', 1, 1e5);
+  num('basePort', 1, 65535);
   if (p.enablePrefixCaching !== undefined && typeof p.enablePrefixCaching !== 'boolean') throw bad(`preset ${name}: enablePrefixCaching must be a boolean`, file);
   if (p.extraArgs !== undefined && (!Array.isArray(p.extraArgs) || p.extraArgs.some((a) => typeof a !== 'string'))) {
     throw bad(`preset ${name}: extraArgs must be an array of strings`, file);

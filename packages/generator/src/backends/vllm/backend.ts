@@ -22,8 +22,10 @@ export class VllmBackend implements GenerationBackend {
   readonly name = 'vllm';
   readonly simulated = false;
   readonly gpu: number;
-  readonly port: number;
-  readonly url: string;
+  /** The owned engine's port: `port`, else the preset's basePort (default 8100) + gpu; set by init. */
+  port: number;
+  /** Engine root URL (no `/v1`). */
+  url: string;
   readonly logFile: string;
   private readonly opts: VllmBackendOptions;
   private readonly logger: BackendLogger;
@@ -46,13 +48,18 @@ export class VllmBackend implements GenerationBackend {
     this.port = options.port ?? 8100 + this.gpu;
     const host = options.host ?? '127.0.0.1';
     this.url = (options.vllmUrl ?? `http://${host}:${this.port}`).replace(/\/+$/, '').replace(/\/v1$/, '');
+    const self = this;
     this.logFile = join(options.logDir ?? process.cwd(), `gpu${this.gpu}.vllm.log`);
     this.logger = options.logger ?? silentLogger;
     if (this.owned) {
       this.engine = new VllmEngine(options, {
         gpu: this.gpu,
-        port: this.port,
-        url: this.url,
+        get port() {
+          return self.port;
+        },
+        get url() {
+          return self.url;
+        },
         host,
         logFile: this.logFile,
         recordFile: join(options.logDir ?? process.cwd(), `gpu${this.gpu}.engine.json`),
@@ -100,6 +107,10 @@ export class VllmBackend implements GenerationBackend {
 
   private async doInit(signal?: AbortSignal): Promise<void> {
     this.preset = await resolveEnginePreset(this.opts.preset, this.opts.engineConfig);
+    if (this.owned && this.opts.port === undefined && this.preset.basePort !== undefined) {
+      this.port = this.preset.basePort + this.gpu;
+      this.url = `http://${this.opts.host ?? '127.0.0.1'}:${this.port}`;
+    }
     const logDir = this.opts.logDir ?? process.cwd();
     await mkdir(logDir, { recursive: true });
     if (this.engine) {

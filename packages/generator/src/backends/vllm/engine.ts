@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import os from 'node:os';
-import { type BackendLogger, backendError, sleep, throwIfAborted } from '../common.js';
+import { type BackendLogger, backendError, throwIfAborted } from '../common.js';
 import { killLeftoverEngine, removeEngineRecord, requirePortFree, writeEngineRecord } from './engine-record.js';
 import { waitHealthy } from './health.js';
 import { launcherCommand } from './launcher.js';
@@ -149,7 +149,10 @@ export class VllmEngine {
     const child = this.child;
     if (child?.pid !== undefined) {
       await this.killGroup(child.pid);
-      await Promise.race([this.childExited, sleep(5000)]);
+      // (A timer that is cleared: a pending one would keep the generator alive 5 s after close.)
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.childExited, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       await removeEngineRecord(this.setup.recordFile, child.pid).catch(() => undefined);
       this.setup.logger.info({ gpu: this.setup.gpu, pid: child.pid }, 'vllm: engine stopped');
     }
