@@ -76,3 +76,38 @@ test('extraction: HumanEval completions are cut at the standard stop sequences',
   const chat = 'Here:\n```python\ndef add(a, b):\n    return a + b\n```';
   assert.deepEqual(extractCode(humaneval, chat), { code: 'def add(a, b):\n    return a + b', method: 'last_fenced' });
 });
+
+test('--strict-extraction reaches the generator and turns the fallbacks off (recorded in the shard)', async () => {
+  const { generateShard } = await import('../../packages/generator/src/daemon/shard.js');
+  const { runLayout } = await import('../../packages/core/src/queue/layout.js');
+  const { backendFlagArgs } = await import('../../packages/cli/src/options.js');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const flags = { apiKeyEnv: 'OPENAI_API_KEY', simTps: 0, simTimeLimitRate: 0 };
+  assert.ok(backendFlagArgs({ ...flags, strictExtraction: true }).includes('--strict-extraction'), 'passk run passes the flag to its generators');
+  assert.ok(!backendFlagArgs({ ...flags, strictExtraction: false }).includes('--strict-extraction'));
+  const root = await mkdtemp(join(tmpdir(), 'passk-strict-'));
+  try {
+    const layout = runLayout({ run: 'r', queueDir: join(root, 'q'), resultsDir: join(root, 'r') });
+    const unfenced = 'n = int(input())\nprint(2 * n)\n';
+    const backend = {
+      name: 'stub',
+      simulated: true,
+      init: async () => {},
+      close: async () => {},
+      generate: async (r: { firstSample: number; count: number; seedBase: number }) =>
+        Array.from({ length: r.count }, (_, j) => ({ index: r.firstSample + j, seed: r.seedBase + r.firstSample + j, text: unfenced, finish_reason: 'stop' as const, prompt_tokens: 1, completion_tokens: 5 })),
+    };
+    const plan = { top_p: 1, max_tokens: 8, stop: [], model: 'stub' } as never;
+    const item = { version: 1, item: 'q0_t0_5_s0', question_idx: 0, temperature: 0.5, shard: 0, first_sample: 0, count: 1, seed_base: 0, attempts: 0 } as const;
+    const run = (strictExtraction: boolean) => generateShard({ backend, plan, problems: { problem: async () => stdin }, layout, generatorName: 'gpu0', strictExtraction }, item, new AbortController().signal);
+    const loose = await run(false);
+    assert.deepEqual([loose.samples[0]!.extraction, loose.samples[0]!.code, loose.gen.strict_extraction], ['unfenced', unfenced.trim(), false]);
+    const strict = await run(true);
+    assert.deepEqual([strict.samples[0]!.extraction, strict.samples[0]!.code, strict.gen.strict_extraction], ['none', '', true]);
+    assert.equal(strict.samples[0]!.output, unfenced, 'the raw output is kept');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

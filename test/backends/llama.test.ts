@@ -152,11 +152,42 @@ test('tiny-model command: writes the file through yargs and says the output is n
   process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
   try {
     await yargs().command(tinyModelCommand).strict().parseAsync(['tiny-model', '--out', out, '--seed', '7']);
+    await yargs().command(tinyModelCommand).strict().parseAsync(['tiny-model', '--out', `${out}.2k`, '--seed', '7', '--context', '2048']);
   } finally {
     process.stdout.write = orig;
   }
-  assert.ok((await readFile(out)).equals(buildTinyModel({ seed: 7 })));
-  assert.match(written.join(''), /noise/);
+  assert.ok((await readFile(out)).equals(buildTinyModel({ seed: 7, contextLength: 4096 })), 'default context: 4096, room for LiveCodeBench prompts');
+  assert.ok((await readFile(`${out}.2k`)).equals(buildTinyModel({ seed: 7, contextLength: 2048 })));
+  const info = await readGgufFileInfo(`${out}.2k`);
+  assert.equal((info.metadata as { llama?: { context_length?: number } }).llama?.context_length, 2048);
+  assert.match(written.join(''), /context 4096\); random weights: its output is noise/);
+});
+
+test('generator: the prompt file records the exact text the embedded engine renders', async () => {
+  const { generateShard } = await import('../../packages/generator/src/daemon/shard.js');
+  const { runLayout } = await import('../../packages/core/src/queue/layout.js');
+  const layout = runLayout({ run: 'r', queueDir: join(dir, 'rq'), resultsDir: join(dir, 'rr') });
+  const lcb = { id: 'lcb-1', title: 'Echo', kind: 'stdin', content: 'Read a line and print it.', starter_code: '', tests: [], public_test_count: 0 } as never;
+  const plan = { top_p: 0.95, max_tokens: 8, stop: [], model: 'tiny' } as never;
+  const item = { version: 1, item: 'q3_t0_5_s0', question_idx: 3, temperature: 0.5, shard: 0, first_sample: 0, count: 2, seed_base: 0, attempts: 0 } as const;
+  // A LiveCodeBench prompt (~600 byte-level tokens) needs more than the default 512 context.
+  const roomy = join(dir, 'tiny-2k.gguf');
+  await writeTinyModel(roomy, { seed: 7, contextLength: 2048 });
+  const engine = new LlamaBackend({ modelPath: roomy, sequences: 2 });
+  try {
+    await engine.init();
+    const ctx = { backend: engine, plan, problems: { problem: async () => lcb }, layout, generatorName: 'gpu0', strictExtraction: true };
+    const shard = await generateShard(ctx, item, new AbortController().signal);
+    assert.equal(shard.samples.length, 2);
+    assert.equal(shard.gen.strict_extraction, true);
+    const recorded = JSON.parse(await readFile(join(dir, 'rr', 'prompts', 'q3.json'), 'utf8'));
+    assert.equal(recorded.prompt.mode, 'chat');
+    assert.equal(typeof recorded.rendered, 'string');
+    assert.equal(recorded.rendered, await engine.renderPrompt({ prompt: recorded.prompt }), 'the text as the engine sees it');
+    assert.ok(recorded.rendered.includes('Read a line and print it.'));
+  } finally {
+    await engine.close();
+  }
 });
 
 test('llama: a missing model file fails init with ERR_BACKEND', async () => {

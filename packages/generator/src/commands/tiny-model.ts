@@ -1,14 +1,19 @@
 /**
- * `passk tiny-model --out FILE [--seed S]`: write the tiny random llama GGUF (under 1 MB) used by
- * tests, the demo and benchmarks. Its output is noise; it demonstrates the pipeline, not a model.
+ * `passk tiny-model --out FILE [--seed S] [--context N]`: write the tiny random llama GGUF (under
+ * 1 MB) used by tests, the demo and benchmarks. Its output is noise; it demonstrates the pipeline,
+ * not a model. `--context` is the training context written to the file (the size does not change:
+ * the model has no position table); the default is the demo's, which fits LiveCodeBench prompts.
  */
 import type { CommandModule } from 'yargs';
+import { PasskError } from '@passk/core';
 import { resolve } from 'node:path';
 import { writeTinyModel } from '../tiny-model/index.js';
+import { TINY_DEMO_CONTEXT } from '../backends/registry.js';
 
 export interface TinyModelArgs {
   out: string;
   seed: number;
+  context: number;
   'eos-bias': number;
 }
 
@@ -19,11 +24,15 @@ export const tinyModelCommand: CommandModule<object, TinyModelArgs> = {
     yargs
       .option('out', { type: 'string', demandOption: true, describe: 'Output GGUF path' })
       .option('seed', { type: 'number', default: 0, describe: 'PRNG seed (same seed, same bytes)' })
+      .option('context', { type: 'number', default: TINY_DEMO_CONTEXT, describe: 'Training context length in tokens (LiveCodeBench prompts are ~1,300 byte-level tokens; 512 is too small for them)' })
       .option('eos-bias', { type: 'number', default: 1.0, describe: 'EOS logit bias: -1.5 rare EOS, 1.0 varied lengths, >=2.5 near-empty outputs' }),
   handler: async (argv) => {
+    if (!Number.isInteger(argv.context) || argv.context < 16 || argv.context > 1_048_576) {
+      throw new PasskError('ERR_BAD_OPTION', `Expected \`--context\` to be an integer from 16 to 1048576, got \`${argv.context}\``);
+    }
     const out = resolve(argv.out);
-    const bytes = await writeTinyModel(out, { seed: argv.seed, eosBias: argv['eos-bias'] });
-    process.stdout.write(`wrote ${out} (${bytes} bytes, seed ${argv.seed}); random weights: its output is noise\n`);
+    const bytes = await writeTinyModel(out, { seed: argv.seed, eosBias: argv['eos-bias'], contextLength: argv.context });
+    process.stdout.write(`wrote ${out} (${bytes} bytes, seed ${argv.seed}, context ${argv.context}); random weights: its output is noise\n`);
   },
 };
 
