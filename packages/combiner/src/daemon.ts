@@ -10,7 +10,7 @@ import { readdir, readFile, mkdir, rm, access } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import {
-  WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError,
+  WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/report';
@@ -29,6 +29,8 @@ export interface CombinerDaemonOptions {
   fsync?: boolean;
   /** Lock staleness for the singleton lock, ms (proper-lockfile clamps to ≥ 2000). @default 4000 */
   lockStaleMs?: number;
+  /** Redis mode: take the run over when Redis names another machine as the combiner home. @default false */
+  moveHere?: boolean;
 }
 
 const exists = (file: string) => access(file).then(() => true, () => false);
@@ -75,6 +77,11 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
     }
     const plan = await transport.store.readPlan();
     if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${layout.run}\` has no plan in ${transport.where}`);
+    if (transport.kind === 'redis') {
+      const home = { host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() };
+      const previous = await transport.store.claimCombinerHome(home, options.moveHere ?? false);
+      if (previous) logger.warn({ previous, home }, 'took the run over from another combiner machine (--move-here)');
+    }
     const combiner = new Combiner(layout, plan, fsync, runtime);
     await combiner.recover();
     const pollMs = options.pollMs ?? 300;
@@ -152,7 +159,52 @@ class Combiner {
       }
     }
     for (const group of await readdir(this.layout.stagedDir)) await this.maybeCombine(group);
+    if (this.runtime.transport.kind === 'redis') await this.reconcileMarks();
     await this.updateRunSummary();
+  }
+
+  /**
+   * Redis mode: a staged or combined mark in Redis that this machine's disk cannot back (the run was
+   * taken over from a lost machine, or its files were deleted) stands for samples that exist nowhere.
+   * Put those shards back into `gen`, then forget the marks (a crash in between only puts them again:
+   * put is idempotent by item name, and a shard done twice is counted once).
+   */
+  private async reconcileMarks(): Promise<void> {
+    const { store } = this.runtime.transport;
+    const combinedHere = new Set<string>();
+    for (const question of this.plan.questions) {
+      const state = await readQuestionState(this.layout, question.idx);
+      for (const t of Object.keys(state)) combinedHere.add(groupStem(question.idx, Number(t)));
+    }
+    const stagedHere = new Set<string>();
+    for (const group of await readdir(this.layout.stagedDir)) {
+      for (const name of await readdir(path.join(this.layout.stagedDir, group)).catch(() => [] as string[])) if (name.endsWith('.json')) stagedHere.add(name.slice(0, -5));
+    }
+    const stems = [...(await store.stagedStems())].filter((stem) => {
+      const id = parseItemStem(stem);
+      return id !== undefined && !stagedHere.has(stem) && !combinedHere.has(groupStem(id.questionIdx, id.temperature));
+    });
+    const groups = [...(await store.combinedGroups())].filter((group) => !combinedHere.has(group));
+    if (!stems.length && !groups.length) return;
+    const items = new Map<string, { q: number; t: number; s: number }>();
+    for (const stem of stems) {
+      const id = parseItemStem(stem)!;
+      if (this.questions.has(id.questionIdx) && id.shard < this.shardsPerGroup) items.set(stem, { q: id.questionIdx, t: id.temperature, s: id.shard });
+    }
+    for (const group of groups) {
+      const id = parseItemStem(`${group}_s0`);
+      if (!id || !this.questions.has(id.questionIdx)) continue;
+      for (let s = 0; s < this.shardsPerGroup; s++) {
+        const stem = `${group}_s${s}`;
+        if (!stagedHere.has(stem)) items.set(stem, { q: id.questionIdx, t: id.temperature, s });
+      }
+    }
+    for (const { q, t, s } of items.values()) await this.runtime.queue.put('gen', workItemFor(this.plan, q, t, s));
+    await store.forgetMarks(stems, groups);
+    this.runtime.logger.warn(
+      { staged_marks: stems.length, combined_marks: groups.length, regenerated: items.size },
+      'marks in Redis that no file here backs: their shards are generated again (counted once)',
+    );
   }
 
   /** Take every evaluated shard pending now; returns how many it consumed. */

@@ -60,12 +60,17 @@ export const evaluatorCommand: CommandModule<object, Common & { id?: number; wor
   },
 };
 
-export const combinerCommand: CommandModule<object, Common> = {
+export const combinerCommand: CommandModule<object, Common & { moveHere: boolean }> = {
   command: 'combiner',
   describe: 'Run the combiner (one per run): writes combined files, summaries and run_summary.json',
-  builder: (y) => withWorkerOptions(withRunOptions(y)) as never,
+  builder: (y) =>
+    withWorkerOptions(withRunOptions(y)).option('move-here', {
+      type: 'boolean',
+      default: false,
+      describe: 'Redis mode: take the run over when its results live on another (lost) machine; shards this disk cannot back are done again here',
+    }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
-    process.exitCode = await runCombiner({ transport: await transportFrom(layout, argv), layout, parentPid: argv.parentPid });
+    process.exitCode = await runCombiner({ transport: await transportFrom(layout, argv), layout, parentPid: argv.parentPid, moveHere: argv.moveHere });
   },
 };

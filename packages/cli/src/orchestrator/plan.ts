@@ -5,10 +5,11 @@
  * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
  */
 import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import {
-  PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem,
+  PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
   parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE,
-  type Plan, type PlanSelection, type Problem, type RunLayout, type WorkItem, type Transport, type QueueBackend,
+  type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
 
@@ -79,6 +80,8 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
         file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
       });
     }
+    // Redis mode: this machine may be joining (or taking over) the run; give its results a copy too.
+    if (transport.kind !== 'fs' && !existsSync(layout.planFile)) await writeResultFile(layout.planFile, `${JSON.stringify(existing, null, 2)}\n`);
     return { plan: existing, resumed: true };
   }
   await transport.store.savePlan(plan, selected);
@@ -148,19 +151,7 @@ export async function seedWorkItems(transport: Transport, queue: QueueBackend, l
       for (let shard = 0; shard < shards; shard++) {
         const item = itemStem({ questionIdx: question.idx, temperature, shard });
         if (stems.has(item)) continue;
-        const first = shard * plan.shard_size;
-        const value: WorkItem = {
-          version: 1,
-          item,
-          question_idx: question.idx,
-          temperature,
-          shard,
-          first_sample: first,
-          count: Math.min(plan.shard_size, plan.n - first),
-          seed_base: plan.seed,
-          attempts: 0,
-        };
-        await queue.put('gen', value, { fsync: false });
+        await queue.put('gen', workItemFor(plan, question.idx, temperature, shard), { fsync: false });
         added++;
       }
     }

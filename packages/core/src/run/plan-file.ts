@@ -4,6 +4,8 @@ import { parseValid } from '../validate.js';
 import { planSchema, PLAN_IDENTITY_FIELDS, type Plan } from '../schemas/plan.js';
 import { errnoCode } from '../errors.js';
 import type { RunLayout } from '../queue/layout.js';
+import type { WorkItem } from '../schemas/queue-files.js';
+import { itemStem } from '../naming.js';
 
 export async function readPlan(layout: RunLayout): Promise<Plan | undefined> {
   let text: string;
@@ -22,6 +24,22 @@ export function planDifferences(a: Plan, b: Plan): string[] {
   const ids = (p: Plan) => JSON.stringify(p.questions.map((q) => [q.idx, q.id]));
   if (ids(a) !== ids(b)) diffs.push('questions');
   return diffs;
+}
+
+/** The generation work item of one shard of the plan (what seeding and re-seeding put into `gen`). */
+export function workItemFor(plan: Pick<Plan, 'n' | 'shard_size' | 'seed'>, questionIdx: number, temperature: number, shard: number): WorkItem {
+  const first = shard * plan.shard_size;
+  return {
+    version: 1,
+    item: itemStem({ questionIdx, temperature, shard }),
+    question_idx: questionIdx,
+    temperature,
+    shard,
+    first_sample: first,
+    count: Math.min(plan.shard_size, plan.n - first),
+    seed_base: plan.seed,
+    attempts: 0,
+  };
 }
 
 /** Number of shards of one (question, temperature). */

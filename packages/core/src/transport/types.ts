@@ -53,6 +53,14 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
+/** Where a run's combiner keeps its results (Redis mode: one machine). */
+export interface CombinerHome {
+  host: string;
+  results_dir: string;
+  /** ISO time the home was recorded. */
+  since: string;
+}
+
 /** The run's shared state: plan, problems, progress marks, run summary. */
 export interface RunStore {
   readPlan(): Promise<Plan | undefined>;
@@ -64,6 +72,15 @@ export interface RunStore {
   markCombined(group: string): Promise<void>;
   combinedGroups(): Promise<Set<string>>;
   stagedStems(): Promise<Set<string>>;
+  /**
+   * Record this combiner's machine as the run's combiner home (where the results and the staged
+   * shards live). Throws ERR_COMBINER_ELSEWHERE when another home is recorded, unless `takeOver`;
+   * returns the previous home when it was another one. The filesystem has a single home (the queue
+   * dir), so there it records nothing.
+   */
+  claimCombinerHome(home: CombinerHome, takeOver: boolean): Promise<CombinerHome | undefined>;
+  /** Forget staged/combined marks (a combiner taking a run over drops marks its disk cannot back). */
+  forgetMarks(stems: string[], groups: string[]): Promise<void>;
   saveRunSummary(summary: RunSummary): Promise<void>;
   readRunSummary(): Promise<RunSummary | undefined>;
   close(): Promise<void>;

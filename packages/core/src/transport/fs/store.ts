@@ -6,7 +6,7 @@ import { readPlan } from '../../run/plan-file.js';
 import { ProblemStore, storeProblem } from '../../run/problem-store.js';
 import { writeResultFile, fsyncDir } from '../../queue/durable.js';
 import { groupStem } from '../../naming.js';
-import type { RunStore } from '../types.js';
+import type { RunStore, CombinerHome } from '../types.js';
 import type { Plan } from '../../schemas/plan.js';
 import type { Problem } from '../../schemas/problem.js';
 import type { RunSummary } from '../../schemas/results.js';
@@ -30,6 +30,14 @@ export class FsRunStore implements RunStore {
   problem(idx: number): Promise<Problem> {
     return this.problems.get(idx);
   }
+
+  /** One home on the filesystem: the queue dir (the combiner is a proper-lockfile singleton there). */
+  async claimCombinerHome(): Promise<CombinerHome | undefined> {
+    return undefined;
+  }
+
+  /** The files are the marks on the filesystem: nothing to forget. */
+  async forgetMarks(): Promise<void> {}
 
   /** The staged file itself is the mark on the filesystem. */
   async markStaged(): Promise<void> {}

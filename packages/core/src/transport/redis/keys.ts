@@ -6,6 +6,7 @@
  *   <p>:<run>:staged               SET of item stems the combiner staged
  *   <p>:<run>:combined             SET of (question, temperature) groups combined
  *   <p>:<run>:summary              run summary (JSON)
+ *   <p>:<run>:combiner_home        {host, results_dir, since}: the machine holding the results
  *   <p>:<run>:control              HASH flag → "<iso time> <reason>"; pub/sub channel of the same name
  *   <p>:<run>:workers              HASH worker name → worker record (JSON)
  *   <p>:<run>:name:<name>          worker-name lock: {host,pid,token}, PX ttl
@@ -18,6 +19,7 @@ export interface RunKeys {
   staged: string;
   combined: string;
   summary: string;
+  combinerHome: string;
   control: string;
   workers: string;
   name(name: string): string;
@@ -32,6 +34,7 @@ export function runKeys(prefix: string, run: string): RunKeys {
     staged: `${base}:staged`,
     combined: `${base}:combined`,
     summary: `${base}:summary`,
+    combinerHome: `${base}:combiner_home`,
     control: `${base}:control`,
     workers: `${base}:workers`,
     name: (name) => `${base}:name:${name}`,

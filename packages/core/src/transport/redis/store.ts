@@ -5,7 +5,7 @@ import { PasskError } from '../../errors.js';
 import { planSchema, type Plan } from '../../schemas/plan.js';
 import { problemSchema, type Problem } from '../../schemas/problem.js';
 import type { RunSummary } from '../../schemas/results.js';
-import type { RunStore } from '../types.js';
+import type { RunStore, CombinerHome } from '../types.js';
 import type { RunKeys } from './keys.js';
 import { retrying, type RetryPolicy } from './conn.js';
 
@@ -66,6 +66,41 @@ export class RedisRunStore implements RunStore {
 
   async stagedStems(): Promise<Set<string>> {
     return new Set(await retrying(this.policy, 'read the staged items', () => this.conn.smembers(this.keys.staged)));
+  }
+
+  async claimCombinerHome(home: CombinerHome, takeOver: boolean): Promise<CombinerHome | undefined> {
+    const key = this.keys.combinerHome;
+    const text = JSON.stringify(home);
+    if ((await retrying(this.policy, 'record the combiner home', () => this.conn.set(key, text, 'NX'))) === 'OK') return undefined;
+    const raw = await retrying(this.policy, 'read the combiner home', () => this.conn.get(key));
+    let current: CombinerHome | undefined;
+    try {
+      current = raw === null ? undefined : (JSON.parse(raw) as CombinerHome);
+    } catch {
+      current = undefined; // unreadable: treated as no home
+    }
+    if (current && current.host === home.host && current.results_dir === home.results_dir) return undefined;
+    if (current && !takeOver) {
+      throw new PasskError(
+        'ERR_COMBINER_ELSEWHERE',
+        `run's combiner results are on ${current.host} in ${current.results_dir} (since ${current.since}); run \`passk combiner\` there, ` +
+          'or take the run over on this machine with `passk combiner --move-here` (the marks its disk cannot back are forgotten and those shards are done again here)',
+        { file: key },
+      );
+    }
+    await retrying(this.policy, 'record the combiner home', () => this.conn.set(key, text));
+    return current;
+  }
+
+  async forgetMarks(stems: string[], groups: string[]): Promise<void> {
+    for (let i = 0; i < stems.length; i += BATCH) {
+      const part = stems.slice(i, i + BATCH);
+      await retrying(this.policy, 'forget staged marks', () => this.conn.srem(this.keys.staged, ...part));
+    }
+    for (let i = 0; i < groups.length; i += BATCH) {
+      const part = groups.slice(i, i + BATCH);
+      await retrying(this.policy, 'forget combined marks', () => this.conn.srem(this.keys.combined, ...part));
+    }
   }
 
   async saveRunSummary(summary: RunSummary): Promise<void> {
