@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems, planSelection, selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
-import { WorkerRuntime, PasskError, questionResultsDir, type Plan } from '@passk/core';
+import { WorkerRuntime, PasskError, questionResultsDir, localHost, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
@@ -179,6 +179,10 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     closers.push(unwatchStop);
     const failedCtx: FailedContext = { transport, layout, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
     await failedAtStart(failedCtx, argv.retryFailed);
+    if (transport.kind === 'redis' && argv.combiner) {
+      // The combiner will run here: refuse before starting anything if the results live elsewhere.
+      await transport.store.claimCombinerHome({ host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() }, false);
+    }
     const seeded = await seedWorkItems(transport, runtime.queue, layout, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
