@@ -2,16 +2,40 @@
  * `vllm` backend: stopping a process group with no orphan left (vLLM's engine-core processes may
  * hold GPU memory): SIGTERM, wait, SIGKILL, wait until no process of the group is left.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { sleep } from '../common.js';
 
-/** True while any process of group `pgid` is left (EPERM: it exists but is not ours). */
+/**
+ * True while any live process of group `pgid` is left (EPERM: it exists but is not ours). Zombies
+ * (exited, not yet reaped: an orphan waits for init to reap it) hold nothing and do not count.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return liveMembers(pgid);
+}
+
+function liveMembers(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
