@@ -1,5 +1,5 @@
 /**
- * Failed items of a run's plan (filesystem queue): list them with their reasons, and retry them
+ * Failed items of a run's plan (filesystem queue; Redis in failed-redis.ts): list them with their reasons, and retry them
  * (`passk run … --retry-failed`). An item of the plan in `failed/` is never seeded again by itself
  * (it would fail again for the same reason, forever); the run ends with exit 1 and names it. On
  * --retry-failed each one goes back to work and its files are kept in `failed/retried/` as history:
@@ -13,10 +13,11 @@
 import { readdir, readFile, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  PasskError, parseItemStem, groupStem, shardCount, parseValid, writeViaTmp, jsonText, fsyncDir, errnoCode, STAGE_SCHEMAS,
+  parseItemStem, groupStem, shardCount, parseValid, writeViaTmp, jsonText, fsyncDir, errnoCode, STAGE_SCHEMAS,
   type Plan, type RunLayout, type Stage, type WorkItem, type Transport, type Logger,
 } from '@passk/core';
 import { itemsInPipeline } from './plan.js';
+import { failedJobsQueue, redisPlanFailedItems, redisRetryFailedItems, describeRedisFailedItems } from './failed-redis.js';
 
 export interface FailedItem {
   stem: string;
@@ -151,10 +152,7 @@ export interface FailedContext {
  */
 export async function failedAtStart(ctx: FailedContext, retry: boolean): Promise<void> {
   const { transport, layout, plan, logger, say } = ctx;
-  if (transport.kind !== 'fs') {
-    if (retry) throw new PasskError('ERR_BAD_OPTION', `\`--retry-failed\` works on the filesystem queue only; on Redis (${transport.where}) failed jobs stay in BullMQ's failed set`);
-    return;
-  }
+  if (transport.kind !== 'fs') return redisFailedAtStart(ctx, retry);
   const { items } = await planFailedItems(layout, plan, await transport.store.combinedGroups());
   if (!items.length) {
     if (retry) say('passk: --retry-failed: no item of the plan is in failed/');
@@ -181,7 +179,17 @@ export async function failedAtEnd(ctx: FailedContext, failedCount: number): Prom
   const { transport, layout, plan, logger, say } = ctx;
   const hint = retryCommand(ctx.args, ctx.quote);
   if (transport.kind !== 'fs') {
-    say(`passk: ${failedCount} item(s) failed too many times and nothing else is left to do (BullMQ failed set on ${transport.where}). Stopping.`);
+    const queue = failedJobsQueue(transport);
+    try {
+      const items = await redisPlanFailedItems(queue, plan, await transport.store.combinedGroups());
+      logger.info({ failed: items.map((i) => ({ item: i.stem, stage: i.stage, code: i.code })) }, 'only failed items left');
+      say(`passk: nothing is left to do but ${Math.max(items.length, failedCount)} failed item(s); the run cannot finish without them:`);
+      for (const line of describeRedisFailedItems(items, transport.where)) say(line);
+      say('passk: fix the cause if there is one, then retry them (each is kept in the run\'s `retried` list in Redis):');
+      say(`  ${hint}`);
+    } finally {
+      await queue.close();
+    }
     return;
   }
   const { items, others } = await planFailedItems(layout, plan, await transport.store.combinedGroups());
@@ -191,4 +199,31 @@ export async function failedAtEnd(ctx: FailedContext, failedCount: number): Prom
   if (others) say(`passk: (${others} other file(s) in ${layout.failedDir} are not needed by the plan and are left alone)`);
   say(`passk: fix the cause if there is one, then retry them (their files are kept in ${path.join(layout.failedDir, RETRIED_DIR)}):`);
   say(`  ${hint}`);
+}
+
+async function redisFailedAtStart(ctx: FailedContext, retry: boolean): Promise<void> {
+  const { transport, plan, logger, say } = ctx;
+  const queue = failedJobsQueue(transport);
+  try {
+    const items = await redisPlanFailedItems(queue, plan, await transport.store.combinedGroups());
+    if (!items.length) {
+      if (retry) say('passk: --retry-failed: no item of the plan is in a failed set');
+      return;
+    }
+    if (!retry) {
+      say(`passk: ${items.length} item(s) of the plan are in BullMQ's failed sets and are not retried; the run cannot finish without them (add --retry-failed to retry):`);
+      for (const line of describeRedisFailedItems(items, transport.where)) say(line);
+      return;
+    }
+    const r = await redisRetryFailedItems(queue, plan, items);
+    logger.info(r, 'retrying failed items');
+    say(
+      `passk: --retry-failed: ${r.requeued.length + r.regenerated.length} failed item(s) of the plan back to work` +
+        `${r.requeued.length ? `; attempts reset: ${r.requeued.join(', ')}` : ''}` +
+        `${r.regenerated.length ? `; generated again (their content was bad): ${r.regenerated.join(', ')}` : ''}` +
+        ". Each failed job is kept in the run's `retried` list in Redis",
+    );
+  } finally {
+    await queue.close();
+  }
 }

@@ -7,6 +7,7 @@
  *   <p>:<run>:combined             SET of (question, temperature) groups combined
  *   <p>:<run>:summary              run summary (JSON)
  *   <p>:<run>:combiner_home        {host, results_dir, since}: the machine holding the results
+ *   <p>:<run>:retried              LIST of failed jobs taken out by --retry-failed (history, JSON)
  *   <p>:<run>:control              HASH flag → "<iso time> <reason>"; pub/sub channel of the same name
  *   <p>:<run>:workers              HASH worker name → worker record (JSON)
  *   <p>:<run>:name:<name>          worker-name lock: {host,pid,token}, PX ttl
@@ -20,6 +21,7 @@ export interface RunKeys {
   combined: string;
   summary: string;
   combinerHome: string;
+  retried: string;
   control: string;
   workers: string;
   name(name: string): string;
@@ -35,6 +37,7 @@ export function runKeys(prefix: string, run: string): RunKeys {
     combined: `${base}:combined`,
     summary: `${base}:summary`,
     combinerHome: `${base}:combiner_home`,
+    retried: `${base}:retried`,
     control: `${base}:control`,
     workers: `${base}:workers`,
     name: (name) => `${base}:name:${name}`,

@@ -32,6 +32,7 @@ import type { Logger } from '../../log.js';
 import type { Claim, QueueBackend, ReapResult } from '../types.js';
 import type { RunKeys } from './keys.js';
 import { retrying, type RetryPolicy } from './conn.js';
+import { listFailedJobs, removeFailedJob, type FailedJob, type FailedJobsContext } from './failed-jobs.js';
 import { PasskWorker, SET_DATA, MAX_REJECTS_PER_CLAIM, STALLS_COUNTED, finishedCode, reasonJson, bump } from './jobs.js';
 
 export const STAGES: Stage[] = ['gen', 'eval', 'combine'];
@@ -351,26 +352,18 @@ export class RedisQueue implements QueueBackend {
     return { pending, claimed, failed };
   }
 
-  /** Failed jobs of a stage with their reasons and data (for people and tests; read raw, so a job
-   *  whose data is not JSON is listed too, its value the raw text). */
-  async failedJobs(stage: Stage): Promise<Array<{ stem: string; reason: Record<string, unknown> | string; value: unknown }>> {
-    const parse = (text: string | null): unknown => {
-      try {
-        return text === null ? undefined : JSON.parse(text);
-      } catch {
-        return text;
-      }
-    };
-    return retrying(this.policy, `list failed ${stage}`, async () => {
-      const ids = await this.conn.zrange(`${this.keys.bull}:${this.queueName(stage)}:failed`, 0, -1);
-      const out = [];
-      for (const id of ids) {
-        const [data, failedReason] = await this.conn.hmget(this.jobKey(stage, id), 'data', 'failedReason');
-        const reason = parse(failedReason);
-        out.push({ stem: id, reason: (typeof reason === 'object' && reason !== null ? reason : String(failedReason)) as Record<string, unknown> | string, value: parse(data) });
-      }
-      return out;
-    });
+  /** Failed jobs of a stage with their reasons and data (see failed-jobs.ts). */
+  failedJobs(stage: Stage): Promise<FailedJob[]> {
+    return listFailedJobs(this.failedContext(stage));
+  }
+
+  /** Take a failed job out of the failed set, kept in the run's `retried` list (see failed-jobs.ts). */
+  removeFailed(stage: Stage, stem: string): Promise<boolean> {
+    return removeFailedJob(this.failedContext(stage), stem);
+  }
+
+  private failedContext(stage: Stage): FailedJobsContext {
+    return { conn: this.conn, policy: this.policy, stage, queue: this.queue(stage), prefix: `${this.keys.bull}:${this.queueName(stage)}`, retriedKey: this.keys.retried };
   }
 
   /** Stop heartbeats and close the workers, queues and this backend's connection. Claims still held
