@@ -1,9 +1,9 @@
 /**
- * `passk stop --run NAME`: stop a run safely, on every machine. Local orchestrators get SIGTERM
- * (they stop their own workers in order). Then the control flag `stop-generators` is set — every
- * generator, on any host, stops — and passk waits until no generator is alive (and, where
- * nvidia-smi exists, their GPU memory is free); then `stop-all` stops evaluators, combiner and
- * orchestrators. Local pids also get SIGTERM so they stop at once.
+ * `passk stop --run NAME`: stop a run safely, on every machine. First the control flag
+ * `stop-generators` is set — every generator, on any host, stops (local ones also get SIGTERM) — and
+ * passk waits until no generator is alive anywhere (and, where nvidia-smi exists, their engines' GPU
+ * memory is free). Then local orchestrators get SIGTERM (they stop their own evaluators and combiner
+ * in order), and `stop-all` stops the evaluators, combiners and orchestrators of every other machine.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { access } from 'node:fs/promises';
@@ -51,12 +51,8 @@ export async function stopRun(layout: RunLayout, transport: Transport, say: (lin
     say(`passk stop: nothing to stop: no orchestrator or worker of run ${layout.run} is running (${seen}); nothing was changed.`);
     return 0;
   }
-  const orchestrators = await live(transport, ['orchestrator']);
-  const local = orchestrators.filter((o) => o.host === localHost());
-  for (const o of local) say(`passk stop: asking the orchestrator (pid ${o.pid}) to stop the run in the safe order`);
-  terminateLocal(local);
-  const deadline = Date.now() + timeoutMs;
-  while (local.some((o) => pidAlive(o.pid)) && Date.now() < deadline) await sleep(100);
+  // 1. Every generator, on every machine, first (the flag reaches all of them; local ones also get
+  //    SIGTERM). Orchestrators see a generator that stops this way exit 0 and do not restart it.
   await transport.control.set('stop-generators', 'passk stop');
   const generators = await live(transport, ['generator']);
   if (generators.length) say(`passk stop: stopping ${generators.length} generator(s) first`);
@@ -69,6 +65,12 @@ export async function stopRun(layout: RunLayout, transport: Transport, say: (lin
     return 1;
   }
   await waitForGpuRelease(engines, sayLogger(say), { timeoutMs });
+  // 2. Local orchestrators stop the rest of their own workers in order; 3. stop-all for everyone else.
+  const local = (await live(transport, ['orchestrator'])).filter((o) => o.host === localHost());
+  for (const o of local) say(`passk stop: asking the orchestrator (pid ${o.pid}) to stop its evaluators and combiner`);
+  terminateLocal(local);
+  const deadline = Date.now() + timeoutMs;
+  while (local.some((o) => pidAlive(o.pid)) && Date.now() < deadline) await sleep(100);
   await transport.control.set('stop-all', 'passk stop');
   const rest = await live(transport, ['evaluator', 'combiner', 'orchestrator']);
   terminateLocal(rest);
