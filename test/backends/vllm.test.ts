@@ -13,6 +13,8 @@ import { VllmBackend, vllmAvailable } from '../../packages/generator/src/backend
 import { resolveEnginePreset, vllmPresetArgs } from '../../packages/generator/src/backends/presets.js';
 import { FakeOpenAIServer } from './fake-openai-server.js';
 import { captureLogger, request, tempDir } from './helpers.js';
+// Zombie-aware: an exited process waiting to be reaped by init holds nothing.
+import { alive } from './fakes.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -20,14 +22,6 @@ let state: string;
 const savedPath = process.env.PATH;
 const FAKE_ENV = ['FAKE_VLLM_STATE', 'FAKE_VLLM_STARTUP_MS', 'FAKE_VLLM_CRASH_AFTER', 'FAKE_VLLM_IGNORE_TERM', 'FAKE_VLLM_EXIT_AT_START'];
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
