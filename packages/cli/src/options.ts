@@ -60,7 +60,7 @@ export function positiveInt(value: unknown, flag: string, min = 1): number {
 export function withBackendFlags<T>(y: Argv<T>) {
   return y
     .option('threads', { type: 'number', describe: 'llama: CPU threads (default: cores − 1, never more)' })
-    .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one (default: none: each generator starts and owns an engine on port 8100 + GPU index)' })
+    .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one (default: none: each generator starts and owns an engine on port 8100 + GPU index, or the preset basePort + index)' })
     .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint, with or without /v1 (required with --backend openai; default: none)' })
     .option('api-key-env', { type: 'string', default: 'OPENAI_API_KEY', describe: 'openai/vllm: environment variable holding the API key' })
     .option('engine-config', { type: 'string', describe: 'Engine presets file, JSON (docs/backends.md) (default: none: the built-in presets)' })
