@@ -71,6 +71,9 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   const mismatch = await runPassk(['run', ...runDirs(root, 'sweep'), ...SMALL.map((a) => (a === '6' ? '7' : a))]);
   assert.equal(mismatch.code, 2);
   assert.match(mismatch.stderr, /ERR_PLAN_MISMATCH: .*plan\.json: run `sweep` exists with a different plan \(n: was 6, now 7\)/);
+  const strict = await runPassk([...args, '--strict-extraction']);
+  assert.equal(strict.code, 2);
+  assert.match(strict.stderr, /different plan \(strict_extraction: was false, now true\)/);
 });
 
 test('bad options get exact messages', async () => {

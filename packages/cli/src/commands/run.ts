@@ -24,8 +24,9 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '@passk/report';
 import { simulationNote } from '@passk/combiner';
 import { metricsSnapshot } from '../status/metrics.js';
+import { withLimitOptions, limitArgs, type LimitFlagArgs } from '../grader-factory.js';
 
-export interface RunArgs extends BackendFlagArgs, SelectionArgs {
+export interface RunArgs extends BackendFlagArgs, SelectionArgs, LimitFlagArgs {
   run: string;
   queueDir?: string;
   resultsDir?: string;
@@ -51,7 +52,6 @@ export interface RunArgs extends BackendFlagArgs, SelectionArgs {
   maxAttempts: number;
   staleMs: number;
   python?: string;
-  cpuLimit?: number;
   dedup: boolean;
   progressInterval: number;
   metricsPort?: number;
@@ -64,7 +64,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Plan (or resume) a sweep and run it to the end: generators, evaluators and the combiner as separate processes',
   builder: (y) =>
-    withSelectionOptions(withBackendFlags(withRunOptions(y)))
+    withLimitOptions(withSelectionOptions(withBackendFlags(withRunOptions(y))))
       .option('problems', { type: 'string', default: 'demo', describe: 'Problem file or dataset spec (demo, humaneval, livecodebench:v6, path.jsonl); narrowed by the selection flags (--release, --start-date, …) as in `passk dataset check`' })
       .option('backend', { type: 'string', default: 'auto', choices: [...BACKEND_NAMES], describe: 'Generation backend; auto = vllm with GPUs, else the embedded engine' })
       .option('model', { type: 'string', default: '', describe: 'Model: GGUF path (llama), model name (vllm/openai)' })
@@ -86,12 +86,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts after which an item goes to failed/' })
       .option('stale-ms', { type: 'number', default: 60_000, describe: 'Heartbeat age after which a claim is reclaimed (any host)' })
       .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
-      .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: see docs/grading.md)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts) (default: off)' })
       .option('retry-failed', { type: 'boolean', default: false, describe: "Put the plan's items in failed/ back to work (attempts reset; their files kept in failed/retried/), then run" })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
+    limitArgs(argv); // the evaluators' limit flags, checked before anything starts (ERR_BAD_OPTION)
     process.exitCode = await orchestrate(argv);
   },
 };
@@ -171,6 +171,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       backend,
       model: model || backend,
       simulated,
+      strictExtraction: argv.strictExtraction,
     });
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
@@ -195,7 +196,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
     const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
     const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
-    const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...(argv.cpuLimit ? ['--cpu-limit', String(argv.cpuLimit)] : []), `--dedup=${argv.dedup}`];
+    const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs(argv), `--dedup=${argv.dedup}`];
     for (let j = 0; j < evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
     for (let i = 0; i < gpus; i++) {
       specs.push({

@@ -33,6 +33,8 @@ export interface PlanRequest {
   backend: string;
   model: string;
   simulated: boolean;
+  /** `--strict-extraction`. @default false */
+  strictExtraction?: boolean;
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -57,6 +59,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     backend: request.backend,
     model: request.model,
     simulated: request.simulated,
+    strict_extraction: request.strictExtraction ?? false,
     ...(request.selection ? { selection: request.selection } : {}),
   };
   return { plan, selected };

@@ -43,10 +43,12 @@ export interface Plan {
   simulated: boolean;
   /** Absent in plans written before it was recorded (read as no selection flags). */
   selection?: PlanSelection;
+  /** `--strict-extraction` (LiveCodeBench's rule with no fallbacks). Absent in older plans: false. */
+  strict_extraction?: boolean;
 }
 
 /** Fields that must agree for a second `passk run` to resume the first. */
-export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'selection'] as const;
+export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'selection', 'strict_extraction'] as const;
 
 export const planSchema = {
   $id: 'passk/plan',
@@ -76,6 +78,7 @@ export const planSchema = {
     backend: { type: 'string' },
     model: { type: 'string' },
     simulated: { type: 'boolean' },
+    strict_extraction: { type: 'boolean' },
     selection: {
       type: 'object',
       required: ['release', 'start_date', 'end_date', 'platform', 'difficulty', 'exclude_errata', 'skip_invalid'],
