@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { combinedFileName, assertValid, planSchema, problemSchema, questionSummarySchema, runSummarySchema, temperatureResultFileSchema, type Plan } from '@passk/core';
-import { writeCombined } from '@passk/combiner';
+import { writeCombined, rowFromCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, runDirs, readJson, leftovers, combinedSampleProblems } from '../helpers/passk.js';
 import { RunProcesses, newMarker } from '../helpers/procs.js';
@@ -106,4 +106,14 @@ test("combined files of passk's tiny random model say that its output is noise; 
   const realCombined = await readJson(real);
   assert.equal(realCombined.simulated, false);
   assert.equal('simulation_note' in realCombined, false);
+  assert.equal('warnings' in realCombined, false, 'no warnings field without backend warnings');
+
+  // Backend warnings recorded in the shards (e.g. the seed rule not honoured) reach the combined row, each once.
+  const warned = path.join(root, 'warned.json');
+  const shard = JSON.parse(await readFile(shardFile, 'utf8'));
+  await writeFile(warned, JSON.stringify({ ...shard, gen: { ...shard.gen, warnings: ['seed rule not honoured', 'seed rule not honoured'] } }));
+  const row = await writeCombined({ plan, question, temperature: 0.5, shardFiles: [warned], target: path.join(root, 'w', 't0_5_combined.json'), fsync: false });
+  assert.deepEqual(row.warnings, ['seed rule not honoured']);
+  assert.deepEqual((await readJson(path.join(root, 'w', 't0_5_combined.json'))).warnings, ['seed rule not honoured']);
+  assert.deepEqual((await rowFromCombined(path.join(root, 'w', 't0_5_combined.json'))).warnings, ['seed rule not honoured'], 'a restarted combiner keeps them');
 });

@@ -26,6 +26,7 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
   const row: TemperatureResult = { temperature, n: 0, passed: 0, pass_rate: 0, gen_tps: 0, completion_tokens: 0, gen_wall_s: 0, verdicts: {}, cached: 0 };
   let simCorrect = 0;
   let simulated = false;
+  const warnings = new Set<string>();
   try {
     const header = {
       question_idx: question.idx,
@@ -47,6 +48,7 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
       row.gen_wall_s += shard.gen.wall_s;
       row.cached += shard.eval.cached;
       simulated ||= shard.gen.simulated;
+      for (const w of shard.gen.warnings ?? []) warnings.add(w);
       const lines: string[] = [];
       for (const sample of shard.samples) {
         row.n++;
@@ -62,6 +64,7 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
     row.gen_tps = row.gen_wall_s > 0 ? Math.round(row.completion_tokens / row.gen_wall_s) : 0;
     row.gen_wall_s = Math.round(row.gen_wall_s * 1000) / 1000;
     if (simulated) row.sim_intended_correct = simCorrect;
+    if (warnings.size) row.warnings = [...warnings];
     const { temperature: _t, ...tail } = row;
     await handle.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
     if (input.fsync) await handle.sync();
@@ -107,5 +110,6 @@ export async function rowFromCombined(file: string): Promise<TemperatureResult> 
     cached: rest.cached,
   };
   if (rest.sim_intended_correct !== undefined) row.sim_intended_correct = rest.sim_intended_correct;
+  if (rest.warnings?.length) row.warnings = rest.warnings;
   return row;
 }

@@ -19,6 +19,8 @@ export interface TemperatureResult {
   cached: number;
   /** Samples the sim backend meant to be correct (sim runs only). */
   sim_intended_correct?: number;
+  /** The backends' warnings for this (question, temperature), each once (e.g. a server that does not honour the seed rule). */
+  warnings?: string[];
 }
 
 export interface QuestionSummary {
@@ -77,6 +79,7 @@ const temperatureResultSchema = {
     verdicts: { type: 'object', additionalProperties: { type: 'integer' } },
     cached: { type: 'integer', minimum: 0 },
     sim_intended_correct: { type: 'integer', minimum: 0 },
+    warnings: { type: 'array', items: { type: 'string' } },
   },
   additionalProperties: false,
 } as const;
