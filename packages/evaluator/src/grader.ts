@@ -13,7 +13,7 @@ import { compareStdout } from './compare/stdio.js';
 import { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
 
 /** Bumped whenever grading semantics change: part of every dedup cache key. */
-export const GRADER_VERSION = 'passk-forkserver-1';
+export const GRADER_VERSION = 'passk-forkserver-2';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
