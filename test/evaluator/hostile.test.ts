@@ -98,6 +98,13 @@ test("a sample cannot read a previous sample's files", async () => {
     assert.equal(a.status, 'passed');
     const b = await one.grade({ problem: DOUBLE, code: 'import os\nassert os.listdir(".") == [], os.listdir(".")\nprint(int(input()) * 2)' });
     assert.equal(b.status, 'passed', b.message);
+    // A tree deeper than PATH_MAX, a symlink out of the scratch dir, the scratch dir chmod 000: the
+    // next sample still gets an empty, writable scratch dir, and nothing outside is touched.
+    const deep = 'import os, posix\nos.symlink("/etc", "etc-link")\nfor i in range(3000):\n    posix.mkdir("d" * 8)\n    posix.chdir("d" * 8)\nopen("leaf", "w").write("x")\nposix.chdir("/tmp/scratch")\nposix.chmod(".", 0)\nprint(int(input()) * 2)';
+    assert.equal((await one.grade({ problem: DOUBLE, code: deep })).status, 'passed');
+    const c = await one.grade({ problem: DOUBLE, code: 'import os\nassert os.listdir(".") == [], os.listdir(".")\nopen("new", "w").write("ok")\nassert os.path.exists("/etc/passwd")\nprint(int(input()) * 2)' });
+    assert.equal(c.status, 'passed', c.message);
+    assert.equal(one.stats.retries, 0);
   } finally {
     await one.close();
   }
