@@ -1,11 +1,11 @@
 /** Dedup and the shared verdict cache directory. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Grader, Verdict } from '@passk/core';
-import { createCachedGrader, problemDir } from '@passk/evaluator';
+import { createCachedGrader, problemDir, graderFingerprint } from '@passk/evaluator';
 import { grader, DOUBLE, DOUBLE_OK } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'passk-cache-test-'));
@@ -67,4 +67,36 @@ test('infra_error verdicts are never cached', async () => {
   await c.grade({ problem: DOUBLE, code: 'x' });
   await c.grade({ problem: DOUBLE, code: 'x' });
   assert.equal(calls, 2);
+});
+
+/** An interpreter other than the default one (python3 on PATH), if this machine has one. */
+const OTHER_PYTHON = ['/usr/bin/python3.11', '/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p) && realpathSync(p) !== inner.python);
+
+test('the dedup key covers the interpreter: evaluators with different --python sharing a cache never reuse each other\'s verdicts', { skip: OTHER_PYTHON ? false : 'only one Python interpreter on this machine' }, async () => {
+  const other = await grader({ python: OTHER_PYTHON!, workers: 1 });
+  try {
+    assert.notEqual(other.python, inner.python);
+    assert.ok(inner.fingerprint.endsWith(`;python=${inner.python};pyver=${inner.pythonVersion}`), inner.fingerprint);
+    assert.ok(other.fingerprint.endsWith(`;python=${other.python};pyver=${other.pythonVersion}`), other.fingerprint);
+    const shared = join(dir, 'two-pythons');
+    const code = 'print(int(input()) * 2)  # interpreter test';
+    const a = createCachedGrader(inner, shared);
+    assert.notEqual((await a.grade({ problem: DOUBLE, code })).cached, true);
+    const b = createCachedGrader(other, shared);
+    const vb = await b.grade({ problem: DOUBLE, code });
+    assert.equal(vb.status, 'passed');
+    assert.notEqual(vb.cached, true, 'a verdict made by another interpreter was reused');
+    assert.deepEqual([b.stats.hits, b.stats.misses], [0, 1]);
+    assert.equal(readdirSync(problemDir(shared, DOUBLE.id)).filter((f) => f.endsWith('.json')).length, 2);
+    const a2 = createCachedGrader(inner, shared); // the same interpreter again: shared
+    assert.equal((await a2.grade({ problem: DOUBLE, code })).cached, true);
+  } finally {
+    await other.close();
+  }
+});
+
+test('the grader fingerprint changes with the interpreter path and with its version', () => {
+  const base = graderFingerprint('v', inner.options, 'full', '/usr/bin/python3.11', '3.11.2');
+  assert.notEqual(graderFingerprint('v', inner.options, 'full', '/opt/python3.11', '3.11.2'), base);
+  assert.notEqual(graderFingerprint('v', inner.options, 'full', '/usr/bin/python3.11', '3.11.4'), base);
 });

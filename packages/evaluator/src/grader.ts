@@ -3,7 +3,7 @@
  * stopping at the first failure) and HumanEval check programs, every execution in the sandbox.
  */
 import { PasskError, type Grader, type GradeRequest, type Problem, type Verdict, type VerdictStatus } from '@passk/core';
-import { resolveOptions, limitsFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, graderFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
 import { resolvePython } from './sandbox/python.js';
 import { ServerPool, type PoolStats } from './sandbox/pool.js';
 import type { SandboxInfo } from './sandbox/server.js';
@@ -19,8 +19,10 @@ export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
   readonly sandbox: SandboxInfo;
   readonly stats: PoolStats;
-  /** The interpreter actually used. */
+  /** The interpreter actually used (its real path). */
   readonly python: string;
+  /** Its version, as the fork server reports it (`3.11.2`). */
+  readonly pythonVersion: string;
   /** Everything besides the program and the problem that can change a verdict. */
   readonly fingerprint: string;
   readonly options: ResolvedOptions;
@@ -53,6 +55,7 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
   const pool = new ServerPool(python, o);
   await pool.start();
   const sandbox = pool.sandbox!;
+  const pythonVersion = pool.pythonVersion!;
   let closed: Promise<void> | null = null;
 
   async function grade({ problem, code, signal }: GradeRequest): Promise<Verdict> {
@@ -119,8 +122,9 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
     sandbox,
     stats: pool.stats,
     python,
+    pythonVersion,
     options: o,
-    fingerprint: `${GRADER_VERSION};${limitsFingerprint(o)};sandbox=${sandbox.level}`,
+    fingerprint: graderFingerprint(GRADER_VERSION, o, sandbox.level, python, pythonVersion),
     close() {
       closed ??= pool.close();
       return closed;

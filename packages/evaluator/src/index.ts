@@ -3,7 +3,7 @@
  * See docs/grading.md and docs/sandbox.md.
  */
 export { createGrader, GRADER_VERSION, type PasskGrader } from './grader.js';
-export { resolveOptions, limitsFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
+export { resolveOptions, limitsFingerprint, graderFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
 export { createCachedGrader, problemDir, type CachedGrader, type CacheStats } from './cache.js';
 export { normaliseProgram, programKey, problemFingerprint, NORMALISATION_VERSION } from './dedup.js';
 export { passAtK, meanPassAtK } from './passk.js';

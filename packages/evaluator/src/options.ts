@@ -91,3 +91,12 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
 export function limitsFingerprint(o: ResolvedOptions): string {
   return `cpu=${o.cpuMs};wall=${o.wallMs};mem=${o.memBytes};out=${o.outputBytes};procs=${o.maxProcesses};iso=${o.isolation}`;
 }
+
+/**
+ * The grader fingerprint (part of every dedup cache key): grading version, limits, the sandbox
+ * level achieved, and the interpreter (its resolved real path and its version): evaluators with
+ * different `--python` sharing a run's cache never reuse each other's verdicts.
+ */
+export function graderFingerprint(version: string, o: ResolvedOptions, sandboxLevel: string, python: string, pythonVersion: string): string {
+  return `${version};${limitsFingerprint(o)};sandbox=${sandboxLevel};python=${python};pyver=${pythonVersion}`;
+}

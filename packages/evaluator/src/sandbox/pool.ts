@@ -24,6 +24,8 @@ export class ServerPool {
   private waiters: ((s: ForkServer) => void)[] = [];
   private closed = false;
   sandbox: SandboxInfo | null = null;
+  /** The interpreter's version, from the first server's hello. */
+  pythonVersion: string | null = null;
   readonly stats: PoolStats = { executions: 0, retries: 0, infraErrors: 0, serverStarts: 0 };
 
   constructor(
@@ -41,6 +43,7 @@ export class ServerPool {
     const server = await ForkServer.start(this.python, this.options);
     if (!this.sandbox && server.hello) {
       this.sandbox = server.hello.sandbox;
+      this.pythonVersion = server.hello.python;
       for (const w of this.sandbox.warnings) this.options.onWarning(`sandbox degraded: ${w}`);
     }
     return server;
