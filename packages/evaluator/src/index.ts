@@ -3,7 +3,7 @@
  * See docs/grading.md and docs/sandbox.md.
  */
 export { createGrader, GRADER_VERSION, type PasskGrader } from './grader.js';
-export { resolveOptions, limitsFingerprint, graderFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
+export { resolveOptions, limitsFingerprint, graderFingerprint, LIMIT_DEFAULTS, type GraderOptions, type ResolvedOptions } from './options.js';
 export { createCachedGrader, problemDir, type CachedGrader, type CacheStats } from './cache.js';
 export { normaliseProgram, programKey, problemFingerprint, NORMALISATION_VERSION } from './dedup.js';
 export { passAtK, meanPassAtK } from './passk.js';
@@ -14,4 +14,5 @@ export { resolvePython } from './sandbox/python.js';
 export type { SandboxInfo } from './sandbox/server.js';
 export type { PoolStats } from './sandbox/pool.js';
 export { evaluateCommand } from './commands/evaluate.js';
+export { withLimitOptions, limitOptions, limitArgs, type LimitFlagArgs } from './commands/limit-flags.js';
 export * from './daemon/index.js';

@@ -59,6 +59,9 @@ export interface ResolvedOptions {
 
 const MiB = 1024 * 1024;
 
+/** Defaults of the limits that have a fixed one (the wall backstop's is 2 × cpu + 1). */
+export const LIMIT_DEFAULTS = { cpuLimitSeconds: 6, memoryMb: 2048, outputLimitMb: 32 } as const;
+
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new PasskError('ERR_BAD_OPTION', `${name} must be a positive number, got ${value}`);
@@ -66,7 +69,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
-  const cpuS = positive('cpuLimitSeconds', o.cpuLimitSeconds, 6);
+  const cpuS = positive('cpuLimitSeconds', o.cpuLimitSeconds, LIMIT_DEFAULTS.cpuLimitSeconds);
   const workers = Math.floor(positive('workers', o.workers, availableParallelism()));
   if (o.isolation !== undefined && o.isolation !== 'auto' && o.isolation !== 'none') {
     throw new PasskError('ERR_BAD_OPTION', `isolation must be 'auto' or 'none', got ${String(o.isolation)}`);
@@ -76,8 +79,8 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
     workers,
     cpuMs: Math.round(cpuS * 1000),
     wallMs: Math.round(positive('wallLimitSeconds', o.wallLimitSeconds, 2 * cpuS + 1) * 1000),
-    memBytes: Math.round(positive('memoryMb', o.memoryMb, 2048) * MiB),
-    outputBytes: Math.round(positive('outputLimitMb', o.outputLimitMb, 32) * MiB),
+    memBytes: Math.round(positive('memoryMb', o.memoryMb, LIMIT_DEFAULTS.memoryMb) * MiB),
+    outputBytes: Math.round(positive('outputLimitMb', o.outputLimitMb, LIMIT_DEFAULTS.outputLimitMb) * MiB),
     maxProcesses: Math.floor(positive('maxProcesses', o.maxProcesses, 64)),
     scratchBytes: Math.round(positive('scratchMb', o.scratchMb, 256) * MiB),
     attempts: Math.floor(positive('attempts', o.attempts, 3)),

@@ -5,7 +5,7 @@ import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
 import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, positiveInt, type BackendFlagArgs } from '../options.js';
-import { makeRunGrader } from '../grader-factory.js';
+import { makeRunGrader, withLimitOptions, limitOptions, type LimitFlagArgs } from '../grader-factory.js';
 
 type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
 
@@ -35,18 +35,17 @@ export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & 
   },
 };
 
-export const evaluatorCommand: CommandModule<object, Common & { id?: number; workers: number; python?: string; cpuLimit?: number; memoryMb?: number; dedup: boolean }> = {
+export const evaluatorCommand: CommandModule<object, Common & LimitFlagArgs & { id?: number; workers: number; python?: string; dedup: boolean }> = {
   command: 'evaluator',
   describe: 'Run one evaluator (any number, start more at any time): grades shards from pending_eval/',
   builder: (y) =>
-    withWorkerOptions(withRunOptions(y))
+    withLimitOptions(withWorkerOptions(withRunOptions(y)))
       .option('id', { type: 'number', describe: 'Evaluator id (worker eval<J>); default: the lowest free one' })
       .option('workers', { type: 'number', default: 1, describe: 'Sandboxed Python fork servers (parallel executions) in this evaluator' })
       .option('python', { type: 'string', describe: 'Python interpreter (default: the real path behind python3, resolved once)' })
-      .option('cpu-limit', { type: 'number', describe: 'CPU seconds per test (default: the grader default, see docs/grading.md)' })
-      .option('memory-mb', { type: 'number', describe: 'Memory cap per execution in MB (default: the grader default)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question (shared verdict cache)' }) as never,
   handler: async (argv) => {
+    limitOptions(argv); // a bad limit (--cpu-limit 0) is ERR_BAD_OPTION before the worker starts
     const layout = layoutFrom(argv);
     const workers = Math.max(1, Math.min(argv.workers, os.availableParallelism()));
     process.exitCode = await runEvaluator({
@@ -55,7 +54,7 @@ export const evaluatorCommand: CommandModule<object, Common & { id?: number; wor
       id: argv.id,
       parentPid: argv.parentPid,
       concurrency: workers,
-      makeGrader: () => makeRunGrader(layout, { workers, python: argv.python, cpuLimit: argv.cpuLimit, memoryMb: argv.memoryMb, dedup: argv.dedup }),
+      makeGrader: ({ runtime }) => makeRunGrader(layout, { ...argv, workers, dedup: argv.dedup }, runtime.logger),
     });
   },
 };

