@@ -2,10 +2,58 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { isPasskError } from '@passk/core';
 import { createGrader } from '@passk/evaluator';
+import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
+
+const UID_BASE = 1_000_000;
+const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');
+const needCgroups = cgroups ? false : 'needs root and cgroup v1 pids/memory';
+
+/** Processes running as the execution uid of the fork server `serverPid`. */
+function processesOfServer(serverPid: number): number[] {
+  const uid = String(UID_BASE + serverPid);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return /\nUid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1] === uid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+/** A pid no process has now (a process that ran and was reaped). */
+async function deadPid(): Promise<number> {
+  const p = spawn('/bin/true');
+  await once(p, 'exit');
+  return p.pid!;
+}
+
+/** A `sleep` put into the cgroups a fork server with pid `serverPid` would use, as a leftover of it. */
+async function leftoverIn(serverPid: number) {
+  const sleeper = spawn('/bin/sleep', ['60'], { stdio: 'ignore' });
+  await once(sleeper, 'spawn');
+  for (const dir of serverCgroupDirs(serverPid)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/cgroup.procs`, String(sleeper.pid));
+  }
+  const exited = once(sleeper, 'exit') as Promise<[number | null, string | null]>;
+  return { sleeper, exited };
+}
 
 /** Fork servers started by this process. */
 function forkServers(): number[] {
@@ -100,6 +148,63 @@ test('determinism: identical verdicts with both cores saturated by another proce
     } finally {
       burners.forEach((b) => b.kill('SIGKILL'));
     }
+  } finally {
+    await g.close();
+  }
+});
+
+const SETSID_GRANDCHILD = 'import os, posix, time\nif posix.fork() == 0:\n    os.setsid()\n    if posix.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\ntime.sleep(1)\nprint(int(input()) * 2)';
+
+test('a fork server killed mid-execution leaves nothing running: its setsid\'d grandchild dies too', { skip: needCgroups }, async () => {
+  const g = await grader({ workers: 1 });
+  try {
+    const pending = g.grade({ problem: stdinProblem([['4', '8']]), code: SETSID_GRANDCHILD });
+    const [server] = forkServers();
+    assert.ok(server);
+    // The child sleeps 1 s; its setsid'd grandchild sleeps 60 s. Kill the server while both run.
+    assert.ok(await until(() => processesOfServer(server).length >= 2, 5000), 'the grandchild started');
+    process.kill(server, 'SIGKILL');
+    const v = await pending;
+    assert.equal(v.status, 'passed', JSON.stringify(v)); // retried on a new server
+    assert.equal(g.stats.retries, 1);
+    assert.ok(await until(() => processesOfServer(server).length === 0, 3000), `survivors of server ${server}: ${processesOfServer(server)}`);
+    assert.ok(serverCgroupDirs(server).every((d) => !existsSync(d)), 'the dead server\'s cgroups are removed');
+  } finally {
+    await g.close();
+  }
+});
+
+test('a fork server starting SIGKILLs what is left in a dead server\'s cgroups, then removes them', { skip: needCgroups }, async () => {
+  const dead = await deadPid();
+  const { sleeper, exited } = await leftoverIn(dead);
+  try {
+    const g = await grader({ workers: 1 });
+    await g.close();
+    const [, signal] = await exited;
+    assert.equal(signal, 'SIGKILL');
+    assert.ok(serverCgroupDirs(dead).every((d) => !existsSync(d)));
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
+test('Node sweeps a dead server\'s cgroups (sweepServerCgroups), and leaves a live server\'s alone', { skip: needCgroups }, async () => {
+  const dead = await deadPid();
+  const { sleeper, exited } = await leftoverIn(dead);
+  try {
+    await sweepServerCgroups(dead);
+    assert.equal((await exited)[1], 'SIGKILL');
+    assert.ok(serverCgroupDirs(dead).every((d) => !existsSync(d)));
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+  const g = await grader({ workers: 1 });
+  try {
+    const [server] = forkServers();
+    await sweepServerCgroups(server!); // its own pid is in its cgroup: a live server
+    assert.ok(serverCgroupDirs(server!).every((d) => existsSync(d)));
+    assert.equal((await g.grade({ problem: DOUBLE, code: DOUBLE_OK })).status, 'passed');
+    assert.equal(g.stats.serverStarts, 1);
   } finally {
     await g.close();
   }

@@ -17,7 +17,10 @@ nothing is skipped silently.
 import ctypes
 import os
 import platform
+import posix
+import signal
 import sys
+import time
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -69,7 +72,7 @@ class Cgroups:
         base_mem = os.path.join(CGROUP_V1, "memory", "passk")
         for base in (base_pids, base_mem):
             os.makedirs(base, exist_ok=True)
-            _remove_stale(base)
+        _remove_stale(base_pids, base_mem, name)
         pids = os.path.join(base_pids, name)
         mem = os.path.join(base_mem, name)
         os.makedirs(pids, exist_ok=True)
@@ -116,13 +119,51 @@ def _write(path, text):
         f.write(text)
 
 
-def _remove_stale(base):
-    """rmdir every empty per-server cgroup left by dead servers (a live server is in its own)."""
-    for entry in os.listdir(base):
+def _live_server(pid):
+    """True if `pid` is a running passk fork server (a zombie's cmdline is empty)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"passk_forkserver" in f.read()
+    except OSError:
+        return False
+
+
+def kill_members(path, rounds=400):
+    """SIGKILL every process in the cgroup `path` until it has none (an execution of a dead
+    server can still be running there, setsid'd grandchildren included). True when empty."""
+    for _ in range(rounds):
         try:
-            os.rmdir(os.path.join(base, entry))
-        except OSError:
-            pass
+            with open(os.path.join(path, "cgroup.procs"), "rb") as f:  # reopened: v1 caches per open file
+                pids = [int(x) for x in f.read().split()]
+        except FileNotFoundError:
+            return True
+        if not pids:
+            return True
+        for pid in pids:
+            try:
+                posix.kill(pid, signal.SIGKILL)  # posix: os.kill is None once the reliability_guard is on
+            except ProcessLookupError:
+                pass
+        time.sleep(0.005)
+    return False
+
+
+def _remove_stale(base_pids, base_mem, own):
+    """Per-server cgroups of servers that are gone: kill what still runs in them, then rmdir them.
+    A live server's cgroup is left alone; our own name (a reused pid) is emptied, not removed."""
+    for entry in set(os.listdir(base_pids)) | set(os.listdir(base_mem)):
+        if not entry.isdigit() or (entry != own and _live_server(int(entry))):
+            continue
+        for base in (base_pids, base_mem):
+            path = os.path.join(base, entry)
+            if not os.path.isdir(path):
+                continue
+            kill_members(path)
+            if entry != own:
+                try:
+                    posix.rmdir(path)
+                except OSError:
+                    pass
 
 
 def _bind_ro(src, target):

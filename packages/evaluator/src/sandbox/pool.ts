@@ -23,6 +23,8 @@ export class ServerPool {
   private idle: ForkServer[] = [];
   private waiters: ((s: ForkServer) => void)[] = [];
   private closed = false;
+  /** Servers killed after a failure: close() waits until they have exited and been swept. */
+  private killed = new Set<Promise<void>>();
   sandbox: SandboxInfo | null = null;
   /** The interpreter's version, from the first server's hello. */
   pythonVersion: string | null = null;
@@ -100,6 +102,8 @@ export class ServerPool {
         last = error as Error;
         this.options.onWarning(`execution failed (attempt ${attempt}/${this.options.attempts}), restarting fork server ${server.pid}: ${last.message}`);
         server.kill();
+        const finished = server.finished.then(() => void this.killed.delete(finished));
+        this.killed.add(finished);
         try {
           this.release(await this.replace());
         } catch (e) {
@@ -119,5 +123,6 @@ export class ServerPool {
     const idle = this.idle;
     this.idle = [];
     await Promise.all(idle.map((s) => s.close()));
+    await Promise.all([...this.killed]);
   }
 }

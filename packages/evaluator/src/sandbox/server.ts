@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PasskError } from '@passk/core';
 import { encodeRequest, FrameReader, type ExecRequest, type ExecResult, type ResponseHeader } from './protocol.js';
 import type { ResolvedOptions } from '../options.js';
+import { sweepServerCgroups } from './cgroup.js';
 
 /** What the server reports about its isolation (see docs/sandbox.md). */
 export interface SandboxInfo {
@@ -37,8 +38,17 @@ export class ForkServer {
   private stderrTail = '';
   private helloWaiter: Pending | null = null;
   hello: Hello | null = null;
+  /** Settles once the server has exited and its cgroups are swept (docs/sandbox.md, "Crash semantics"). */
+  readonly finished: Promise<void>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    const pid = child.pid;
+    // Whatever its execution left running (a setsid'd grandchild) dies with it.
+    this.finished = new Promise<void>((resolve) => {
+      child.once('exit', () => void (pid === undefined ? resolve() : sweepServerCgroups(pid).then(resolve, resolve)));
+      if (pid === undefined) child.once('error', () => resolve()); // never started: no 'exit' will come
+    });
+  }
 
   static async start(python: string, o: ResolvedOptions): Promise<ForkServer> {
     const options = {
@@ -151,14 +161,16 @@ export class ForkServer {
     this.dead ??= new PasskError('ERR_SANDBOX', 'fork server closed');
   }
 
-  /** Close stdin and wait for the process to go (SIGKILL after a short grace). */
+  /** Close stdin and wait for the process to go (SIGKILL after a short grace) and its cgroups to be swept. */
   async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.dead ??= new PasskError('ERR_SANDBOX', 'fork server closed');
-    this.child.stdin.end();
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(t);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      this.dead ??= new PasskError('ERR_SANDBOX', 'fork server closed');
+      this.child.stdin.end();
+      const t = setTimeout(() => this.child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(t);
+    }
+    await this.finished;
   }
 }

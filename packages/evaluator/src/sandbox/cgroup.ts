@@ -1,0 +1,48 @@
+/**
+ * Node's side of the whole-tree kill when a fork server dies (killed, crashed, hung): the server
+ * can no longer sweep its own cgroup, so whatever its running execution left there (a setsid'd
+ * grandchild, say) is SIGKILLed here, then the server's cgroup directories are removed. The
+ * server does the same for stale cgroups at start (passk_sandbox._remove_stale); both are
+ * idempotent. Without root or cgroups there is nothing to read and nothing happens.
+ */
+import { readFile, rmdir } from 'node:fs/promises';
+
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+const CONTROLLERS = ['pids', 'memory'] as const;
+const ROUNDS = 400;
+
+/** The cgroup directories a fork server with this pid uses (docs/sandbox.md). */
+export function serverCgroupDirs(serverPid: number): string[] {
+  return CONTROLLERS.map((c) => `${CGROUP_ROOT}/${c}/passk/${serverPid}`);
+}
+
+async function members(dir: string): Promise<number[] | null> {
+  try {
+    return (await readFile(`${dir}/cgroup.procs`, 'utf8')).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return null; // no such cgroup (degraded mode, or already removed)
+  }
+}
+
+/** SIGKILL every process left in a dead server's cgroups until none is left, then rmdir them. */
+export async function sweepServerCgroups(serverPid: number): Promise<void> {
+  for (const dir of serverCgroupDirs(serverPid)) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const pids = await members(dir);
+      // Gone, or the pid was reused by a new server that joined it: not a dead server's cgroup.
+      if (pids === null || pids.includes(serverPid)) break;
+      if (pids.length === 0) {
+        await rmdir(dir).catch(() => {});
+        break;
+      }
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone, or not ours to kill (EPERM without root) */
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
