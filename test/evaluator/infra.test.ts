@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { isPasskError } from '@passk/core';
+import { isPasskError, type Verdict } from '@passk/core';
 import { createGrader } from '@passk/evaluator';
 import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
@@ -127,8 +127,27 @@ test('degraded isolation is reported loudly, never silently', async () => {
   }
 });
 
+test('a limit that cannot be set: setup_failed is retried on a fresh server, then infra_error (faultInjection.childSetup)', async () => {
+  const warnings: string[] = [];
+  const g = await grader({ workers: 1, attempts: 2, faultInjection: { childSetup: true }, onWarning: (m) => warnings.push(m) });
+  try {
+    const v = await g.grade({ problem: DOUBLE, code: DOUBLE_OK });
+    assert.deepEqual([v.status, v.passed, v.failed_test, v.tests_run], ['infra_error', false, 0, 0]);
+    assert.equal(v.message, 'sandbox failed 2 times: child setup failed: ValueError: current limit exceeds maximum limit');
+    assert.deepEqual([g.stats.retries, g.stats.infraErrors, g.stats.serverStarts], [1, 1, 3]);
+    assert.ok(warnings.some((w) => /^execution failed \(attempt 1\/2\), restarting fork server \d+: child setup failed: ValueError: current limit exceeds maximum limit$/.test(w)), warnings.join('\n'));
+  } finally {
+    await g.close();
+  }
+});
+
+/** Uses ~70 % of the 1 s CPU limit: under load its wall time is well over 1 s, its CPU time is not. */
+const NEAR_CPU_LIMIT = 'import time\nwhile time.process_time() < 0.7:\n    pass\nprint(int(input()) * 2)';
+
 test('determinism: identical verdicts with both cores saturated by another process', async () => {
+  const near = { problem: stdinProblem([['4', '8']], 'near-limit'), code: NEAR_CPU_LIMIT };
   const samples = [
+    near,
     { problem: DOUBLE, code: DOUBLE_OK },
     { problem: DOUBLE, code: 'x = 0\nfor i in range(3_000_000):\n    x += i\nprint(int(input()) * 2)' },
     { problem: DOUBLE, code: 'while True:\n    pass' },
@@ -136,15 +155,24 @@ test('determinism: identical verdicts with both cores saturated by another proce
     { problem: stdinProblem([['3', '6']]), code: 'print(sum(range(1, int(input()) + 1)))' },
     { problem: functionalProblem('f', [['1', '2']]), code: 'def f(x):\n    return (x + 1,)' },
   ];
-  const g = await grader({ workers: 2 });
+  // A generous wall backstop: the point is that the CPU limit, not the machine's load, decides.
+  const g = await grader({ workers: 2, wallLimitSeconds: 8 });
   try {
-    const run = async () => (await Promise.all(samples.map((s) => g.grade(s)))).map((v) => [v.status, v.failed_test, v.tests_run]);
+    const run = async () => Promise.all(samples.map((s) => g.grade(s)));
+    const shape = (vs: Verdict[]) => vs.map((v) => [v.status, v.failed_test, v.tests_run]);
     const idle = await run();
-    const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+    assert.equal(idle[0]!.status, 'passed', JSON.stringify(idle[0]));
+    // More CPU-bound processes than cores, each in its own session: with the kernel's autogroup
+    // scheduling a session is one scheduling group, and every child (setsid) is one too; so each
+    // execution gets at most half a core.
+    const burners = [0, 1, 2].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore', detached: true }));
     try {
       await new Promise((r) => setTimeout(r, 200));
       const loaded = await run();
-      assert.deepEqual(loaded, idle);
+      assert.deepEqual(shape(loaded), shape(idle));
+      // A wall-clock limit of 1 s would have failed it here: its wall time is over the limit.
+      assert.ok(loaded[0]!.wall_ms > 1000, `near-limit sample: wall ${loaded[0]!.wall_ms} ms, cpu ${loaded[0]!.cpu_ms} ms`);
+      assert.ok(loaded[0]!.cpu_ms < 1000, `near-limit sample: cpu ${loaded[0]!.cpu_ms} ms`);
     } finally {
       burners.forEach((b) => b.kill('SIGKILL'));
     }

@@ -29,6 +29,7 @@ class Server:
     def __init__(self, options):
         self.options = options
         self.limits = {k: options[k] for k in ("mem_bytes", "output_bytes", "max_procs")}
+        self.limits["fail_setup"] = options.get("fail_child_setup", "")  # tests only (faultInjection)
         self.pid = os.getpid()
         if os.geteuid() == 0:
             try:

@@ -157,8 +157,8 @@ def set_environment(scratch):
                        "OPENBLAS_NUM_THREADS": "1"})
 
 
-def setup_child(req, fds, scratch, uid, limits):
-    """Limits, fds, cwd, uid. Runs before any program code."""
+def setup_child(req, fds, scratch, uid, limits, fail=False):
+    """Limits, fds, cwd, uid. Runs before any program code. `fail`: tests only (below)."""
     os.setsid()
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as a normal Python process
     try:  # the server is -1000 (never the OOM victim); its children are the first victims
@@ -167,14 +167,16 @@ def setup_child(req, fds, scratch, uid, limits):
         os.close(fd)
     except OSError:
         pass
-    cpu_s = max(1, -(-int(req["cpu_ms"]) // 1000))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (limits["mem_bytes"], limits["mem_bytes"]))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"], limits["output_bytes"]))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # The fds first: a failure below is then reported on the report fd (3), as setup_failed.
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
     os.closerange(len(fds), 1 << 16)
+    cpu_s = max(1, -(-int(req["cpu_ms"]) // 1000))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    # fail: tests only (GraderOptions.faultInjection): soft above hard, so the kernel refuses it.
+    resource.setrlimit(resource.RLIMIT_AS, (limits["mem_bytes"], limits["mem_bytes"] - fail))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"], limits["output_bytes"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _chdir(scratch)
     if uid is not None:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_procs"], limits["max_procs"]))
@@ -232,8 +234,9 @@ def apply_reliability_guard():
 def run_child(req, payload, fds, scratch, uid, limits, program=None):
     """`program`: the code object the server compiled (None: compile the source here)."""
     nonce = req["nonce"].encode()
+    marker = limits["fail_setup"]  # tests only: "\0" = always, else a string in the program
     try:
-        setup_child(req, fds, scratch, uid, limits)
+        setup_child(req, fds, scratch, uid, limits, bool(marker) and (marker == "\0" or marker in payload.get("code", "")))
     except BaseException as e:
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)

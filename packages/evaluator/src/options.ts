@@ -40,6 +40,13 @@ export interface GraderOptions {
   isolation?: 'auto' | 'none';
   /** Receives sandbox warnings (degraded isolation, server restarts). @default write to stderr */
   onWarning?: (message: string) => void;
+  /**
+   * Tests only (not a CLI flag): make a failure happen on purpose. `childSetup`: the child's
+   * RLIMIT_AS call fails (soft above hard: EINVAL), a limit that cannot be set, so that the
+   * setup_failed → retry → infra_error path runs for real (docs/grading.md, "Verdict statuses");
+   * `true` for every execution, a string for the executions whose program contains it.
+   */
+  faultInjection?: { childSetup?: boolean | string };
 }
 
 export interface ResolvedOptions {
@@ -55,6 +62,8 @@ export interface ResolvedOptions {
   serverCompile: boolean;
   isolation: 'auto' | 'none';
   onWarning: (message: string) => void;
+  /** GraderOptions.faultInjection.childSetup: '' = off, '\0' = every execution, else a marker in the program. */
+  failChildSetup: string;
 }
 
 const MiB = 1024 * 1024;
@@ -87,6 +96,7 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
     serverCompile: o.serverCompile ?? true,
     isolation: o.isolation ?? 'auto',
     onWarning: o.onWarning ?? ((m) => process.stderr.write(`passk evaluator: ${m}\n`)),
+    failChildSetup: o.faultInjection?.childSetup === true ? '\0' : typeof o.faultInjection?.childSetup === 'string' ? o.faultInjection.childSetup : '',
   };
 }
 

@@ -58,6 +58,7 @@ export class ForkServer {
       tmp_bytes: o.scratchBytes,
       isolation: o.isolation,
       server_compile: o.serverCompile,
+      ...(o.failChildSetup ? { fail_child_setup: o.failChildSetup } : {}),
     };
     const child = spawn(python, ['-I', '-S', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
