@@ -5,8 +5,9 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
-import { evaluateCommand } from '@passk/evaluator';
+import { evaluateCommand, printSummary, EXIT_INFRA_ERRORS } from '@passk/evaluator';
 import { runEvaluate } from '../../packages/evaluator/src/commands/run-evaluate.js';
+import { lcbRows, stdinTest } from '../problems/fixtures.js';
 import { hasHumanEval, HUMANEVAL, TEST_LIMITS } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'passk-evaluate-test-'));
@@ -83,4 +84,47 @@ test('a sample naming an unknown problem is an error naming file and line', asyn
   const samples = join(dir, 'bad-samples.jsonl');
   writeFileSync(samples, jsonl([{ question_id: 'nope', code: 'x' }]));
   await assert.rejects(runEvaluate({ ...TEST_LIMITS, problems, samples, out: join(dir, 'x.jsonl') }), /bad-samples.jsonl, line 1: no problem nope/);
+});
+
+test('LiveCodeBench rows with private tests as published (base64 → zlib → pickle, made by the machine\'s Python) are graded on them', async () => {
+  const problems = join(dir, 'lcb-pickle.jsonl');
+  writeFileSync(problems, jsonl(lcbRows([{ id: 'abc002_b', publicTests: [stdinTest('1\n', '2\n')], privateTests: [stdinTest('7\n', '14\n'), stdinTest('100\n', '200\n')], pickle: 4 }])));
+  assert.ok(!readFileSync(problems, 'utf8').includes('"200'), 'the private tests are in the pickle blob, not plain JSON');
+  const samples = join(dir, 'lcb-pickle-samples.jsonl');
+  writeFileSync(samples, jsonl([{ question_id: 'abc002_b', code: 'print(int(input()) * 2)' }, { question_id: 'abc002_b', code: 'print(2)' }]));
+  const out = join(dir, 'lcb-pickle-out.jsonl');
+  const summary = await runEvaluate({ ...TEST_LIMITS, problems, samples, out, ks: [1] });
+  const got = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(got.map((r) => [r.status, r.tests_run, r.failed_test]), [['passed', 3, null], ['wrong_answer', 2, 1]]); // fails the first private test
+  assert.deepEqual(summary.passAtK, { 'pass@1': 0.5 });
+});
+
+test('infra_error samples are excluded from pass@k, marked in --out, and make passk evaluate exit 3', async () => {
+  const problems = join(dir, 'lcb.jsonl'); // written by the first test: abc001_a (stdin), 3000 (functional)
+  const samples = join(dir, 'infra-samples.jsonl');
+  const FAIL = '# passk-test: the sandbox fails this one';
+  writeFileSync(samples, jsonl([
+    { question_id: 'abc001_a', code: 'print(int(input()) * 2)' },
+    { question_id: 'abc001_a', code: `print(int(input()) * 2)\n${FAIL}` },
+    { question_id: 'abc001_a', code: 'print(4)' },
+    { question_id: '3000', code: `class Solution:\n    def f(self, x):\n        return x * 2\n${FAIL}` },
+  ]));
+  const out = join(dir, 'infra-out.jsonl');
+  const summary = await runEvaluate({ ...TEST_LIMITS, attempts: 1, faultInjection: { childSetup: FAIL }, problems, samples, out, ks: [1, 2] });
+  const got = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(got.map((r) => [r.status, r.passed, r.excluded_from_pass_at_k]), [['passed', true, undefined], ['infra_error', false, true], ['wrong_answer', false, undefined], ['infra_error', false, true]]);
+  assert.equal(got[1].result, 'infra error: sandbox failed 1 times: child setup failed: ValueError: current limit exceeds maximum limit');
+  assert.match(got[2].result, /^failed: /);
+  // abc001_a: n = 2 (the infra sample is neither a pass nor a failure), c = 1; 3000: no sample left, not averaged in.
+  assert.deepEqual(summary.passAtK, { 'pass@1': 0.5, 'pass@2': 1 });
+  assert.equal(summary.infraErrors, 2);
+  assert.deepEqual(summary.excludedProblems, ['3000']);
+  let stdout = '';
+  let stderr = '';
+  const code = printSummary(summary, (t) => (stdout += t), (t) => (stderr += t));
+  assert.equal(code, EXIT_INFRA_ERRORS);
+  assert.equal(code, 3);
+  assert.equal(stdout, '{"pass@1":0.5,"pass@2":1}\n');
+  assert.match(stderr, /^passk evaluate: ERROR: 2 of 4 samples ended in infra_error \(the sandbox failed every attempt\); they are excluded from pass@k and marked "excluded_from_pass_at_k": true in --out; problems left without any sample: 3000$/m);
+  assert.equal(printSummary({ ...summary, infraErrors: 0, excludedProblems: [] }, () => {}, () => {}), 0);
 });

@@ -13,6 +13,6 @@ export { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
 export { resolvePython } from './sandbox/python.js';
 export type { SandboxInfo } from './sandbox/server.js';
 export type { PoolStats } from './sandbox/pool.js';
-export { evaluateCommand } from './commands/evaluate.js';
+export { evaluateCommand, printSummary, EXIT_INFRA_ERRORS } from './commands/evaluate.js';
 export { withLimitOptions, limitOptions, limitArgs, type LimitFlagArgs } from './commands/limit-flags.js';
 export * from './daemon/index.js';

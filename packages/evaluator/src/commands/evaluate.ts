@@ -1,10 +1,13 @@
 /**
  * `passk evaluate --problems FILE --samples FILE --out FILE [--k 1,10,100] [--no-dedup] [--workers N]`
- * Prints pass@k as JSON on stdout and a summary on stderr; errors set process.exitCode.
+ * Prints pass@k as JSON on stdout and a summary on stderr. Exit codes: 0 every sample got a
+ * verdict; 1 an error (nothing graded, or the files could not be read/written); 3
+ * (EXIT_INFRA_ERRORS) graded, --out complete, but some samples ended in infra_error: they are
+ * excluded from pass@k and marked in --out (docs/grading.md, "passk evaluate").
  */
 import type { Argv, CommandModule } from 'yargs';
 import { isPasskError, PasskError } from '@passk/core';
-import { runEvaluate } from './run-evaluate.js';
+import { runEvaluate, type EvaluateSummary } from './run-evaluate.js';
 import { withLimitOptions, limitOptions, type LimitFlagArgs } from './limit-flags.js';
 
 export interface EvaluateArgs extends LimitFlagArgs {
@@ -17,6 +20,21 @@ export interface EvaluateArgs extends LimitFlagArgs {
   python?: string;
   'cache-dir'?: string;
   isolation: 'auto' | 'none';
+}
+
+/** Exit code of `passk evaluate` when some samples ended in infra_error (excluded from pass@k). */
+export const EXIT_INFRA_ERRORS = 3;
+
+/** pass@k on stdout, the summary and warnings on stderr; returns the exit code (0, or EXIT_INFRA_ERRORS). */
+export function printSummary(summary: EvaluateSummary, out: (s: string) => void, err: (s: string) => void): number {
+  out(JSON.stringify(summary.passAtK) + '\n');
+  const { passAtK: _p, ...rest } = summary;
+  err(`passk evaluate: ${JSON.stringify(rest)}\n`);
+  if (summary.sandbox.level !== 'full') err(`passk evaluate: WARNING: sandbox degraded: ${summary.sandbox.warnings.join('; ')}\n`);
+  if (summary.infraErrors === 0) return 0;
+  const lost = summary.excludedProblems.length ? `; problems left without any sample: ${summary.excludedProblems.join(', ')}` : '';
+  err(`passk evaluate: ERROR: ${summary.infraErrors} of ${summary.samples} samples ended in infra_error (the sandbox failed every attempt); they are excluded from pass@k and marked "excluded_from_pass_at_k": true in --out${lost}\n`);
+  return EXIT_INFRA_ERRORS;
 }
 
 export function parseKs(text: string): number[] {
@@ -53,10 +71,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
         isolation: argv.isolation,
       });
-      process.stdout.write(JSON.stringify(summary.passAtK) + '\n');
-      const { passAtK: _p, ...rest } = summary;
-      process.stderr.write(`passk evaluate: ${JSON.stringify(rest)}\n`);
-      if (summary.sandbox.level !== 'full') process.stderr.write(`passk evaluate: WARNING: sandbox degraded: ${summary.sandbox.warnings.join('; ')}\n`);
+      const code = printSummary(summary, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+      if (code !== 0) process.exitCode = code;
     } catch (error) {
       process.stderr.write(`passk evaluate: ${isPasskError(error) ? `${error.code}: ` : ''}${(error as Error).message}\n`);
       process.exitCode = 1;

