@@ -45,7 +45,7 @@ export function parseKs(text: string): number[] {
 
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
-  describe: 'Grade an existing samples file (human-eval / LiveCodeBench style) and print pass@k',
+  describe: 'Grade an existing samples file (human-eval / LiveCodeBench style) and print pass@k. Exit 0; 3 when some samples ended in infra_error (excluded from pass@k, marked in --out); 1 on an error',
   builder: (y: Argv) =>
     withLimitOptions(y)
       .option('problems', { type: 'string', demandOption: true, describe: 'Problems: HumanEval .jsonl/.jsonl.gz or LiveCodeBench rows (any spec @passk/problems loads)' })
