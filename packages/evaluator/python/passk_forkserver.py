@@ -17,6 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import passk_guard  # noqa: E402
 import passk_harness  # noqa: E402
 import passk_sandbox  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
@@ -57,7 +58,7 @@ class Server:
         for w in self.info["warnings"]:
             sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
         # os.fork, os.kill, os.chdir, shutil.rmtree, ... are None from here on: the server uses posix.*.
-        passk_harness.apply_reliability_guard()
+        passk_guard.apply_reliability_guard()
         gc.collect()
         gc.freeze()
 
