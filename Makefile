@@ -11,6 +11,9 @@ GPUS ?=
 EVALUATORS ?=
 N ?= 20
 TEMPERATURES ?= 0.2,0.6,1.0,1.4
+# Without MODEL= (backend auto or llama) the model is passk's tiny random one: its output is noise, so the demo caps it
+# at 256 tokens a sample (a real model gets passk's default, 2000). MAX_TOKENS= overrides both.
+MAX_TOKENS ?=
 TEST_FILES ?= $(wildcard test/*.test.ts test/*/*.test.ts)
 
 .PHONY: help install build run test bench clean
@@ -39,7 +42,7 @@ build: install
 run: build
 	bin/passk run --run $(RUN) --problems $(PROBLEMS) --backend $(BACKEND) \
 	  $(if $(MODEL),--model $(MODEL)) $(if $(GPUS),--gpus $(GPUS)) $(if $(EVALUATORS),--evaluators $(EVALUATORS)) \
-	  --n $(N) --temperatures $(TEMPERATURES)
+	  --n $(N) --temperatures $(TEMPERATURES) $(if $(MAX_TOKENS),--max-tokens $(MAX_TOKENS),$(if $(MODEL),,$(if $(filter auto llama,$(BACKEND)),--max-tokens 256)))
 
 test: build
 	bash test/setup.sh
