@@ -27,6 +27,8 @@ interface Managed {
   startedAt: number;
   exited: boolean;
   gaveUp: boolean;
+  /** Exited and waiting out its restart backoff: not done, it will run again. */
+  restartPending: boolean;
   exitCode?: number | null;
 }
 
@@ -75,7 +77,7 @@ export class Supervisor {
 
   add(spec: WorkerSpec): void {
     this.engineTimer ??= setInterval(() => this.noteEngines(), 2000).unref();
-    const managed: Managed = { spec, restarts: 0, startedAt: 0, exited: false, gaveUp: false };
+    const managed: Managed = { spec, restarts: 0, startedAt: 0, exited: false, gaveUp: false, restartPending: false };
     this.workers.set(spec.name, managed);
     setTimeout(() => this.launch(managed), spec.delayMs ?? 0).unref();
   }
@@ -105,6 +107,7 @@ export class Supervisor {
     });
     closeSync(out);
     managed.child = child;
+    managed.restartPending = false;
     managed.startedAt = Date.now();
     managed.exited = false;
     logger.info({ worker: managed.spec.name, pid: child.pid, restarts: managed.restarts }, 'worker started');
@@ -131,7 +134,11 @@ export class Supervisor {
     managed.restarts++;
     this.restartsTotal.count++;
     logger.warn({ worker: managed.spec.name, code, signal, restart_in_ms: delay, restarts: managed.restarts }, 'worker crashed; restarting');
-    setTimeout(() => this.launch(managed), delay).unref();
+    managed.restartPending = true;
+    setTimeout(() => {
+      managed.restartPending = false;
+      this.launch(managed);
+    }, delay).unref();
   }
 
   private async terminate(role: WorkerSpec['role'][]): Promise<void> {
@@ -153,6 +160,7 @@ export class Supervisor {
   /** The safe order: generators, (GPU memory free), then evaluators and the combiner. */
   async stopAll(reason: string): Promise<void> {
     this.stopping = true;
+    for (const m of this.workers.values()) m.restartPending = false; // launch() starts nothing once stopping
     const { logger, layout } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
     await setControl(layout.controlDir, 'stop-generators', reason).catch(() => {});
@@ -182,9 +190,9 @@ export class Supervisor {
     return message;
   }
 
-  /** True when workers were started here and every one has exited or been given up on. */
+  /** True when workers were started here and every one has exited for good (no restart pending) or been given up on. */
   allExited(): boolean {
-    return this.workers.size > 0 && [...this.workers.values()].every((m) => m.exited || m.gaveUp);
+    return this.workers.size > 0 && [...this.workers.values()].every((m) => (m.exited && !m.restartPending) || m.gaveUp);
   }
 }
 
