@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems, planSelection, selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
-import { WorkerRuntime, PasskError, questionResultsDir, localHost, type Plan } from '@passk/core';
+import { WorkerRuntime, PasskError, questionResultsDir, localHost, sweepTmp, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
@@ -237,6 +237,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         await supervisor.stopAll('run complete');
         const dropped = transport.kind === 'fs' ? await dropFinishedDuplicates(layout) : 0;
         if (dropped) logger.info({ dropped }, 'removed duplicate items of groups already combined');
+        // Temp files of writers SIGKILLed since the last reap: their writers are gone, nothing reads them.
+        if (transport.kind === 'fs') await sweepTmp(layout.tmpDir, 3_600_000);
         say(progressLine(await collectStatus(layout, transport)));
         await printResults(layout, say);
         return 0;

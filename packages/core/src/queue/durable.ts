@@ -7,7 +7,7 @@
 import { open, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { newToken } from './identity.js';
+import { newToken, localHost, pidAlive } from './identity.js';
 
 /** fsync a directory so a rename into it survives power loss. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -25,9 +25,18 @@ export interface DurableOptions {
 }
 
 let counter = 0;
+/** `<base>.<host>-<pid>-<token>-<n>.tmp`: the writer is named so a sweep can tell its orphans at once. */
 export function tmpName(base: string): string {
   counter = (counter + 1) % 1_000_000;
-  return `${base}.${process.pid}-${newToken()}-${counter}.tmp`;
+  return `${base}.${localHost()}-${process.pid}-${newToken()}-${counter}.tmp`;
+}
+
+const TMP_WRITER_RE = /\.([A-Za-z0-9-]+)-(\d+)-[a-z0-9]{6}-\d+\.tmp$/;
+
+/** The writer of a temp file named by tmpName, or undefined for any other name. */
+export function tmpWriter(name: string): { host: string; pid: number } | undefined {
+  const match = TMP_WRITER_RE.exec(name);
+  return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
 }
 
 /** Write `data` to `tmpDir`, then rename it to `destDir/name` (replacing any file of that name). */
@@ -64,14 +73,21 @@ export function jsonText(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
-/** Remove temp files older than `maxAgeMs` from a tmp dir (orphans of SIGKILLed writers). */
+/**
+ * Remove orphans of SIGKILLed writers from a tmp dir: at once when the writer named in the file name
+ * ran on this host and its pid is gone (it can never rename the file now), otherwise once the file
+ * is older than `maxAgeMs` (writers on other hosts, names of another shape).
+ */
 export async function sweepTmp(tmpDir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
   let removed = 0;
+  const host = localHost();
   for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
     const file = path.join(tmpDir, name);
     try {
+      const writer = tmpWriter(name);
+      const orphan = writer !== undefined && writer.host === host && writer.pid !== process.pid && !pidAlive(writer.pid);
       const info = await stat(file);
-      if (now - info.mtimeMs > maxAgeMs) {
+      if (orphan || now - info.mtimeMs > maxAgeMs) {
         await unlink(file);
         removed++;
       }
