@@ -6,8 +6,12 @@
  *  1. HumanEval canonical solutions × 10 made distinct (1,640 programs), no dedup, K = 2 servers.
  *  2. A LiveCodeBench-style stdin problem with 30 tests: per-test and per-sample cost.
  *  3. A low-temperature-like set (many duplicates) with dedup on (B only).
+ *  4. The peer's method on the same 1,640 programs (bench/peer_humaneval.py: Manager + forked Process
+ *     per program, 4 threads), and the machine's floor (every program exec'd in one process), with the
+ *     interpreter passk grades with, so the comparison is on this machine, today.
  */
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Problem, Verdict } from '@passk/core';
@@ -51,9 +55,16 @@ if (existsSync(HUMANEVAL)) {
     sameVerdicts(`humaneval run ${r}`, verdicts.A!, verdicts.B!);
   }
   for (const path of ['A', 'B'] as Path[]) {
-    console.log(`humaneval median, path ${path}: ${median(times[path]).toFixed(2)} s = ${(1640 / median(times[path])).toFixed(0)} programs/s (peer harness: 29.7 s = 55/s); verdicts identical between the paths`);
+    console.log(`humaneval median, path ${path}: ${median(times[path]).toFixed(2)} s = ${(1640 / median(times[path])).toFixed(0)} programs/s; verdicts identical between the paths`);
   }
+  const python = graders.B.python;
   await Promise.all([graders.A.close(), graders.B.close()]);
+  const peer = spawnSync(python, [fileURLToPath(new URL('./peer_humaneval.py', import.meta.url)), HUMANEVAL, '10', String(runs)], { encoding: 'utf8' });
+  if (peer.status !== 0) throw new Error(`bench/peer_humaneval.py failed: ${peer.stderr}`);
+  const result = JSON.parse(peer.stdout) as { programs: number; floor_cpu_s: number; peer_walls_s: number[]; peer_passed: number[] };
+  const peerWall = median(result.peer_walls_s);
+  console.log(`peer method (Manager + Process per program, 4 threads), same 1640 programs: runs ${result.peer_walls_s.map((w) => w.toFixed(2)).join(' / ')} s, median ${peerWall.toFixed(2)} s = ${(1640 / peerWall).toFixed(0)} programs/s, passed ${result.peer_passed.join('/')}; passk B is ${(peerWall / median(times.B)).toFixed(1)}x`);
+  console.log(`machine floor: the 1640 programs exec'd in one process took ${result.floor_cpu_s.toFixed(2)} s of CPU (sandbox.md's machine: 2.13 s), load ${load()}`);
 }
 
 {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { combinedFileName, assertValid, planSchema, problemSchema, questionSummarySchema, runSummarySchema, temperatureResultFileSchema, type Plan } from '@passk/core';
 import { writeCombined, rowFromCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
@@ -86,7 +87,7 @@ test('bad options get exact messages', async () => {
   assert.match(badRun.stderr, /Expected `--run` to be a name/);
 });
 
-test("combined files of passk's tiny random model say that its output is noise; a real model's carry no label", async () => {
+test("combined files of passk's tiny random model say that its output is noise; a real model's carry no label; a dead writer's temp is removed", async () => {
   const root = await tempDir();
   const shardFile = path.join(root, 'q0_t0_5_s0.json');
   const sample = { index: 0, seed: 0, output: 'x', code: 'print(1)', extraction: 'raw', finish_reason: 'stop', prompt_tokens: 3, completion_tokens: 2, verdict: { passed: true, status: 'passed', failed_test: null, tests_run: 1, cpu_ms: 1, wall_ms: 2, message: '' } };
@@ -116,4 +117,13 @@ test("combined files of passk's tiny random model say that its output is noise; 
   assert.deepEqual(row.warnings, ['seed rule not honoured']);
   assert.deepEqual((await readJson(path.join(root, 'w', 't0_5_combined.json'))).warnings, ['seed rule not honoured']);
   assert.deepEqual((await rowFromCombined(path.join(root, 'w', 't0_5_combined.json'))).warnings, ['seed rule not honoured'], 'a restarted combiner keeps them');
+
+  // A combiner SIGKILLed mid-write left its hidden temp: the next write of that file removes it; a live writer's stays.
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const deadTemp = path.join(root, 'real', `.t0_5_combined.json.${dead}.tmp`);
+  const liveTemp = path.join(root, 'real', `.t0_5_combined.json.${process.ppid}.tmp`);
+  await writeFile(deadTemp, '{"samples":[');
+  await writeFile(liveTemp, '{"samples":[');
+  await writeCombined({ plan: { ...plan, model: '/models/qwen.gguf', simulated: false }, question, temperature: 0.5, shardFiles: [shardFile], target: real, fsync: false });
+  assert.deepEqual((await readdir(path.join(root, 'real'))).sort(), [path.basename(liveTemp), 't0_5_combined.json']);
 });

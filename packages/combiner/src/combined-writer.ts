@@ -4,9 +4,9 @@
  * The file is written to a hidden temp name beside the target, fsynced, renamed, and the directory
  * fsynced: it appears complete or not at all.
  */
-import { open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
+import { open, rename, mkdir, readFile, unlink, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseValid, evaluatedShardSchema, fsyncDir, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
+import { parseValid, evaluatedShardSchema, fsyncDir, pidAlive, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
 
 export interface CombineInput {
   plan: Plan;
@@ -21,6 +21,7 @@ export interface CombineInput {
 export async function writeCombined(input: CombineInput): Promise<TemperatureResult> {
   const { plan, question, temperature, target } = input;
   await mkdir(path.dirname(target), { recursive: true });
+  await removeDeadTemps(target);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   const handle = await open(tmp, 'w');
   const row: TemperatureResult = { temperature, n: 0, passed: 0, pass_rate: 0, gen_tps: 0, completion_tokens: 0, gen_wall_s: 0, verdicts: {}, cached: 0 };
@@ -112,4 +113,18 @@ export async function rowFromCombined(file: string): Promise<TemperatureResult> 
   if (rest.sim_intended_correct !== undefined) row.sim_intended_correct = rest.sim_intended_correct;
   if (rest.warnings?.length) row.warnings = rest.warnings;
   return row;
+}
+
+/**
+ * A combiner SIGKILLed while writing leaves `.<target>.<pid>.tmp` behind; the next write of the same
+ * target removes those whose pid is gone (the results dir is the combiner's own machine's, and one
+ * combiner runs per run, so a dead pid's temp can never be renamed into place).
+ */
+async function removeDeadTemps(target: string): Promise<void> {
+  const prefix = `.${path.basename(target)}.`;
+  for (const name of await readdir(path.dirname(target)).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) await unlink(path.join(path.dirname(target), name)).catch(() => {});
+  }
 }
