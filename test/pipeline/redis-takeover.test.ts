@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, rm, readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
+import { pidAlive } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, startPassk, comparableSummaries, descendants, waitFor, combinedSampleProblems } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
@@ -42,6 +43,7 @@ test('a lost combiner machine: refused elsewhere, then taken over with --move-he
     }
   }
   await a.exit;
+  await waitFor(() => tree.every((pid) => !pidAlive(pid)), 10_000, 'every process of machine A to be gone');
   await rm(machines.A, { recursive: true, force: true });
   const home = JSON.parse((await conn.get('passk:lost:combiner_home'))!);
   assert.equal(home.results_dir, path.join(machines.A, 'results', 'lost'));
@@ -53,7 +55,7 @@ test('a lost combiner machine: refused elsewhere, then taken over with --move-he
   assert.match(refused.stdout + refused.stderr, new RegExp(`results are on \\S+ in ${path.join(machines.A, 'results', 'lost').replace(/[/.]/g, '\\$&')}`));
   assert.match(refused.stdout + refused.stderr, /--move-here/);
   const refusedCombiner = await runPassk(['combiner', ...common], { cwd: machines.B, timeoutMs: 60_000 });
-  assert.equal(refusedCombiner.code, 1);
+  assert.equal(refusedCombiner.code, 1, refusedCombiner.stdout + refusedCombiner.stderr);
   assert.match(await readFile(path.join(machines.B, 'results', 'lost', 'combiner.log'), 'utf8'), /ERR_COMBINER_ELSEWHERE/);
 
   // Take the run over on B, then run it to the end there.

@@ -5,6 +5,7 @@
  * reused pid is never mistaken for the old worker.
  */
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Stage } from './layout.js';
 
@@ -58,12 +59,28 @@ export function parseClaimFileName(name: string): ParsedClaim | undefined {
   return { stem: match[1]!, stage: match[2] as Stage, host: match[3]!, pid: Number(match[4]), token: match[5]! };
 }
 
-/** True when a process with this pid exists on this host (EPERM counts as alive). */
+/**
+ * True when a process with this pid runs on this host (EPERM counts as alive). A zombie is dead: a
+ * SIGKILLed worker whose parent died too waits as a zombie until init reaps it, which in a container
+ * whose pid 1 does not reap can be forever, and it holds nothing any more.
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
+}
+
+/** Linux: the state field of /proc/<pid>/stat is Z (zombie) or X (dead). Elsewhere: false. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
