@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setControl, type Logger, type RunLayout } from '@passk/core';
+import { setControl, pidAlive, type Logger, type RunLayout } from '@passk/core';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease } from './gpu-release.js';
 
 export interface WorkerSpec {
@@ -70,7 +70,7 @@ export class Supervisor {
     const generators = [...this.workers.values()].filter((m) => m.spec.role === 'generator' && m.child?.pid && !m.exited).map((m) => m.child!.pid!);
     const now = engineProcesses(generators, recordedEngineGroups(this.options.layout.resultsDir));
     const current = new Set(now);
-    for (const pid of [...this.enginePids]) if (!current.has(pid) && pidAliveHere(pid)) this.enginePids.delete(pid);
+    for (const pid of [...this.enginePids]) if (!current.has(pid) && pidAlive(pid)) this.enginePids.delete(pid);
     for (const pid of now) this.enginePids.add(pid);
     return [...this.enginePids];
   }
@@ -217,11 +217,3 @@ export function lastError(resultsDir: string, name: string): string {
   return tail(`${name}.stderr.log`).at(-1)?.slice(0, 300) ?? `no error logged (see ${name}.log)`;
 }
 
-function pidAliveHere(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
