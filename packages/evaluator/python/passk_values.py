@@ -50,14 +50,20 @@ def encode(v):
 #     had to be converted);
 #   * Counter, OrderedDict and defaultdict (with a builtin default_factory) themselves, as long as
 #     their class is the stdlib's, untouched (their behaviour is then stdlib code);
+#   * a Fraction, a Decimal or a deque of the exact stdlib type (not a subclass): a Fraction only
+#     while its class and the fractions module are untouched and both of its ints are ints; a
+#     deque's items are checked like a list's;
 #   * any other subclass of a builtin type, converted by value to that builtin (by the builtin's
 #     own C methods, so none of the subclass's methods run), unless a class of the program
 #     defines __eq__/__ne__/__hash__ on it: that is refused (TypeError: runtime_error).
 # Iterators (generators, map, filter, ...) are wrapped so that every item is checked the same way.
 # Types are compared by identity (id), never with == or hash: a metaclass can lie in both.
 import collections as _collections
+import decimal as _decimal_module  # the LCB preamble imports both (statistics) in the server anyway
+import fractions as _fractions_module
 
 _Counter, _OrderedDict, _defaultdict = _collections.Counter, _collections.OrderedDict, _collections.defaultdict
+_deque, _Decimal, _Fraction = _collections.deque, _decimal_module.Decimal, _fractions_module.Fraction
 _ATOMS = frozenset(map(id, (type(None), bool, int, float, str, complex, bytes, range)))
 _ITERATORS = frozenset(map(id, (types.GeneratorType, map, filter, zip, reversed, enumerate)))
 _BASES = {id(b): b for b in (int, float, complex, str, bytes, list, tuple, dict, set, frozenset)}
@@ -71,7 +77,14 @@ _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: C types whose attributes c
 # stdlib classes whose own __eq__/__ne__/__hash__ are accepted: a snapshot of a Python class's
 # dict (C types cannot be changed), so that a program that patched Counter.__eq__ is caught.
 _TRUSTED = {id(c): (None if c.__flags__ & _IMMUTABLE_TYPE else dict(_CLASS_DICT(c)))
-            for c in (_Counter, _OrderedDict, _defaultdict)}
+            for c in (_Counter, _OrderedDict, _defaultdict, _Decimal, _Fraction)}
+# Fraction's methods read the fractions module's globals (numbers, math, ...): a snapshot of them too.
+_FRACTIONS_GLOBALS = dict(_fractions_module.__dict__)
+_fractions_dict = _fractions_module.__dict__
+_numerator = _CLASS_DICT(_Fraction)["_numerator"].__get__
+_denominator = _CLASS_DICT(_Fraction)["_denominator"].__get__
+_deque_iter = _deque.__iter__
+_deque_maxlen = _CLASS_DICT(_deque)["maxlen"].__get__
 _FACTORIES = frozenset(map(id, (None, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, bool)))
 AFTER_ITEM = [None]  # set by the harness: called before each item an iterator result yields
 
@@ -82,6 +95,16 @@ def _intact(c):
         return snap is None
     d = _CLASS_DICT(c)
     return len(d) == len(snap) and all(d.get(k) is v for k, v in snap.items())
+
+
+def _fraction(v):
+    if not _intact(_Fraction):
+        raise TypeError("passk: candidate returned a Fraction, and the program changed the Fraction class")
+    if len(_fractions_dict) != len(_FRACTIONS_GLOBALS) or any(_fractions_dict.get(k) is not x for k, x in _FRACTIONS_GLOBALS.items()):
+        raise TypeError("passk: candidate returned a Fraction, and the program changed the fractions module")
+    if type(_numerator(v)) is not int or type(_denominator(v)) is not int:
+        raise TypeError("passk: candidate returned a Fraction whose numerator or denominator is not an int")
+    return v
 
 
 def _elements(it, depth):
@@ -112,7 +135,7 @@ def _checked(it, depth):
 
 def plain(v, depth=0):
     """The candidate's result as check() may see it: `v` itself when it is made of builtin values
-    (or is an intact Counter/OrderedDict/defaultdict), else a by-value builtin copy; TypeError
+    (or is an intact Counter/OrderedDict/defaultdict/Fraction/Decimal/deque), else a by-value copy; TypeError
     for anything else (an object whose equality the program defines)."""
     t = type(v)
     if id(t) in _ATOMS:
@@ -128,6 +151,15 @@ def plain(v, depth=0):
         return dict(out) if changed else v
     if id(t) in _ITERATORS:
         return _checked(v, d)
+    if t is _deque:
+        out, changed = _elements(_deque_iter(v), d)
+        return _deque(out, _deque_maxlen(v)) if changed else v
+    if t is _Decimal:
+        if not _intact(_Decimal):
+            raise TypeError("passk: candidate returned a Decimal, and the program changed the Decimal class")
+        return v
+    if t is _Fraction:
+        return _fraction(v)
     mro = _MRO(t)
     for i, c in enumerate(mro):
         if id(c) in _BASES:
