@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
-import { combinedFileName, assertValid, planSchema, problemSchema, questionSummarySchema, runSummarySchema, temperatureResultFileSchema, type Plan } from '@passk/core';
+import { combinedFileName, localHost, assertValid, planSchema, problemSchema, questionSummarySchema, runSummarySchema, temperatureResultFileSchema, type Plan } from '@passk/core';
 import { writeCombined, rowFromCombined } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, runDirs, readJson, leftovers, combinedSampleProblems } from '../helpers/passk.js';
@@ -120,8 +120,8 @@ test("combined files of passk's tiny random model say that its output is noise; 
 
   // A combiner SIGKILLed mid-write left its hidden temp: the next write of that file removes it; a live writer's stays.
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-  const deadTemp = path.join(root, 'real', `.t0_5_combined.json.${dead}.tmp`);
-  const liveTemp = path.join(root, 'real', `.t0_5_combined.json.${process.ppid}.tmp`);
+  const deadTemp = path.join(root, 'real', `.t0_5_combined.json.${localHost()}-${dead}-aaaaaa-1.tmp`);
+  const liveTemp = path.join(root, 'real', `.t0_5_combined.json.${localHost()}-${process.ppid}-bbbbbb-2.tmp`);
   await writeFile(deadTemp, '{"samples":[');
   await writeFile(liveTemp, '{"samples":[');
   await writeCombined({ plan: { ...plan, model: '/models/qwen.gguf', simulated: false }, question, temperature: 0.5, shardFiles: [shardFile], target: real, fsync: false });

@@ -6,7 +6,7 @@
  */
 import { open, rename, mkdir, readFile, unlink, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseValid, evaluatedShardSchema, fsyncDir, pidAlive, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
+import { parseValid, evaluatedShardSchema, fsyncDir, tmpName, deadLocalWriter, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
 
 export interface CombineInput {
   plan: Plan;
@@ -22,7 +22,7 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
   const { plan, question, temperature, target } = input;
   await mkdir(path.dirname(target), { recursive: true });
   await removeDeadTemps(target);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const tmp = path.join(path.dirname(target), `.${tmpName(path.basename(target))}`);
   const handle = await open(tmp, 'w');
   const row: TemperatureResult = { temperature, n: 0, passed: 0, pass_rate: 0, gen_tps: 0, completion_tokens: 0, gen_wall_s: 0, verdicts: {}, cached: 0 };
   let simCorrect = 0;
@@ -116,15 +116,12 @@ export async function rowFromCombined(file: string): Promise<TemperatureResult> 
 }
 
 /**
- * A combiner SIGKILLed while writing leaves `.<target>.<pid>.tmp` behind; the next write of the same
- * target removes those whose pid is gone (the results dir is the combiner's own machine's, and one
- * combiner runs per run, so a dead pid's temp can never be renamed into place).
+ * A combiner SIGKILLed while writing leaves `.<tmpName(target)>` behind; the next write of the same
+ * target removes those whose writer is gone (the queue's own temp-name grammar and orphan test).
  */
 async function removeDeadTemps(target: string): Promise<void> {
   const prefix = `.${path.basename(target)}.`;
   for (const name of await readdir(path.dirname(target)).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) await unlink(path.join(path.dirname(target), name)).catch(() => {});
+    if (name.startsWith(prefix) && deadLocalWriter(name)) await unlink(path.join(path.dirname(target), name)).catch(() => {});
   }
 }

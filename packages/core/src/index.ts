@@ -10,6 +10,7 @@ export * from './schemas/queue-files.js';
 export * from './schemas/plan.js';
 export * from './schemas/results.js';
 export * from './queue/layout.js';
+export * from './proc.js';
 export * from './queue/identity.js';
 export * from './queue/durable.js';
 export * from './queue/fs-queue.js';

@@ -89,18 +89,21 @@ _FACTORIES = frozenset(map(id, (None, int, float, complex, str, bytes, list, tup
 AFTER_ITEM = [None]  # set by the harness: called before each item an iterator result yields
 
 
+def _unchanged(d, snap):
+    return len(d) == len(snap) and all(d.get(k) is v for k, v in snap.items())
+
+
 def _intact(c):
     snap = _TRUSTED.get(id(c), False)
     if snap is None or snap is False:
         return snap is None
-    d = _CLASS_DICT(c)
-    return len(d) == len(snap) and all(d.get(k) is v for k, v in snap.items())
+    return _unchanged(_CLASS_DICT(c), snap)
 
 
 def _fraction(v):
     if not _intact(_Fraction):
         raise TypeError("passk: candidate returned a Fraction, and the program changed the Fraction class")
-    if len(_fractions_dict) != len(_FRACTIONS_GLOBALS) or any(_fractions_dict.get(k) is not x for k, x in _FRACTIONS_GLOBALS.items()):
+    if not _unchanged(_fractions_dict, _FRACTIONS_GLOBALS):
         raise TypeError("passk: candidate returned a Fraction, and the program changed the fractions module")
     if type(_numerator(v)) is not int or type(_denominator(v)) is not int:
         raise TypeError("passk: candidate returned a Fraction whose numerator or denominator is not an int")

@@ -238,7 +238,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         const dropped = transport.kind === 'fs' ? await dropFinishedDuplicates(layout) : 0;
         if (dropped) logger.info({ dropped }, 'removed duplicate items of groups already combined');
         // Temp files of writers SIGKILLed since the last reap: their writers are gone, nothing reads them.
-        if (transport.kind === 'fs') await sweepTmp(layout.tmpDir, 3_600_000);
+        if (transport.kind === 'fs') await sweepTmp(layout.tmpDir);
         say(progressLine(await collectStatus(layout, transport)));
         await printResults(layout, say);
         return 0;

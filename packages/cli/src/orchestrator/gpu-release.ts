@@ -10,6 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { procTable } from '@passk/core';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,27 +18,6 @@ export interface GpuLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-}
-
-interface ProcEntry {
-  pid: number;
-  ppid: number;
-  pgid: number;
-}
-
-function processTable(): ProcEntry[] {
-  const out: ProcEntry[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.push({ pid: Number(entry), ppid: Number(f[1]), pgid: Number(f[2]) });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
 }
 
 /** The process groups named by the engine records in `resultsDir`. */
@@ -62,7 +42,7 @@ export function recordedEngineGroups(resultsDir: string): number[] {
 
 /** The live `generatorPids`, every live process below them, and the members of `groups` (call it before stopping them). */
 export function engineProcesses(generatorPids: number[], groups: number[] = []): number[] {
-  const table = processTable();
+  const table = procTable() ?? []; // no /proc (not Linux): nothing to note
   const children = new Map<number, number[]>();
   for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const live = new Set(table.map((p) => p.pid));

@@ -24,11 +24,16 @@ export interface DurableOptions {
   fsync?: boolean;
 }
 
+/** Temp files older than this are swept whoever wrote them (writers on other hosts, foreign names). */
+export const TMP_MAX_AGE_MS = 3_600_000;
+
 let counter = 0;
+let host: string | undefined; // os.hostname() once, not on every hand-off
 /** `<base>.<host>-<pid>-<token>-<n>.tmp`: the writer is named so a sweep can tell its orphans at once. */
 export function tmpName(base: string): string {
   counter = (counter + 1) % 1_000_000;
-  return `${base}.${localHost()}-${process.pid}-${newToken()}-${counter}.tmp`;
+  host ??= localHost();
+  return `${base}.${host}-${process.pid}-${newToken()}-${counter}.tmp`;
 }
 
 const TMP_WRITER_RE = /\.([A-Za-z0-9-]+)-(\d+)-[a-z0-9]{6}-\d+\.tmp$/;
@@ -37,6 +42,13 @@ const TMP_WRITER_RE = /\.([A-Za-z0-9-]+)-(\d+)-[a-z0-9]{6}-\d+\.tmp$/;
 export function tmpWriter(name: string): { host: string; pid: number } | undefined {
   const match = TMP_WRITER_RE.exec(name);
   return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
+}
+
+/** True for a tmpName file whose writer ran on this host and is gone: it can never be renamed into place. */
+export function deadLocalWriter(name: string): boolean {
+  const writer = tmpWriter(name);
+  host ??= localHost();
+  return writer !== undefined && writer.host === host && writer.pid !== process.pid && !pidAlive(writer.pid);
 }
 
 /** Write `data` to `tmpDir`, then rename it to `destDir/name` (replacing any file of that name). */
@@ -78,16 +90,12 @@ export function jsonText(value: unknown): string {
  * ran on this host and its pid is gone (it can never rename the file now), otherwise once the file
  * is older than `maxAgeMs` (writers on other hosts, names of another shape).
  */
-export async function sweepTmp(tmpDir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
+export async function sweepTmp(tmpDir: string, maxAgeMs = TMP_MAX_AGE_MS, now = Date.now()): Promise<number> {
   let removed = 0;
-  const host = localHost();
   for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
     const file = path.join(tmpDir, name);
     try {
-      const writer = tmpWriter(name);
-      const orphan = writer !== undefined && writer.host === host && writer.pid !== process.pid && !pidAlive(writer.pid);
-      const info = await stat(file);
-      if (orphan || now - info.mtimeMs > maxAgeMs) {
+      if (deadLocalWriter(name) || now - (await stat(file)).mtimeMs > maxAgeMs) {
         await unlink(file);
         removed++;
       }

@@ -5,9 +5,9 @@
  * reused pid is never mistaken for the old worker.
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Stage } from './layout.js';
+import { procStat } from '../proc.js';
 
 export interface WorkerIdentity {
   /** Human name: gpu0, eval3, combiner, orchestrator. */
@@ -70,17 +70,6 @@ export function pidAlive(pid: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return !isZombie(pid);
-}
-
-/** Linux: the state field of /proc/<pid>/stat is Z (zombie) or X (dead). Elsewhere: false. */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'Z' || state === 'X';
+  const state = procStat(pid)?.state; // undefined off Linux (or gone meanwhile): trust kill(0)
+  return state !== 'Z' && state !== 'X';
 }

@@ -18,7 +18,7 @@ import type { ReapResult } from '../transport/types.js';
 export interface ReapOptions {
   /** Heartbeat age after which a claim on any host is dead, ms. @default 60000 */
   staleMs?: number;
-  /** Age after which an orphan temp file is deleted, ms. @default 3600000 */
+  /** Age after which any temp file is deleted, ms (a dead local writer's go at once). @default 3600000 (TMP_MAX_AGE_MS) */
   tmpMaxAgeMs?: number;
   now?: number;
 }
@@ -84,6 +84,6 @@ export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<R
     const outcome = await queue.requeue(privatePath, claim.stage, value, `reclaimed: ${why}`);
     (outcome === 'retry' ? result.requeued : result.failed).push(`${claim.stem}.${claim.stage}`);
   }
-  await sweepTmp(layout.tmpDir, options.tmpMaxAgeMs ?? 3_600_000, now);
+  await sweepTmp(layout.tmpDir, options.tmpMaxAgeMs, now);
   return result;
 }

@@ -2,7 +2,7 @@
  * `vllm` backend: stopping a process group with no orphan left (vLLM's engine-core processes may
  * hold GPU memory): SIGTERM, wait, SIGKILL, wait until no process of the group is left.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { procTable } from '@passk/core';
 import { sleep } from '../common.js';
 
 /**
@@ -19,23 +19,9 @@ export function groupAlive(pgid: number): boolean {
 }
 
 function liveMembers(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return false;
+  const table = procTable();
+  if (!table) return true; // no /proc: trust kill(0)
+  return table.some((p) => p.pgid === pgid && p.state !== 'Z');
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
