@@ -25,7 +25,8 @@ _write = os.write
 _ftruncate = os.ftruncate
 _lseek = os.lseek
 _exit = os._exit
-_set_digits = sys.set_int_max_str_digits
+# 3.11+ and 3.10.7+; an older 3.10 has no int/str digit limit at all, which is what 0 sets.
+_set_digits = getattr(sys, "set_int_max_str_digits", None) or (lambda n: None)
 
 REPORT_FD = 3
 LCB_PREAMBLE = (
