@@ -16,7 +16,14 @@ TEMPERATURES ?= 0.2,0.6,1.0,1.4
 MAX_TOKENS ?=
 TEST_FILES ?= $(wildcard test/*.test.ts test/*/*.test.ts)
 
-.PHONY: help install build run test bench clean
+.PHONY: help node install build run test bench clean
+
+# Node: a Node >= 20.17 on PATH, or passk's own: scripts/node-bootstrap.sh fetches the pinned official
+# release into $(PASSK_TOOLS_DIR) once (SHA-256 checked; NODE_DIST_URL= / NODE_TARBALL_URL= and
+# NODE_SHA256= for a mirror), and it comes first on PATH from then on. See docs/install.md.
+PASSK_TOOLS_DIR ?= $(CURDIR)/.tools
+export PASSK_TOOLS_DIR NODE_DIST_URL NODE_TARBALL_URL NODE_SHA256 NODE_VERSION NODE_ARCH
+export PATH := $(PASSK_TOOLS_DIR)/node/bin:$(PATH)
 
 help:
 	@echo "make run    install, build, run the demo sweep (RUN=$(RUN) PROBLEMS=$(PROBLEMS) BACKEND=$(BACKEND))"
@@ -28,13 +35,16 @@ help:
 CUDA ?=
 LLAMA_GPU_BINARIES := linux-x64-cuda linux-x64-cuda-ext linux-x64-vulkan linux-arm64 linux-armv7l linux-riscv64
 
-node_modules/.passk-installed: package.json package-lock.json $(wildcard packages/*/package.json)
+node:
+	@sh scripts/node-bootstrap.sh
+
+node_modules/.passk-installed: package.json package-lock.json $(wildcard packages/*/package.json) | node
 	npm ci --no-audit --no-fund
 	@if [ -z "$(CUDA)" ]; then for b in $(LLAMA_GPU_BINARIES); do rm -rf node_modules/@node-llama-cpp/$$b; done; \
 	  echo "install: kept node-llama-cpp's CPU binary only (make install CUDA=1 keeps the GPU ones)"; fi
 	@touch $@
 
-install: node_modules/.passk-installed
+install: node node_modules/.passk-installed
 
 build: install
 	npx tsc -b
