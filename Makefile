@@ -14,6 +14,9 @@ TEMPERATURES ?= 0.2,0.6,1.0,1.4
 # Without MODEL= (backend auto or llama) the model is passk's tiny random one: its output is noise, so the demo caps it
 # at 256 tokens a sample (a real model gets passk's default, 2000). MAX_TOKENS= overrides both.
 MAX_TOKENS ?=
+# The evaluators' interpreter (Python 3.10-3.13; default python3 on PATH), and any other `passk run` options.
+PYTHON ?=
+RUN_ARGS ?=
 TEST_FILES ?= $(wildcard test/*.test.ts test/*/*.test.ts)
 
 .PHONY: help node install build run test bench clean
@@ -50,9 +53,11 @@ build: install
 	npx tsc -b
 
 run: build
+	@PASSK_PYTHON="$(or $(PYTHON),python3)" sh scripts/need-python.sh
 	bin/passk run --run $(RUN) --problems $(PROBLEMS) --backend $(BACKEND) \
 	  $(if $(MODEL),--model $(MODEL)) $(if $(GPUS),--gpus $(GPUS)) $(if $(EVALUATORS),--evaluators $(EVALUATORS)) \
-	  --n $(N) --temperatures $(TEMPERATURES) $(if $(MAX_TOKENS),--max-tokens $(MAX_TOKENS),$(if $(MODEL),,$(if $(filter auto llama,$(BACKEND)),--max-tokens 256)))
+	  --n $(N) --temperatures $(TEMPERATURES) $(if $(MAX_TOKENS),--max-tokens $(MAX_TOKENS),$(if $(MODEL),,$(if $(filter auto llama,$(BACKEND)),--max-tokens 256))) \
+	  $(if $(PYTHON),--python $(PYTHON)) $(RUN_ARGS)
 
 test: build
 	bash test/setup.sh
