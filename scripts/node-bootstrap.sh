@@ -83,31 +83,34 @@ fi
 
 mkdir -p "$tools"
 part="$tools/$name.tar.gz.part"
-# Resume what an interrupted run left (curl -C -); a few attempts, each resuming the last.
+# Resume what an interrupted run left (curl -C -); transfer errors are retried, each attempt
+# resuming the last; an HTTP error (curl 22: 404, or 416 for a partial file that is already whole) is not.
 fetch() {
   attempt=1
   while :; do
     rc=0
     curl -fsSL --connect-timeout 30 -C - -o "$part" "$url" || rc=$?
-    [ "$rc" -eq 0 ] && return 0
-    # 33: the server cannot resume; 416: nothing left to fetch (checked below by the SHA-256).
-    [ "$rc" -eq 33 ] && rm -f "$part"
+    case $rc in 0 | 22) return "$rc" ;; 33) rm -f "$part" ;; esac # 33: the server cannot resume
     [ "$attempt" -ge 4 ] && return "$rc"
     attempt=$((attempt + 1))
   done
 }
+matches() { [ -s "$part" ] && got=$(sum "$part") && [ "$got" = "$sha" ]; }
+failed() { die "download of $url failed (curl exit $rc); run make again to resume, or set NODE_DIST_URL to a mirror"; }
 resumed=$([ -s "$part" ] && wc -c <"$part" | tr -d ' ' || echo 0)
-fetch || [ -s "$part" ] || die "download of $url failed (curl exit $rc); run make again to resume, or set NODE_DIST_URL to a mirror"
-got=$(sum "$part")
-if [ "$got" != "$sha" ] && [ "$resumed" != 0 ]; then
-  rm -f "$part" # a stale partial from an older attempt: one clean download
-  resumed=0
-  fetch || die "download of $url failed (curl exit $rc)"
-  got=$(sum "$part")
-fi
-if [ "$got" != "$sha" ]; then
-  rm -f "$part"
-  die "SHA-256 mismatch for $url: expected $sha, got $got; nothing installed"
+fetch || true
+if ! matches; then
+  # A transfer error keeps the partial file for the next run; so does an HTTP error on a fresh one.
+  if [ "$rc" -ne 0 ] && { [ "$rc" -ne 22 ] || [ "$resumed" = 0 ]; }; then failed; fi
+  if [ "$resumed" != 0 ]; then
+    rm -f "$part" # a stale partial file (another attempt's bytes): one clean download
+    resumed=0
+    fetch || failed
+  fi
+  if ! matches; then
+    rm -f "$part"
+    die "SHA-256 mismatch for $url: expected $sha, got ${got:-an empty file}; nothing installed"
+  fi
 fi
 
 stage="$tools/.unpack.$$"

@@ -40,7 +40,7 @@ let tarball: Buffer;
 let hiddenPath: string; // PATH without any node
 let standinLog: string;
 const requests: { path: string; range?: string }[] = [];
-let dropAt: number | undefined; // the next response stops after this many bytes
+let drop: { bytes: number; times: number } | undefined; // the next `times` responses stop after `bytes` bytes
 let server: http.Server;
 let origin: string;
 
@@ -91,10 +91,9 @@ before(async () => {
     const headers = { 'content-length': tarball.length - start, ...(m ? { 'content-range': `bytes ${start}-${tarball.length - 1}/${tarball.length}` } : {}) };
     res.writeHead(m ? 206 : 200, headers);
     const rest = tarball.subarray(start);
-    if (dropAt !== undefined) {
-      const cut = dropAt;
-      dropAt = undefined;
-      res.write(rest.subarray(0, cut), () => res.socket?.destroy());
+    if (drop && drop.times > 0) {
+      drop.times -= 1;
+      res.write(rest.subarray(0, drop.bytes), () => res.socket?.destroy());
       return;
     }
     res.end(rest);
@@ -108,7 +107,7 @@ after(async () => {
 });
 beforeEach(() => {
   requests.length = 0;
-  dropAt = undefined;
+  drop = undefined;
 });
 
 function env(tools: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -152,7 +151,7 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
   it('resumes a download dropped mid-way, and a partial file an interrupted run left', async () => {
     const tools = path.join(dir, 't3');
     const half = Math.floor(tarball.length / 2);
-    dropAt = half;
+    drop = { bytes: half, times: 1 };
     const dropped = await bootstrap(env(tools));
     assert.equal(dropped.code, 0, dropped.stderr);
     assert.deepEqual(requests, [{ path: TARBALL_PATH }, { path: TARBALL_PATH, range: `bytes=${half}-` }]);
@@ -168,6 +167,41 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.deepEqual(requests, [{ path: TARBALL_PATH, range: `bytes=${third}-` }]);
     assert.match(resumed.stdout, new RegExp(`\\(x64, resumed at ${third} bytes, SHA-256 checked\\)`));
     assert.deepEqual(readdirSync(tools2).sort(), ['node', NAME]);
+  });
+
+  it('a partial file that is already whole (HTTP 416) is checked and used', async () => {
+    const tools = path.join(dir, 't8');
+    mkdirSync(tools);
+    writeFileSync(path.join(tools, `${NAME}.tar.gz.part`), tarball);
+    const result = await bootstrap(env(tools));
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(requests, [{ path: TARBALL_PATH, range: `bytes=${tarball.length}-` }]);
+    assert.deepEqual(readdirSync(tools).sort(), ['node', NAME]);
+  });
+
+  it('a connection that keeps dropping: fails after 4 attempts keeping the partial file; the next run resumes it', async () => {
+    const tools = path.join(dir, 't9');
+    drop = { bytes: 10_000, times: 4 };
+    const failed = await bootstrap(env(tools));
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /node-bootstrap: download of .* failed \(curl exit (18|56)\); run make again to resume/);
+    assert.equal(requests.length, 4);
+    const kept = readFileSync(path.join(tools, `${NAME}.tar.gz.part`)).length; // 4 × 10,000 bytes on loopback
+    assert.ok(kept > 10_000 && kept <= 40_000, `${kept} bytes kept`);
+    requests.length = 0;
+    const again = await bootstrap(env(tools));
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(requests, [{ path: TARBALL_PATH, range: `bytes=${kept}-` }]);
+    assert.match(again.stdout, new RegExp(`resumed at ${kept} bytes`));
+  });
+
+  it('an HTTP error names the URL and the exit code of curl, not a checksum', async () => {
+    const tools = path.join(dir, 't10');
+    const result = await bootstrap(env(tools, { NODE_TARBALL_URL: `${origin}/missing.tar.gz` }));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`download of ${origin}/missing\\.tar\\.gz failed \\(curl exit 22\\)`));
+    assert.match(result.stderr, /404/);
+    assert.equal(requests.length, 1);
   });
 
   it('a stale partial file that does not match is fetched again once, from zero', async () => {
