@@ -16,7 +16,7 @@ export function resolvePython(command = 'python3'): Promise<string> {
         const { stdout } = await run(command, ['-c', 'import sys; print(sys.executable)'], { timeout: 30_000 });
         return await realpath(stdout.trim());
       } catch (error) {
-        throw new PasskError('ERR_SANDBOX', `cannot run ${command} to find the Python interpreter (${(error as Error).message})`, { cause: error });
+        throw new PasskError('ERR_SANDBOX', `cannot run ${command} to find the Python interpreter (${(error as Error).message}); evaluated programs need Python 3.10-3.13: install it (Debian/Ubuntu: apt-get install python3) or pass --python`, { cause: error });
       }
     })();
     resolved.set(command, p);
