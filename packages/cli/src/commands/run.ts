@@ -55,6 +55,7 @@ export interface RunArgs extends BackendFlagArgs, SelectionArgs, LimitFlagArgs {
   dedup: boolean;
   progressInterval: number;
   metricsPort?: number;
+  metricsHost?: string;
   retryFailed: boolean;
 }
 
@@ -88,6 +89,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('python', { type: 'string', describe: 'Python interpreter for evaluators (default: resolved from python3)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics (queue depths, throughput, verdicts, restarts) (default: off)' })
+      .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Interface --metrics-port listens on (0.0.0.0: reachable from other machines, e.g. a RunPod exposed HTTP port)' })
       .option('retry-failed', { type: 'boolean', default: false, describe: "Put the plan's items in failed/ back to work (attempts reset; their files kept in failed/retried/), then run" })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
@@ -209,7 +211,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     for (const spec of specs) supervisor.add(spec);
     if (argv.metricsPort !== undefined) {
       const sup = supervisor;
-      const server = await startMetricsServer({ port: argv.metricsPort, collect: () => metricsSnapshot(layout, transport, sup) });
+      const server = await startMetricsServer({ port: argv.metricsPort, ...(argv.metricsHost ? { host: argv.metricsHost } : {}), collect: () => metricsSnapshot(layout, transport, sup) });
       closers.push(() => server.close());
       say(`passk: Prometheus metrics at ${server.url}`);
     }
