@@ -25,6 +25,7 @@ TEST_FILES ?= $(wildcard test/*.test.ts test/*/*.test.ts)
 # release into $(PASSK_TOOLS_DIR) once (SHA-256 checked; NODE_DIST_URL= / NODE_TARBALL_URL= and
 # NODE_SHA256= for a mirror), and it comes first on PATH from then on. See docs/install.md.
 PASSK_TOOLS_DIR ?= $(CURDIR)/.tools
+override PASSK_TOOLS_DIR := $(abspath $(PASSK_TOOLS_DIR))
 export PASSK_TOOLS_DIR NODE_DIST_URL NODE_TARBALL_URL NODE_SHA256 NODE_VERSION NODE_ARCH
 export PATH := $(PASSK_TOOLS_DIR)/node/bin:$(PATH)
 

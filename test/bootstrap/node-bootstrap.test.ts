@@ -110,9 +110,12 @@ beforeEach(() => {
   drop = undefined;
 });
 
+/** The caller's environment without what would leak into the script or a nested make. */
+const BASE_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MAKE(FLAGS|LEVEL|OVERRIDES)|MFLAGS|NODE_(VERSION|TARBALL_URL|ARCH)|MODEL|GPUS|EVALUATORS|MAX_TOKENS|PYTHON|RUN_ARGS|CUDA)$/.test(k)));
+
 function env(tools: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
-    ...process.env, PATH: hiddenPath, PASSK_TOOLS_DIR: tools, NODE_DIST_URL: `${origin}/dist`,
+    ...BASE_ENV, PATH: hiddenPath, PASSK_TOOLS_DIR: tools, NODE_DIST_URL: `${origin}/dist`,
     NODE_SHA256: sha(tarball), NODE_ARCH: 'x64', STANDIN_LOG: standinLog, ...extra,
   };
 }
