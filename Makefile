@@ -38,13 +38,15 @@ help:
 # installs the CUDA (~540 MB), Vulkan and arm ones too. Keep only the CPU binary unless CUDA=1.
 CUDA ?=
 LLAMA_GPU_BINARIES := linux-x64-cuda linux-x64-cuda-ext linux-x64-vulkan linux-arm64 linux-armv7l linux-riscv64
+# ... but never this machine's own CPU binary (linux-arm64 on an arm64 box). `=`: uname runs only in the recipe.
+LLAMA_OWN_BINARY = linux-$(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64)
 
 node:
 	@sh scripts/node-bootstrap.sh
 
 node_modules/.passk-installed: package.json package-lock.json $(wildcard packages/*/package.json) | node
 	npm ci --no-audit --no-fund
-	@if [ -z "$(CUDA)" ]; then for b in $(LLAMA_GPU_BINARIES); do rm -rf node_modules/@node-llama-cpp/$$b; done; \
+	@if [ -z "$(CUDA)" ]; then for b in $(filter-out $(LLAMA_OWN_BINARY),$(LLAMA_GPU_BINARIES)); do rm -rf node_modules/@node-llama-cpp/$$b; done; \
 	  echo "install: kept node-llama-cpp's CPU binary only (make install CUDA=1 keeps the GPU ones)"; fi
 	@touch $@
 
