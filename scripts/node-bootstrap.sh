@@ -82,6 +82,15 @@ else
 fi
 
 mkdir -p "$tools"
+# Two makes starting at once on a fresh box: the second waits, then finds Node installed.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$tools/.bootstrap.lock"
+  flock 9
+  if [ -x "$own" ] && recent_enough "$(node_version "$own")"; then
+    say "$why; passk's own Node was installed meanwhile by another make, in $tools/node"
+    exit 0
+  fi
+fi
 part="$tools/$name.tar.gz.part"
 # Resume what an interrupted run left (curl -C -); transfer errors are retried, each attempt
 # resuming the last; an HTTP error (curl 22: 404, or 416 for a partial file that is already whole) is not.

@@ -21,6 +21,8 @@ const VERSION = /^PINNED_VERSION=(\S+)$/m.exec(readFileSync(SCRIPT, 'utf8'))![1]
 const NAME = `node-v${VERSION}-linux-x64`;
 const TARBALL_PATH = `/dist/v${VERSION}/${NAME}.tar.gz`;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+/** A tools dir's entries, without the lock file. */
+const listing = (d: string): string[] => readdirSync(d).filter((n) => !n.startsWith('.')).sort();
 
 interface Result { code: number | null; stdout: string; stderr: string }
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = REPO): Promise<Result> {
@@ -41,6 +43,7 @@ let hiddenPath: string; // PATH without any node
 let standinLog: string;
 const requests: { path: string; range?: string }[] = [];
 let drop: { bytes: number; times: number } | undefined; // the next `times` responses stop after `bytes` bytes
+let pauseMs = 0; // responses stop half-way for this long (two downloads overlap on old code)
 let server: http.Server;
 let origin: string;
 
@@ -96,6 +99,12 @@ before(async () => {
       res.write(rest.subarray(0, drop.bytes), () => res.socket?.destroy());
       return;
     }
+    if (pauseMs) {
+      const half = Math.floor(rest.length / 2);
+      res.write(rest.subarray(0, half));
+      setTimeout(() => res.end(rest.subarray(half)), pauseMs);
+      return;
+    }
     res.end(rest);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -108,6 +117,7 @@ after(async () => {
 beforeEach(() => {
   requests.length = 0;
   drop = undefined;
+  pauseMs = 0;
 });
 
 /** The caller's environment without what would leak into the script or a nested make. */
@@ -128,7 +138,7 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`^node-bootstrap: no node on PATH: installed Node v${VERSION} \\(x64, downloaded, SHA-256 checked\\) in ${tools}/node; make uses it from now on\\n$`));
     assert.deepEqual(requests, [{ path: TARBALL_PATH }]);
-    assert.deepEqual(readdirSync(tools).sort(), ['node', NAME]);
+    assert.deepEqual(listing(tools), ['node', NAME]);
     const v = await run(path.join(tools, 'node', 'bin', 'node'), ['--version'], env(tools));
     assert.equal(v.stdout.trim(), process.version);
 
@@ -142,13 +152,25 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.equal(requests.length, 0, 'the cached copy is used: no download');
   });
 
+  it('two bootstraps at once: one downloads, the other waits for it and uses its Node', async () => {
+    const tools = path.join(dir, 't11');
+    pauseMs = 300;
+    const [a, b] = await Promise.all([bootstrap(env(tools)), bootstrap(env(tools))]);
+    assert.deepEqual([a.code, b.code], [0, 0], a.stderr + b.stderr);
+    assert.equal(requests.length, 1);
+    const lines = [a.stdout, b.stdout].sort().join('');
+    assert.match(lines, /installed Node v.* SHA-256 checked/);
+    assert.match(lines, /no node on PATH; passk's own Node was installed meanwhile by another make/);
+    assert.deepEqual(listing(tools), ['node', NAME]);
+  });
+
   it('a checksum mismatch is refused: nothing installed, no partial file left', async () => {
     const tools = path.join(dir, 't2');
     const bad = '0'.repeat(64);
     const result = await bootstrap(env(tools, { NODE_SHA256: bad }));
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `node-bootstrap: SHA-256 mismatch for ${origin}${TARBALL_PATH}: expected ${bad}, got ${sha(tarball)}; nothing installed\n`);
-    assert.deepEqual(readdirSync(tools), []);
+    assert.deepEqual(listing(tools), []);
   });
 
   it('resumes a download dropped mid-way, and a partial file an interrupted run left', async () => {
@@ -169,7 +191,7 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(requests, [{ path: TARBALL_PATH, range: `bytes=${third}-` }]);
     assert.match(resumed.stdout, new RegExp(`\\(x64, resumed at ${third} bytes, SHA-256 checked\\)`));
-    assert.deepEqual(readdirSync(tools2).sort(), ['node', NAME]);
+    assert.deepEqual(listing(tools2), ['node', NAME]);
   });
 
   it('a partial file that is already whole (HTTP 416) is checked and used', async () => {
@@ -179,7 +201,7 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     const result = await bootstrap(env(tools));
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(requests, [{ path: TARBALL_PATH, range: `bytes=${tarball.length}-` }]);
-    assert.deepEqual(readdirSync(tools).sort(), ['node', NAME]);
+    assert.deepEqual(listing(tools), ['node', NAME]);
   });
 
   it('a connection that keeps dropping: fails after 4 attempts keeping the partial file; the next run resumes it', async () => {
