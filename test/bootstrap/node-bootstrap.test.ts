@@ -269,5 +269,11 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.match(log, new RegExp(`^${tools}/node/bin/npx tsc -b$`, 'm'), log);
     assert.match(log, /bin\/passk run --run boot-test/, log);
     assert.ok(existsSync(path.join(dir, 'results', 'boot-test', 'run_summary.json')));
+
+    // bin/passk typed in a shell whose PATH still has no node finds passk's own Node too.
+    writeFileSync(standinLog, '');
+    const status = await run(path.join(REPO, 'bin', 'passk'), ['status', '--run', 'boot-test', '--queue-dir', path.join(dir, 'queue', 'boot-test'), '--results-dir', path.join(dir, 'results', 'boot-test')], env(tools));
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(readFileSync(standinLog, 'utf8'), new RegExp(`^${tools}/node/bin/node \\S*bin/passk status --run boot-test`, 'm'));
   });
 });
