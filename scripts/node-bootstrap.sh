@@ -12,16 +12,17 @@
 #   NODE_DIST_URL     base URL of a nodejs.org/dist mirror [https://nodejs.org/dist]
 #   NODE_TARBALL_URL  the tarball's full URL               [$NODE_DIST_URL/v<ver>/node-v<ver>-linux-<arch>.tar.gz]
 #   NODE_SHA256       its SHA-256 (required with another NODE_VERSION) [pinned below]
-#   NODE_VERSION      another release                      [20.19.5]
+#   NODE_VERSION      another release                      [20.20.2]
 #   NODE_ARCH         x64 or arm64                         [from uname -m]
 set -eu
 
 MIN_MAJOR=20
 MIN_MINOR=17 # package.json "engines": node >= 20.17
-PINNED_VERSION=20.19.5
-# SHA-256 of the official tarballs, from the release's signed SHASUMS256.txt.
-PINNED_SHA256_X64=4eba5fbe1fb10753bc06e42f001a91c5cec16798b7764a3e9257adc59af47fe1
-PINNED_SHA256_ARM64=a08b513de673853ca16395ec461a104a99bf0e941ebb7baedb98b30cd221d8cc
+PINNED_VERSION=20.20.2
+# SHA-256 of the official tarballs, from the release's signed SHASUMS256.txt. 20.20.2 is the last
+# Node 20 release (end of life April 2026); a move to 22 changes these three lines and package.json.
+PINNED_SHA256_X64=19e56f0825510207dd904f087fe52faa0a4eb6b2aab5f0ea7a33830d04888b8b
+PINNED_SHA256_ARM64=47ef73d543ecf6eb19435f6c03a0ac4809b3bf0dd6b26c7c571efc2a6572a74d
 
 say() { echo "node-bootstrap: $*"; }
 die() { echo "node-bootstrap: $*" >&2; exit 1; }
@@ -127,6 +128,11 @@ rm -rf "$stage"
 mkdir -p "$stage"
 tar -xzf "$part" -C "$stage" || { rm -rf "$stage"; die "cannot unpack $part"; }
 [ -x "$stage/$name/bin/node" ] || { rm -rf "$stage"; die "$url has no $name/bin/node"; }
+# The official builds need glibc >= 2.28 (no musl/Alpine, no CentOS 7): say so rather than leave a dead node.
+"$stage/$name/bin/node" --version >/dev/null 2>&1 || {
+  rm -rf "$stage"
+  die "the downloaded Node does not run on this machine (it needs glibc >= 2.28); install Node >= $MIN_MAJOR.$MIN_MINOR yourself"
+}
 rm -rf "${tools:?}/$name"
 mv "$stage/$name" "$tools/$name"
 rm -rf "$stage" "$part"

@@ -249,6 +249,26 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.equal(requests.length, 0);
   });
 
+  it('a Node that does not run here (glibc) is refused, nothing installed', async () => {
+    const tools = path.join(dir, 't12');
+    const broken = path.join(dir, 'broken', NAME, 'bin');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(path.join(broken, 'node'), '#!/bin/sh\necho "node: /lib/x86_64-linux-gnu/libc.so.6: version GLIBC_2.28 not found" >&2\nexit 1\n');
+    chmodSync(path.join(broken, 'node'), 0o755);
+    const saved = tarball;
+    const tar = await run('tar', ['-czf', path.join(dir, 'broken.tar.gz'), '-C', path.join(dir, 'broken'), NAME], process.env);
+    assert.equal(tar.code, 0, tar.stderr);
+    tarball = readFileSync(path.join(dir, 'broken.tar.gz'));
+    try {
+      const result = await bootstrap(env(tools, { NODE_SHA256: sha(tarball) }));
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /the downloaded Node does not run on this machine \(it needs glibc >= 2\.28\); install Node >= 20\.17 yourself/);
+      assert.deepEqual(listing(tools), [`${NAME}.tar.gz.part`]);
+    } finally {
+      tarball = saved;
+    }
+  });
+
   it('with a system Node >= 20.17 it does nothing and prints nothing', async () => {
     const result = await bootstrap({ ...process.env, PASSK_TOOLS_DIR: path.join(dir, 't7'), NODE_DIST_URL: `${origin}/dist` });
     assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', '']);
