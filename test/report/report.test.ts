@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { isPasskError, type QuestionSummary, type RunSummary } from '@passk/core';
-import { enrichQuestionSummary, enrichRunSummary, readProblemMeta, loadRun, passAtK, wilsonInterval, type QuestionRows } from '@passk/report';
+import { enrichQuestionSummary, enrichRunSummary, readProblemMeta, passAtK, wilsonInterval, type QuestionRows } from '@passk/stats';
+import { loadRun } from '@passk/report';
 import { readJson } from '../helpers/passk.js';
 import { simRuns, report, type Fixture } from './fixture.js';
 

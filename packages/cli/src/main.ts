@@ -10,7 +10,7 @@ import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/
 import { evaluateCommand } from '@passk/evaluator';
 import { datasetCommand } from '@passk/problems';
 import { tinyModelCommand } from '@passk/generator';
-import { reportCommand } from '@passk/report';
+import { reportCommand } from '@passk/report/command';
 
 export async function main(args: string[]): Promise<void> {
   await yargs(args)

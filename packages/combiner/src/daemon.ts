@@ -13,7 +13,7 @@ import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
-import type { ProblemMeta } from '@passk/report';
+import type { ProblemMeta } from '@passk/stats';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 import { ProgressLog } from './progress.js';

@@ -21,7 +21,7 @@ import { preflight } from '../orchestrator/preflight.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
-import { startMetricsServer } from '@passk/report';
+import { startMetricsServer } from '../metrics/server.js';
 import { simulationNote } from '@passk/combiner';
 import { metricsSnapshot } from '../status/metrics.js';
 import { withLimitOptions, limitArgs, type LimitFlagArgs } from '../grader-factory.js';

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PasskError, combinedFileName, errnoCode, type Plan, type TemperatureResult } from '@passk/core';
-import type { QuestionRows } from '../stats/aggregate.js';
+import type { QuestionRows } from '@passk/stats';
 import { readCombinedRow } from './combined.js';
 
 export interface QuestionData extends QuestionRows {
