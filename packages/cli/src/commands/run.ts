@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems, planSelection, selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
-import { WorkerRuntime, PasskError, questionResultsDir, localHost, sweepTmp, type Plan } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
@@ -247,13 +247,13 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
         say('passk: every worker has exited or crashed too often; see the logs in the results dir. Stopping.');
         logger.error({ workers: supervisor.list() }, 'no worker left');
         await supervisor.stopAll('no worker left');
-        return 1;
+        throw new PasskError('ERR_WORKER_CRASHED', `every worker of run \`${layout.run}\` has exited or crashed too often (logs in ${layout.resultsDir})`);
       }
       const lost = supervisor.generationLost(status);
       if (lost) {
         say(lost);
         await supervisor.stopAll('every generator gave up');
-        return 1;
+        throw new PasskError('ERR_WORKER_CRASHED', `every generator of run \`${layout.run}\` crashed again after ${argv.maxRestarts} restart(s) and is not restarted (the last errors are above)`);
       }
       const q = status.queue;
       const working = q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval;
@@ -268,6 +268,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       }
     }
   } catch (error) {
+    if (isPasskError(error, 'ERR_WORKER_CRASHED')) throw error; // the workers are already stopped
     logger.error({ err: error }, 'orchestrator failed');
     if (supervisor) await supervisor.stopAll('orchestrator error');
     throw error;
