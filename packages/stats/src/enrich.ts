@@ -79,7 +79,7 @@ export interface RunStats {
   stats: StatsInfo;
 }
 
-export interface EnrichOptions extends AggregateOptions {}
+export type EnrichOptions = AggregateOptions;
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const roundEstimate = (e: Estimate): Estimate => ({ value: round6(e.value), low: round6(e.low), high: round6(e.high) });
