@@ -31,7 +31,9 @@ export PATH := $(PASSK_TOOLS_DIR)/node/bin:$(PATH)
 
 help:
 	@echo "make run    install, build, run the demo sweep (RUN=$(RUN) PROBLEMS=$(PROBLEMS) BACKEND=$(BACKEND))"
-	@echo "make test   install, build, run every test"
+	@echo "make test   install, build, lint, run every test"
+	@echo "make test-fast  lint, unit and contract tests (no pipeline, sandbox, model or chart suites)"
+	@echo "make lint   the TypeScript lint gate; make lint-py the Python one (flake8, pyright; not in make test yet)"
 	@echo "make bench  install, build, run the benchmarks (numbers go to docs/benchmarks.md by hand)"
 
 # node-llama-cpp lists every platform's prebuilt binary as an optional dependency; on linux-x64 npm
@@ -63,8 +65,30 @@ run: build
 	  $(if $(PYTHON),--python $(PYTHON)) $(RUN_ARGS)
 
 test: build
+	$(MAKE) --no-print-directory lint
 	bash test/setup.sh
 	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
+
+# The slow suites (real pipelines, the Python sandbox, model backends, chart rendering); `make test-fast` runs the rest.
+SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/problems/run-selection.test.ts test/report/*.test.ts)
+FAST_TEST_FILES := $(filter-out $(SLOW_TEST_FILES),$(TEST_FILES))
+.PHONY: lint lint-py test-fast
+
+# TypeScript lint gate (eslint.config.js): typescript-eslint recommended, files <= 400 lines, functions <= 80, no any.
+lint: install
+	npx eslint --cache --cache-location node_modules/.cache/eslint/ packages/*/src test bench eslint.config.js
+
+# Python lint of the sandbox (flake8 from Debian's python3-flake8, pyright from npm); not yet part of `make test`.
+lint-py: install
+	@/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || bash test/setup.sh
+	/usr/bin/python3 -m flake8 packages/evaluator/python
+	npx pyright
+
+# Unit and contract tests (no full pipeline, no sandbox, no model): the quick loop beside `make test`.
+test-fast: build
+	$(MAKE) --no-print-directory lint
+	bash test/setup.sh
+	node --import tsx --test --test-concurrency=1 $(FAST_TEST_FILES)
 
 bench: build
 	node --import tsx bench/run.ts

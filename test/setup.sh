@@ -17,6 +17,7 @@ command -v redis-server >/dev/null || required+=(redis-server)
 # not run in a container: not attempted there.
 if ! command -v chromium >/dev/null && [ "$os_id" != ubuntu ]; then optional+=(chromium); fi
 [ -d /usr/share/fonts/truetype/dejavu ] || optional+=(fonts-dejavu-core)
+/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || optional+=(python3-flake8) # make lint-py
 
 if [ $((${#required[@]} + ${#optional[@]})) -gt 0 ]; then
   packages=("${required[@]}" "${optional[@]}")
@@ -38,6 +39,7 @@ why() {
     redis-server) echo "the multi-machine (BullMQ) tests start a real one" ;;
     chromium) echo "report.html is checked in it; that test is skipped without it" ;;
     fonts-dejavu-core) echo "PNG chart labels; without it the PNG tests may differ" ;;
+    python3-flake8) echo "make lint-py lints the sandbox's Python with it" ;;
   esac
 }
 missing=0
@@ -47,7 +49,7 @@ for p in "${required[@]}"; do
   missing=1
 done
 for p in "${optional[@]}"; do
-  case $p in chromium) command -v chromium >/dev/null && continue ;; *) [ -d /usr/share/fonts/truetype/dejavu ] && continue ;; esac
+  case $p in chromium) command -v chromium >/dev/null && continue ;; python3-flake8) /usr/bin/python3 -m flake8 --version >/dev/null 2>&1 && continue ;; *) [ -d /usr/share/fonts/truetype/dejavu ] && continue ;; esac
   say "note: no $p ($(why "$p")); Debian/Ubuntu package \`$p\`"
 done
 if [ "$os_id" = ubuntu ] && ! command -v chromium >/dev/null; then

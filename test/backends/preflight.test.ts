@@ -67,5 +67,6 @@ test('a run whose every generator has used up its restarts ends with exit 1 and 
   const log = path.join(root, 'results', run, 'gpu0.vllm.log');
   const expected = `passk: every generator (gpu0) failed again after 1 restarts and is not restarted, with 1 generation item(s) left; stopping. Last errors: gpu0: vllm: the engine exited during startup (code 3); last lines of ${log}. Fix the cause and run the same command again to resume.`;
   assert.ok(r.stdout.includes(expected), r.stdout);
+  assert.match(r.stderr.trim().split('\n').at(-1)!, /^passk: ERR_WORKER_CRASHED: every generator of run `gaveup` crashed again after 1 restart\(s\)/, 'the error line, with its code (docs/errors.md)');
   assert.deepEqual(processesMatching(queueDir), [], 'nothing left running');
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { isPasskError, type QuestionSummary, type RunSummary } from '@passk/core';
-import { enrichQuestionSummary, enrichRunSummary, readProblemMeta, loadRun, passAtK, wilsonInterval, type QuestionRows } from '@passk/report';
+import { enrichQuestionSummary, enrichRunSummary, readProblemMeta, passAtK, wilsonInterval, type QuestionRows } from '@passk/stats';
+import { loadRun } from '@passk/report';
 import { readJson } from '../helpers/passk.js';
 import { simRuns, report, type Fixture } from './fixture.js';
 
@@ -199,7 +200,7 @@ test('a run still in progress (no summary.json yet) is reported from the combine
   assert.ok((await stat(path.join(out, 'report.html'))).size > 10_000);
 
   await assert.rejects(report(['report', '--run', 'nope', '--results-dir', path.join(fx.root, 'nothing')]), (error: unknown) => {
-    assert.ok(isPasskError(error, 'ERR_BAD_OPTION'));
+    assert.ok(isPasskError(error, 'ERR_NO_PLAN'));
     assert.match((error as Error).message, /plan\.json: no plan\.json in `.*nothing`: not a passk results directory/);
     return true;
   });

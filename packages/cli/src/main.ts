@@ -2,7 +2,7 @@
 /** The passk CLI: one binary, yargs subcommands. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isPasskError } from '@passk/core';
+import { isPasskError, exitStatusOf, formatPasskError } from '@passk/core';
 import { runCommand } from './commands/run.js';
 import { stopCommand } from './commands/stop.js';
 import { statusCommand } from './commands/status.js';
@@ -10,7 +10,7 @@ import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/
 import { evaluateCommand } from '@passk/evaluator';
 import { datasetCommand } from '@passk/problems';
 import { tinyModelCommand } from '@passk/generator';
-import { reportCommand } from '@passk/report';
+import { reportCommand } from '@passk/report/command';
 
 export async function main(args: string[]): Promise<void> {
   await yargs(args)
@@ -41,8 +41,8 @@ export async function main(args: string[]): Promise<void> {
 
 main(hideBin(process.argv)).catch((error: unknown) => {
   if (isPasskError(error)) {
-    process.stderr.write(`passk: ${error.code}: ${error.message}\n`);
-    process.exit(2);
+    process.stderr.write(`${formatPasskError(error)}\n`);
+    process.exit(exitStatusOf(error.code));
   }
   process.stderr.write(`passk: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);

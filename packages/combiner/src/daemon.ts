@@ -13,7 +13,7 @@ import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
-import type { ProblemMeta } from '@passk/report';
+import type { ProblemMeta } from '@passk/stats';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 import { ProgressLog } from './progress.js';
@@ -76,7 +76,7 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
       }
     }
     const plan = await transport.store.readPlan();
-    if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${layout.run}\` has no plan in ${transport.where}`);
+    if (!plan) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
     if (transport.kind === 'redis') {
       const home = { host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() };
       const previous = await transport.store.claimCombinerHome(home, options.moveHere ?? false);

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/report';
+import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/stats';
 import {
   writeResultFile, jsonText, questionResultsDir, errnoCode,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,

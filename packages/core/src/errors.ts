@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   ERR_JSON_MALFORMED: 'A file is not valid JSON',
   ERR_BAD_OPTION: 'A command-line option or config value is invalid',
   ERR_PLAN_MISMATCH: 'An existing run was started with a different plan',
+  ERR_NO_PLAN: 'A run has no plan (it was never started with passk run, or another run or queue is named)',
   ERR_CLAIM_LOST: 'A claimed item was reclaimed by another worker',
   ERR_TOO_MANY_ATTEMPTS: 'An item failed or killed its worker too many times',
   ERR_LOCKED: 'Another process holds the singleton lock',
@@ -23,6 +24,23 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes that mean the work was accepted but could not be finished (exit 1). Every other code means the
+ * command refused its input or configuration and did nothing more (exit 2). docs/errors.md lists each
+ * code with its exit status; test/errors/registry.test.ts keeps the two in step.
+ */
+const UNFINISHED_WORK: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_TOO_MANY_ATTEMPTS', 'ERR_WORKER_CRASHED']);
+
+/** The exit status of a command that ends with a PasskError of this code. */
+export function exitStatusOf(code: ErrorCode): 1 | 2 {
+  return UNFINISHED_WORK.has(code) ? 1 : 2;
+}
+
+/** The one line a command prints for a PasskError: `passk: CODE: message` (the message names file, line, field). */
+export function formatPasskError(error: PasskError): string {
+  return `passk: ${error.code}: ${error.message}`;
+}
 
 export interface PasskErrorDetails {
   /** File the error is about, when there is one. */

@@ -1,2 +1,2 @@
-/** pass@k for one-shot evaluation: the one implementation lives in @passk/report (stats/passk.ts). */
-export { passAtK, meanPassAtK } from '@passk/report';
+/** pass@k for one-shot evaluation: the one implementation lives in @passk/stats (passk.ts). */
+export { passAtK, meanPassAtK } from '@passk/stats';

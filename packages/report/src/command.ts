@@ -1,13 +1,14 @@
 /**
  * `passk report --run NAME [--compare NAME …] [--results-dir DIR] [--gpu-hour-cost N] [--out DIR]
  *   [--no-exports] [--resamples N] [--seed N] [--max-question-panels N]`
- * as a yargs CommandModule (the CLI registers it).
+ * as a yargs CommandModule (the CLI registers it through `@passk/report/command`). Only the options are
+ * loaded with the CLI: the handler imports the report writer (and with it vega, vega-lite and resvg) when
+ * `passk report` runs, so no worker process pays for the charting stack.
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { PasskError, runLayout, isValidRunName } from '@passk/core';
-import { writeReport } from './report/write-report.js';
-import { DEFAULT_MAX_QUESTION_PANELS } from './report/charts.js';
+import { DEFAULT_MAX_QUESTION_PANELS } from './charts/specs.js';
 
 export interface ReportArgs {
   run: string;
@@ -58,6 +59,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       throw new PasskError('ERR_BAD_OPTION', `Expected \`--max-question-panels\` to be an integer ≥ 1, got \`${argv.maxQuestionPanels}\``);
     }
     const layout = runLayout({ run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
+    const { writeReport } = await import('./report/write-report.js');
     const written = await writeReport({
       resultsDir: layout.resultsDir,
       compareDirs: argv.compare.map((c) => resolveCompare(String(c), layout.resultsDir)),

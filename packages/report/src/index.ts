@@ -1,8 +1,8 @@
-export * from './stats/passk.js';
-export * from './stats/binomial.js';
-export * from './stats/bootstrap.js';
-export * from './stats/aggregate.js';
-export * from './enrich.js';
+/**
+ * @passk/report: `passk report` (HTML, Markdown, CSV, Vega-Lite charts rendered with vega and resvg, the
+ * LiveCodeBench and human-eval exports). The statistics it draws are @passk/stats'; the CLI loads only
+ * `@passk/report/command`, whose handler imports the rest when the report is written.
+ */
 export * from './load/combined.js';
 export * from './load/run-data.js';
 export * from './load/timeline.js';
@@ -18,5 +18,3 @@ export * from './write/markdown.js';
 export * from './write/html.js';
 export * from './write/exports.js';
 export * from './command.js';
-export * from './metrics/prometheus.js';
-export * from './metrics/server.js';

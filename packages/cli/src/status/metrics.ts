@@ -1,5 +1,5 @@
 /** The orchestrator's Prometheus snapshot: the status view plus worker restarts and verdict counts. */
-import { verdictCounts, type MetricsSnapshot } from '@passk/report';
+import { verdictCounts, type MetricsSnapshot } from '../metrics/prometheus.js';
 import type { RunLayout, Transport } from '@passk/core';
 import { collectStatus } from './collect.js';
 import type { Supervisor } from '../orchestrator/supervisor.js';

@@ -52,7 +52,7 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
   let backend: GenerationBackend | undefined;
   try {
     const plan = await transport.store.readPlan();
-    if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
+    if (!plan) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
     backend = await createBackend({
       backend: options.backend?.backend ?? plan.backend,
       model: options.backend?.model ?? plan.model,

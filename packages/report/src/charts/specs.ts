@@ -4,6 +4,9 @@
  */
 export type VlSpec = Record<string, unknown>;
 
+/** Panels of the per-question small multiples at most (12 rows of 4: a PNG about 3,600 px tall at scale 2). */
+export const DEFAULT_MAX_QUESTION_PANELS = 48;
+
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const base = (title: string, values: unknown[]): VlSpec => ({
   $schema: SCHEMA,

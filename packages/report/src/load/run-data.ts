@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PasskError, combinedFileName, errnoCode, type Plan, type TemperatureResult } from '@passk/core';
-import type { QuestionRows } from '../stats/aggregate.js';
+import type { QuestionRows } from '@passk/stats';
 import { readCombinedRow } from './combined.js';
 
 export interface QuestionData extends QuestionRows {
@@ -42,12 +42,12 @@ async function readJsonFile<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** Load a results directory. Throws ERR_BAD_OPTION when it has no plan.json. */
+/** Load a results directory. Throws ERR_NO_PLAN when it has no plan.json. */
 export async function loadRun(resultsDir: string): Promise<RunData> {
   const dir = path.resolve(resultsDir);
   const planFile = path.join(dir, 'plan.json');
   const plan = await readJsonFile<Plan>(planFile);
-  if (!plan) throw new PasskError('ERR_BAD_OPTION', `no plan.json in \`${dir}\`: not a passk results directory (was the run started?)`, { file: planFile });
+  if (!plan) throw new PasskError('ERR_NO_PLAN', `no plan.json in \`${dir}\`: not a passk results directory (was the run started?)`, { file: planFile });
   const questions: QuestionData[] = [];
   for (const q of plan.questions) {
     const qdir = path.join(dir, `q${q.idx}`);

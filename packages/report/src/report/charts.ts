@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as specs from '../charts/specs.js';
+import { DEFAULT_MAX_QUESTION_PANELS } from '../charts/specs.js';
 import { renderSvg, svgToPng } from '../charts/render.js';
 import { depthSeries, throughputSeries } from '../load/timeline.js';
 import type { RunReport } from './model.js';
@@ -15,9 +16,6 @@ export interface Chart {
   /** One line shown with the chart in report.html and report.md (what it leaves out, what it compares over). */
   note?: string;
 }
-
-/** Panels of the per-question small multiples at most (12 rows of 4: a PNG about 3,600 px tall at scale 2). */
-export const DEFAULT_MAX_QUESTION_PANELS = 48;
 
 export interface ChartOptions {
   /** Questions drawn in `pass_rate_per_question` (the first by index; the note names the rest). @default 48 */

@@ -1,9 +1,10 @@
 /** Everything one run's report shows, computed once from its results directory. */
 import { loadRun, type RunData } from '../load/run-data.js';
 import { readTimeline, type Timeline } from '../load/timeline.js';
-import { aggregateTemperatures, bestTemperatures, breakdown, ksFor, type BestTemperature, type GroupAggregate, type TemperatureAggregate } from '../stats/aggregate.js';
-import { DEFAULT_KS } from '../stats/passk.js';
-import { questionStats, type QuestionStats } from '../enrich.js';
+import {
+  aggregateTemperatures, bestTemperatures, breakdown, ksFor, DEFAULT_KS, questionStats,
+  type BestTemperature, type GroupAggregate, type TemperatureAggregate, type QuestionStats,
+} from '@passk/stats';
 import { costSummary, type CostSummary } from './cost.js';
 
 export interface ReportOptions {

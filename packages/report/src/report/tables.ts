@@ -1,5 +1,5 @@
 /** The report's tables as plain data (title, header, rows of strings), rendered to Markdown and HTML alike. */
-import type { Estimate, GroupAggregate } from '../stats/aggregate.js';
+import type { Estimate, GroupAggregate } from '@passk/stats';
 import type { RunReport } from './model.js';
 
 export interface Table {

@@ -2,8 +2,7 @@
  * results.csv: one row per question × temperature (RFC 4180 quoting), for every run in the report.
  * `errata` is the LiveCodeBench ERRATA reason for questions on the list, empty otherwise.
  */
-import { passAtK } from '../stats/passk.js';
-import { wilsonInterval } from '../stats/binomial.js';
+import { passAtK, wilsonInterval } from '@passk/stats';
 import type { RunReport } from '../report/model.js';
 
 const VERDICTS = ['passed', 'wrong_answer', 'runtime_error', 'time_limit', 'memory_limit', 'output_limit', 'syntax_error', 'infra_error'];

@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { QuestionSummary, RunSummary } from '@passk/core';
-import { DEFAULT_KS, ksUpTo, passAtK } from './stats/passk.js';
-import { wilsonInterval } from './stats/binomial.js';
+import { DEFAULT_KS, ksUpTo, passAtK } from './passk.js';
+import { wilsonInterval } from './binomial.js';
 import {
   aggregateTemperatures, bestTemperatures, breakdown, ksFor,
   type AggregateOptions, type BestTemperature, type Estimate, type GroupAggregate, type QuestionRows,
-} from './stats/aggregate.js';
+} from './aggregate.js';
 
 /** How the numbers were computed, recorded in both files. */
 export interface StatsInfo {
@@ -79,7 +79,7 @@ export interface RunStats {
   stats: StatsInfo;
 }
 
-export interface EnrichOptions extends AggregateOptions {}
+export type EnrichOptions = AggregateOptions;
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const roundEstimate = (e: Estimate): Estimate => ({ value: round6(e.value), low: round6(e.low), high: round6(e.high) });

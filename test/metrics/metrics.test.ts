@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMetrics, startMetricsServer, verdictCounts, METRIC_NAMES, PROMETHEUS_CONTENT_TYPE, type MetricsSnapshot } from '@passk/report';
+import { renderMetrics, verdictCounts, METRIC_NAMES, type MetricsSnapshot } from '../../packages/cli/src/metrics/prometheus.js';
+import { startMetricsServer, PROMETHEUS_CONTENT_TYPE } from '../../packages/cli/src/metrics/server.js';
 
 const snapshot = (over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
   run: 'demo "x"',

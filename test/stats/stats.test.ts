@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   passAtK, meanPassAtK, ksUpTo, wilsonInterval, normalQuantile, bootstrapMeans, mulberry32,
   aggregateTemperatures, bestTemperatures, breakdown, ksFor, comparedQuestions, bootstrapWeightedMeans, type QuestionRows,
-} from '@passk/report';
+} from '@passk/stats';
 
 function binomial(n: number, k: number): bigint {
   if (k < 0 || k > n) return 0n;

@@ -1,0 +1,266 @@
+/**
+ * The orchestrator behind `passk run`: choose the backend, plan (or resume) the run, start the workers under
+ * the supervisor, then watch the run to its end. The loop is `watch`: each tick it stops on a signal, shows
+ * progress, finishes when every summary is written, and ends the run when no worker is left or only failed
+ * items are. Returns the exit status (0 done, 1 failed items left, 130/143 stopped by a signal); a run whose
+ * workers all gave up ends with ERR_WORKER_CRASHED.
+ */
+import path from 'node:path';
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
+import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
+import { simulationNote } from '@passk/combiner';
+import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, type Plan, type Transport, type Logger } from '@passk/core';
+import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
+import { limitArgs } from '../grader-factory.js';
+import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
+import { failedAtStart, failedAtEnd, type FailedContext } from './failed.js';
+import { Supervisor, type WorkerSpec } from './supervisor.js';
+import { preflight } from './preflight.js';
+import { collectStatus } from '../status/collect.js';
+import { progressLine } from '../status/render.js';
+import { printResults } from '../status/results.js';
+import { startMetricsServer } from '../metrics/server.js';
+import { metricsSnapshot } from '../status/metrics.js';
+import type { RunArgs } from './run-args.js';
+
+const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+const exists = (file: string) => access(file).then(() => true, () => false);
+
+type Layout = ReturnType<typeof layoutFrom>;
+type Status = Awaited<ReturnType<typeof collectStatus>>;
+
+/** What the loop works with once the workers are started. */
+interface Running {
+  argv: RunArgs;
+  layout: Layout;
+  transport: Transport;
+  runtime: WorkerRuntime;
+  plan: Plan;
+  supervisor: Supervisor;
+  failedCtx: FailedContext;
+  say: (line: string) => void;
+}
+
+/** Quote a shell word only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `passk status` command for this run, with the same location overrides the run was given. */
+export function statusHint(argv: Pick<RunArgs, 'run' | 'queueDir' | 'resultsDir' | 'queue'>): string {
+  const words = ['passk', 'status', '--run', argv.run];
+  if (argv.queueDir) words.push('--queue-dir', argv.queueDir);
+  if (argv.resultsDir) words.push('--results-dir', argv.resultsDir);
+  // A password in the Redis URL is masked (this line goes to the terminal and to CI logs).
+  if (argv.queue) words.push('--queue', argv.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'));
+  return [...words, '--watch'].map(shellQuote).join(' ');
+}
+
+async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean> {
+  for (const q of plan.questions) if (!(await exists(path.join(questionResultsDir(layout, q.idx), 'summary.json')))) return false;
+  return true;
+}
+
+export async function orchestrate(argv: RunArgs): Promise<number> {
+  const layout = layoutFrom(argv);
+  const n = positiveInt(argv.n, '--n');
+  const shardSize = positiveInt(argv.shardSize, '--shard-size');
+  const gpus = positiveInt(argv.gpus, '--gpus', 0);
+  const evaluators = positiveInt(argv.evaluators, '--evaluators', 0);
+  const numbers = { n, shardSize, temperatures: parseNumberList(argv.temperatures, '--temperatures') };
+  const transport = await transportFrom(layout, argv);
+  const runtime = await WorkerRuntime.start({ transport, layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
+  const { logger } = runtime;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let supervisor: Supervisor | undefined;
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const choice = await chooseBackend(argv, gpus, logger, say);
+    const { plan, resumed } = await planRun(argv, layout, transport, { ...numbers, ...choice }, logger, say);
+    // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
+    // after planRun cleared the flags an earlier stop left behind).
+    closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
+    const failedCtx: FailedContext = { transport, layout, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
+    await failedAtStart(failedCtx, argv.retryFailed);
+    const seeded = await queueWork(argv, layout, transport, runtime, plan);
+    logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
+    say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
+    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | npx pino-pretty\``);
+    if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
+      say('passk: every summary is already written; nothing to do.');
+      await printResults(layout, say);
+      return 0;
+    }
+    supervisor = startWorkers(argv, layout, logger, { gpus, evaluators });
+    if (argv.metricsPort !== undefined) closers.push(await serveMetrics(argv.metricsPort, argv.metricsHost, layout, transport, supervisor, say));
+    return await watch({ argv, layout, transport, runtime, plan, supervisor, failedCtx, say });
+  } catch (error) {
+    if (isPasskError(error, 'ERR_WORKER_CRASHED')) throw error; // the workers are already stopped
+    logger.error({ err: error }, 'orchestrator failed');
+    if (supervisor) await supervisor.stopAll('orchestrator error');
+    throw error;
+  } finally {
+    for (const close of closers) await close().catch(() => {});
+    await runtime.close();
+  }
+}
+
+/** The loop: one tick a second (twice on a TTY) until the run ends one way or another. */
+async function watch(run: Running): Promise<number> {
+  const { runtime, supervisor, layout, transport, plan, say } = run;
+  const tty = process.stdout.isTTY;
+  let lastLine = 0;
+  for (;;) {
+    await runtime.sleep(tty ? 500 : 1000, 0);
+    if (runtime.stopping) return stopOnRequest(run, tty);
+    const status = await collectStatus(layout, transport);
+    if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
+    else if (Date.now() - lastLine >= run.argv.progressInterval * 1000) {
+      say(progressLine(status));
+      lastLine = Date.now();
+    }
+    if (status.finished || (await allSummariesWritten(plan, layout))) return finish(run, tty);
+    await endIfNoWorkerLeft(run, status);
+    if (await onlyFailedLeft(status, transport, layout)) {
+      await supervisor.stopAll('only failed items left');
+      await failedAtEnd(run.failedCtx, status.queue.failed);
+      return 1;
+    }
+  }
+}
+
+async function stopOnRequest(run: Running, tty: boolean): Promise<number> {
+  const { runtime, say } = run;
+  if (tty) process.stdout.write('\n');
+  say(`passk: stopping (${runtime.stopReason}): generators first, then evaluators and the combiner`);
+  await run.supervisor.stopAll(runtime.stopReason);
+  say(`passk: stopped. Run the same command again to resume.`);
+  return runtime.stopReason.includes('SIGINT') ? 130 : 143;
+}
+
+async function finish(run: Running, tty: boolean): Promise<number> {
+  const { layout, transport, runtime, say } = run;
+  if (tty) process.stdout.write('\n');
+  runtime.logger.info('every summary is written; stopping workers');
+  await run.supervisor.stopAll('run complete');
+  const dropped = transport.kind === 'fs' ? await dropFinishedDuplicates(layout) : 0;
+  if (dropped) runtime.logger.info({ dropped }, 'removed duplicate items of groups already combined');
+  // Temp files of writers SIGKILLed since the last reap: their writers are gone, nothing reads them.
+  if (transport.kind === 'fs') await sweepTmp(layout.tmpDir);
+  say(progressLine(await collectStatus(layout, transport)));
+  await printResults(layout, say);
+  return 0;
+}
+
+/** Every worker exited for good, or every generator gave up with generation left: stop and raise ERR_WORKER_CRASHED. */
+async function endIfNoWorkerLeft(run: Running, status: Status): Promise<void> {
+  const { supervisor, layout, runtime, say } = run;
+  if (supervisor.allExited()) {
+    say('passk: every worker has exited or crashed too often; see the logs in the results dir. Stopping.');
+    runtime.logger.error({ workers: supervisor.list() }, 'no worker left');
+    await supervisor.stopAll('no worker left');
+    throw new PasskError('ERR_WORKER_CRASHED', `every worker of run \`${layout.run}\` has exited or crashed too often (logs in ${layout.resultsDir})`);
+  }
+  const lost = supervisor.generationLost(status);
+  if (!lost) return;
+  say(lost);
+  await supervisor.stopAll('every generator gave up');
+  throw new PasskError('ERR_WORKER_CRASHED', `every generator of run \`${layout.run}\` crashed again after ${run.argv.maxRestarts} restart(s) and is not restarted (the last errors are above)`);
+}
+
+/** Nothing pending or claimed, failed items left and groups not done, twice in a row (a settle read). */
+async function onlyFailedLeft(status: Status, transport: Transport, layout: Layout): Promise<boolean> {
+  const idle = (q: Status['queue']) => q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval === 0;
+  if (!idle(status.queue) || status.queue.failed === 0 || status.groups_done >= status.groups_total) return false;
+  return idle((await collectStatus(layout, transport)).queue);
+}
+
+/** `--backend auto` resolved, the tiny model written when llama has none, and the settings preflighted. */
+async function chooseBackend(argv: RunArgs, gpus: number, logger: Logger, say: (line: string) => void): Promise<{ backend: string; model: string; simulated: boolean }> {
+  let { backend, model } = argv;
+  if (backend === 'auto') {
+    const choice = await resolveAutoBackend(model);
+    backend = choice.backend;
+    model = choice.model;
+    logger.info(choice, 'backend auto-selected');
+    say(`passk: --backend auto chose ${backend}${choice.reason ? ` (${choice.reason})` : ''}`);
+  }
+  if (backend === 'llama' && !model) model = await ensureTinyModel();
+  if (backend === 'llama') model = path.resolve(model);
+  await preflight({ backend, model, gpus, flags: argv }); // bad backend settings fail here, before any worker starts
+  const simulated = backend === 'sim' || (backend === 'llama' && isTinyModel(model));
+  // The same words as the label of every combined file (simulation_note).
+  if (simulated) say(`passk: ${simulationNote({ backend, model, simulated })}${backend === 'sim' ? '' : ' Pass --model PATH.gguf for a real one.'}`);
+  return { backend, model, simulated };
+}
+
+interface PlanNumbers {
+  n: number;
+  shardSize: number;
+  temperatures: number[];
+  backend: string;
+  model: string;
+  simulated: boolean;
+}
+
+/** Load the problems (the selection flags as in `passk dataset check`), create or resume the plan, clear old stop flags. */
+async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean }> {
+  const selection = selectionLoadOptions(argv);
+  const loaded = await loadProblems(argv.problems, selection);
+  for (const warning of loaded.warnings) {
+    logger.warn({ warning }, 'problem loading');
+    say(`passk: warning: ${warning}`);
+  }
+  const { plan, resumed } = await createOrResumePlan(transport, layout, {
+    run: argv.run,
+    problemsSpec: argv.problems,
+    problems: loaded.problems,
+    selection: planSelection(selection),
+    start: argv.start,
+    end: argv.end,
+    n: numbers.n,
+    shardSize: numbers.shardSize,
+    temperatures: numbers.temperatures,
+    seed: argv.seed,
+    topP: argv.topP,
+    maxTokens: argv.maxTokens,
+    stop: argv.stop,
+    backend: numbers.backend,
+    model: numbers.model || numbers.backend,
+    simulated: numbers.simulated,
+    strictExtraction: argv.strictExtraction,
+  });
+  for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
+  return { plan, resumed };
+}
+
+/** Claim the combiner home (Redis, combiner here) before anything starts, then queue what the plan still needs; returns the items queued. */
+async function queueWork(argv: RunArgs, layout: Layout, transport: Transport, runtime: WorkerRuntime, plan: Plan): Promise<number> {
+  if (transport.kind === 'redis' && argv.combiner) {
+    // The combiner will run here: refuse before starting anything if the results live elsewhere.
+    await transport.store.claimCombinerHome({ host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() }, false);
+  }
+  return seedWorkItems(transport, runtime.queue, layout, plan);
+}
+
+/** The combiner, E evaluators and G generators (staggered by 500 ms) under one supervisor. */
+function startWorkers(argv: RunArgs, layout: Layout, logger: Logger, counts: { gpus: number; evaluators: number }): Supervisor {
+  const supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
+  const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
+  const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
+  const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs(argv), `--dedup=${argv.dedup}`];
+  for (let j = 0; j < counts.evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
+  for (let i = 0; i < counts.gpus; i++) {
+    specs.push({ name: `gpu${i}`, role: 'generator', args: [...common, '--gpu', String(i), ...backendFlagArgs(argv)], delayMs: 500 * i });
+  }
+  for (const spec of specs) supervisor.add(spec);
+  return supervisor;
+}
+
+async function serveMetrics(port: number, host: string | undefined, layout: Layout, transport: Transport, supervisor: Supervisor, say: (line: string) => void): Promise<() => Promise<void>> {
+  const server = await startMetricsServer({ port, ...(host ? { host } : {}), collect: () => metricsSnapshot(layout, transport, supervisor) });
+  say(`passk: Prometheus metrics at ${server.url}`);
+  return () => server.close();
+}
