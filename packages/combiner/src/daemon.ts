@@ -6,11 +6,12 @@
  * the row, writes q{idx}/summary.json once every temperature is in, and keeps run_summary.json
  * current. All state is on disk: a SIGKILLed combiner restarts where it stopped.
  */
-import { readdir, readFile, mkdir, rm, access } from 'node:fs/promises';
+import { readdir, mkdir, rm, access } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
+  readRegularText, SMALL_FILE_MAX_BYTES,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/report';
@@ -139,7 +140,7 @@ class Combiner {
   /** Finish what a killed combiner left half done. */
   async recover(): Promise<void> {
     try {
-      this.startedAt = (JSON.parse(await readFile(this.layout.runSummaryFile, 'utf8')) as { started_at: string }).started_at;
+      this.startedAt = (JSON.parse(await readRegularText(this.layout.runSummaryFile, SMALL_FILE_MAX_BYTES)) as { started_at: string }).started_at;
     } catch {
       // first start
     }

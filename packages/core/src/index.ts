@@ -26,3 +26,4 @@ export * from './transport/types.js';
 export * from './transport/open.js';
 export * from './transport/fs/index.js';
 export * from './worker/claim-loop.js';
+export * from './queue/safe-read.js';

@@ -1,5 +1,6 @@
 /** WorkerRegistry on the filesystem: workers/<name>.lock name locks and workers/<name>.json records. */
-import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { readdir, writeFile, rename, unlink } from 'node:fs/promises';
+import { readRegularText, SMALL_FILE_MAX_BYTES } from '../../queue/safe-read.js';
 import path from 'node:path';
 import { acquireName, autoName, releaseName } from '../../worker/name-lock.js';
 import { isPasskError } from '../../errors.js';
@@ -31,7 +32,9 @@ export class FsRegistry implements WorkerRegistry {
   async write(record: WorkerRecord): Promise<void> {
     const file = path.join(this.workersDir, `${record.name}.json`);
     const tmp = `${file}.${record.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(record));
+    // O_EXCL: a file (or symlink) planted under the temp name is removed, never written through.
+    await unlink(tmp).catch(() => {});
+    await writeFile(tmp, JSON.stringify(record), { flag: 'wx' });
     await rename(tmp, file);
   }
 
@@ -40,9 +43,9 @@ export class FsRegistry implements WorkerRegistry {
     for (const name of await readdir(this.workersDir).catch(() => [] as string[])) {
       if (!name.endsWith('.json')) continue;
       try {
-        out.push(JSON.parse(await readFile(path.join(this.workersDir, name), 'utf8')) as WorkerRecord);
+        out.push(JSON.parse(await readRegularText(path.join(this.workersDir, name), SMALL_FILE_MAX_BYTES)) as WorkerRecord);
       } catch {
-        // torn or removed
+        // torn, removed, or refused (not a regular file): not a worker record
       }
     }
     return out;

@@ -1,0 +1,130 @@
+/**
+ * Hostile files named like queue items (issue 11): a FIFO, a directory, a symlink to a private file,
+ * a sparse file over the size cap, bytes that are not JSON. Each is quarantined with a reason that
+ * quotes none of its bytes; no claim, reclaim pass, worker listing or `passk stop` flag write throws
+ * or blocks. Every test has a timeout: on code that opens a FIFO it would block forever.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, writeFile, readFile, mkdir, symlink, stat, truncate, utimes } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  FsQueue, openFsTransport, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
+  type WorkItem, type WorkerIdentity,
+} from '@passk/core';
+import { tempDir } from '../helpers/tmp.js';
+
+const LIMIT = { timeout: 30_000 };
+const SECRET = 'TOP-SECRET-root-only-bytes';
+
+function item(questionIdx: number, shard: number): WorkItem {
+  return { version: 1, item: itemStem({ questionIdx, temperature: 0.1, shard }), question_idx: questionIdx, temperature: 0.1, shard, first_sample: shard * 10, count: 10, seed_base: 0, attempts: 0 };
+}
+
+async function setup() {
+  const root = await tempDir();
+  const layout = runLayout({ run: 't', root });
+  await ensureLayout(layout);
+  const secret = path.join(root, 'secret.txt');
+  await writeFile(secret, `${SECRET}\n`, { mode: 0o600 });
+  return { root, layout, secret };
+}
+
+function mkfifo(file: string): void {
+  execFileSync('mkfifo', [file]);
+}
+
+/** A pid that existed and is gone (a claim of this owner on this host is reclaimed at once). */
+function deadPid(): number {
+  const child = spawnSync('true');
+  return child.pid!;
+}
+
+/** Plant one hostile file of each kind as `name(i)` in `dir`; returns, by name, what its reason must say. */
+async function plantAll(dir: string, secret: string, name: (i: number) => string): Promise<Map<string, string>> {
+  const kinds = new Map<string, string>();
+  mkfifo(path.join(dir, name(0)));
+  kinds.set(name(0), 'FIFO');
+  await mkdir(path.join(dir, name(1)));
+  await writeFile(path.join(dir, name(1), 'inside'), 'x');
+  kinds.set(name(1), 'directory');
+  await symlink(secret, path.join(dir, name(2)));
+  kinds.set(name(2), 'symbolic link');
+  await writeFile(path.join(dir, name(3)), '');
+  await truncate(path.join(dir, name(3)), 300 * 1024 * 1024); // sparse: no disk, size over the cap
+  kinds.set(name(3), 'over the cap');
+  await writeFile(path.join(dir, name(4)), `${SECRET} is not JSON`);
+  kinds.set(name(4), 'not valid JSON');
+  await writeFile(path.join(dir, name(5)), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+  kinds.set(name(5), 'UTF-8');
+  return kinds;
+}
+
+async function assertQuarantined(layout: ReturnType<typeof runLayout>, stem: string, stage: string, expect: string): Promise<void> {
+  const reasonText = await readFile(path.join(layout.failedDir, `${stem}.${stage}.reason.json`), 'utf8');
+  assert.ok(!reasonText.includes(SECRET), `the reason quotes no input byte: ${reasonText}`);
+  const reason = JSON.parse(reasonText) as { code: string; message: string; file?: string };
+  assert.ok(reason.message.includes(expect), `${stem}: reason names "${expect}": ${reason.message}`);
+  assert.ok(reason.file?.includes(stem), `${stem}: reason names the file: ${reason.file}`);
+  const moved = (await readdir(layout.failedDir)).filter((n) => n.startsWith(`${stem}.${stage}.`) && !n.endsWith('.reason.json'));
+  assert.equal(moved.length, 1, `${stem}: the file itself is in failed/`);
+}
+
+test('hostile files in pending_eval are quarantined with a reason; the good item is still claimed', LIMIT, async () => {
+  const { layout, secret } = await setup();
+  await utimes(secret, new Date(1_000_000), new Date(1_000_000));
+  const q = new FsQueue({ layout, identity: makeIdentity('eval0', 'evaluator'), fsync: false });
+  const stem = (i: number) => itemStem({ questionIdx: i, temperature: 0.1, shard: 0 });
+  const kinds = await plantAll(layout.pending('eval'), secret, (i) => `${stem(i)}.json`);
+  await q.put('gen', item(9, 0));
+  const claims = [];
+  for (;;) {
+    const claim = await q.claim('eval');
+    if (!claim) break;
+    claims.push(claim);
+  }
+  assert.equal(claims.length, 0, 'no hostile file is ever handed out as an item');
+  for (const [name, kind] of kinds) {
+    await assertQuarantined(layout, name.slice(0, -5), 'eval', kind);
+  }
+  assert.deepEqual(await readdir(layout.pending('eval')), []);
+  assert.deepEqual(await readdir(layout.claimedDir), []);
+  assert.equal((await stat(secret)).mtimeMs, 1_000_000, 'the symlink target was never touched by a heartbeat');
+  const good = await q.claim('gen');
+  assert.equal(good?.stem, 'q9_t0_1_s0');
+  good?.stopHeartbeat();
+});
+
+test('the reaper quarantines hostile dead claims and finishes its pass', LIMIT, async () => {
+  const { layout, secret } = await setup();
+  const dead: WorkerIdentity = { ...makeIdentity('eval7', 'evaluator'), pid: deadPid() };
+  const stem = (i: number) => itemStem({ questionIdx: i, temperature: 0.1, shard: 1 });
+  const kinds = await plantAll(layout.claimedDir, secret, (i) => claimFileName(stem(i), 'eval', dead));
+  // A good dead claim after the hostile ones is still requeued in the same pass.
+  await writeFile(path.join(layout.claimedDir, claimFileName('q8_t0_1_s1', 'gen', dead)), JSON.stringify(item(8, 1)));
+  const reaper = new FsQueue({ layout, identity: makeIdentity('eval0', 'evaluator'), fsync: false });
+  const result = await reap(reaper, { staleMs: 60_000 });
+  assert.deepEqual(result.requeued, ['q8_t0_1_s1.gen']);
+  for (const [i, kind] of [...kinds.values()].entries()) await assertQuarantined(layout, stem(i), 'eval', kind);
+  assert.deepEqual(await readdir(layout.claimedDir), [], 'every dead claim was dealt with');
+  assert.deepEqual(await readdir(layout.pending('gen')), ['q8_t0_1_s1.json']);
+});
+
+test('worker records, name locks and control flags: a FIFO or symlink never blocks or is written through', LIMIT, async () => {
+  const { layout, secret } = await setup();
+  mkfifo(path.join(layout.workersDir, 'eval5.json'));
+  await symlink(secret, path.join(layout.workersDir, 'eval6.json'));
+  const registry = (await openFsTransport(layout)).workers;
+  assert.deepEqual(await registry.list(), [], 'no record is read from a FIFO or through a symlink');
+  mkfifo(path.join(layout.workersDir, 'eval0.lock'));
+  const name = await registry.acquire({ prefix: 'eval' }, makeIdentity('pending', 'evaluator'));
+  assert.match(name, /^eval\d+$/);
+  mkfifo(path.join(layout.controlDir, 'stop-all'));
+  await symlink(secret, path.join(layout.controlDir, 'stop-generators'));
+  await setControl(layout.controlDir, 'stop-all', 'test');
+  await setControl(layout.controlDir, 'stop-generators', 'test');
+  assert.ok(await hasControl(layout.controlDir, 'stop-all'));
+  assert.equal(await readFile(secret, 'utf8'), `${SECRET}\n`, 'the symlink target was not written through');
+  assert.ok((await stat(path.join(layout.controlDir, 'stop-all'))).isFile());
+});
