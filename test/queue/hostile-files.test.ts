@@ -10,7 +10,7 @@ import { readdir, writeFile, readFile, mkdir, symlink, stat, truncate, utimes } 
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  FsQueue, openFsTransport, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
+  FsQueue, openFsTransport, checkItemAgainstPlan, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
   type WorkItem, type WorkerIdentity,
 } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
@@ -127,4 +127,22 @@ test('worker records, name locks and control flags: a FIFO or symlink never bloc
   assert.ok(await hasControl(layout.controlDir, 'stop-all'));
   assert.equal(await readFile(secret, 'utf8'), `${SECRET}\n`, 'the symlink target was not written through');
   assert.ok((await stat(path.join(layout.controlDir, 'stop-all'))).isFile());
+});
+
+test('an item that disagrees with the plan names the field: count, first sample, shard, seed, samples', () => {
+  const plan = { n: 100, shard_size: 10, seed: 7, temperatures: [0.1], questions: [{ idx: 3, id: 'x', title: 'x' }] };
+  const good = { ...item(3, 2), first_sample: 20, count: 10, seed_base: 7 };
+  checkItemAgainstPlan(plan, good, 'f');
+  const cases: Array<[Partial<WorkItem> & { samples?: unknown[] }, string]> = [
+    [{ count: 3000 }, 'count'],
+    [{ first_sample: 0 }, 'first_sample'],
+    [{ shard: 10, item: 'q3_t0_1_s10', first_sample: 100 }, 'shard'],
+    [{ seed_base: 8 }, 'seed_base'],
+    [{ question_idx: 4, item: 'q4_t0_1_s2' }, 'question_idx'],
+    [{ item: 'q3_t0_1_s3' }, 'item'],
+    [{ samples: [] }, 'samples'],
+  ];
+  for (const [change, field] of cases) {
+    assert.throws(() => checkItemAgainstPlan(plan, { ...good, ...change } as WorkItem, 'f'), (error: Error & { code?: string; field?: string }) => error.code === 'ERR_PLAN_MISMATCH' && error.field === field, field);
+  }
 });

@@ -6,12 +6,12 @@
  * the row, writes q{idx}/summary.json once every temperature is in, and keeps run_summary.json
  * current. All state is on disk: a SIGKILLed combiner restarts where it stopped.
  */
-import { readdir, mkdir, rm, access } from 'node:fs/promises';
+import { readdir, mkdir, rm, access, rename } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
-  readRegularText, SMALL_FILE_MAX_BYTES,
+  readRegularText, SMALL_FILE_MAX_BYTES, checkItemAgainstPlan, isPasskError, quarantineReason, fsyncDir,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/report';
@@ -253,17 +253,7 @@ class Combiner {
   }
 
   private checkAgainstPlan(shard: EvaluatedShard, file: string): void {
-    if (shard.item !== claimStem(shard)) throw new PasskError('ERR_SCHEMA_INVALID', `item \`${shard.item}\` does not match its content`, { file, field: 'item' });
-    if (!this.questions.has(shard.question_idx)) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `question ${shard.question_idx} is not in the plan`, { file, field: 'question_idx' });
-    }
-    if (!this.plan.temperatures.includes(shard.temperature)) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `temperature ${shard.temperature} is not in the plan`, { file, field: 'temperature' });
-    }
-    if (shard.shard >= this.shardsPerGroup) throw new PasskError('ERR_SCHEMA_INVALID', `shard ${shard.shard} is beyond the plan's ${this.shardsPerGroup}`, { file, field: 'shard' });
-    if (shard.samples.length !== shard.count) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `${shard.samples.length} samples for count ${shard.count}`, { file, field: 'samples' });
-    }
+    checkItemAgainstPlan(this.plan, shard, file);
   }
 
   private async maybeCombine(group: string): Promise<void> {
@@ -280,7 +270,16 @@ class Combiner {
     }
     if (files.length < this.shardsPerGroup) return;
     const target = path.join(questionResultsDir(this.layout, id.questionIdx), combinedFileName(id.temperature));
-    const row = await writeCombined({ plan: this.plan, question, temperature: id.temperature, shardFiles: files, target, fsync: this.fsync });
+    let row;
+    try {
+      row = await writeCombined({ plan: this.plan, question, temperature: id.temperature, shardFiles: files, target, fsync: this.fsync });
+    } catch (error) {
+      // A staged file someone replaced (a FIFO, a directory, a symlink, bad JSON): out to failed/.
+      if (!isPasskError(error) || !error.file?.startsWith(groupDir)) throw error;
+      await quarantineStaged(this.layout, error.file, error, this.fsync);
+      this.runtime.logger.error({ group, file: error.file, reason: error.message }, 'quarantined a staged shard that cannot be read; the group waits for it');
+      return;
+    }
     state[String(id.temperature)] = row;
     await writeQuestionState(this.layout, id.questionIdx, state, this.fsync);
     await this.runtime.transport.store.markCombined(group);
@@ -306,6 +305,10 @@ class Combiner {
   }
 }
 
-function claimStem(shard: EvaluatedShard): string {
-  return `${groupStem(shard.question_idx, shard.temperature)}_s${shard.shard}`;
+/** Move an unreadable staged shard to failed/<stem>.combine.json with its reason (the run then names it). */
+async function quarantineStaged(layout: RunLayout, file: string, error: unknown, fsync: boolean): Promise<void> {
+  const stem = path.basename(file).replace(/\.json$/, '');
+  await writeViaTmp(layout.tmpDir, layout.failedDir, `${stem}.combine.reason.json`, jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
+  await rename(file, path.join(layout.failedDir, `${stem}.combine.json`)).catch(() => rm(file, { recursive: true, force: true }));
+  if (fsync) await fsyncDir(layout.failedDir);
 }

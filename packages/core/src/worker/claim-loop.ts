@@ -24,6 +24,11 @@ export interface ClaimLoopOptions<In extends WorkItem, Out extends WorkItem> {
   pollMs: number;
   /** Items claimed and processed at once. @default 1 */
   inflight?: number;
+  /**
+   * Check a claimed item before work starts (e.g. against the plan); a throw quarantines the item
+   * at once (the transport's reject: failed/ with the error as its reason).
+   */
+  check?(claim: Claim<In>): void;
   process(claim: Claim<In>, signal: AbortSignal): Promise<Out>;
   /** Called after the output is handed on (for the per-item log line). */
   done(claim: Claim<In>, output: Out): void;
@@ -45,6 +50,18 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
     return next;
   };
 
+  /** Run the item check; a failing item is quarantined (never worked on, never an exception out). */
+  const accepted = async (claim: Claim<In>): Promise<boolean> => {
+    try {
+      options.check!(claim);
+      return true;
+    } catch (error) {
+      await queue.reject(claim, error);
+      logger.error({ item: claim.stem, stage: claim.stage, reason: (error as Error).message }, `quarantined an item that does not fit the plan (no ${options.what})`);
+      return false;
+    }
+  };
+
   const lane = async (): Promise<void> => {
     while (!runtime.stopping) {
       const claim = await claimNext();
@@ -60,6 +77,7 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
         await runtime.sleep(options.pollMs);
         continue;
       }
+      if (options.check && !(await accepted(claim))) continue;
       held.add(claim.stem);
       show();
       const signal = AbortSignal.any([claim.signal, runtime.signal]);

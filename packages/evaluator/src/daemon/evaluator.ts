@@ -5,7 +5,7 @@
  * --id a free name eval{J} is picked.
  */
 import {
-  WorkerRuntime, runClaimLoop,
+  WorkerRuntime, runClaimLoop, PasskError, checkItemAgainstPlan,
   type Transport, type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
 } from '@passk/core';
 
@@ -35,6 +35,8 @@ export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<num
   const { logger, transport } = runtime;
   let grader: Grader | undefined;
   try {
+    const plan = await transport.store.readPlan();
+    if (!plan) throw new PasskError('ERR_BAD_OPTION', `run \`${runtime.layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
     grader = await options.makeGrader({ name: runtime.identity.name, runtime });
     const activeGrader = grader;
     await runClaimLoop<Shard, EvaluatedShard>(runtime, {
@@ -42,6 +44,7 @@ export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<num
       to: 'combine',
       what: 'evaluation',
       pollMs: options.pollMs ?? 300,
+      check: (claim) => checkItemAgainstPlan(plan, claim.value, `${claim.stem} (${claim.stage})`),
       process: async (claim, signal) => {
         const problem = await transport.store.problem(claim.value.question_idx);
         return evaluateShard(activeGrader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);
