@@ -10,7 +10,7 @@ import { readdir, writeFile, readFile, mkdir, symlink, stat, truncate, utimes } 
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  FsQueue, openFsTransport, checkItemAgainstPlan, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
+  FsQueue, openFsTransport, checkItemAgainstPlan, readRegularTailSync, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
   type WorkItem, type WorkerIdentity,
 } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
@@ -145,4 +145,15 @@ test('an item that disagrees with the plan names the field: count, first sample,
   for (const [change, field] of cases) {
     assert.throws(() => checkItemAgainstPlan(plan, { ...good, ...change } as WorkItem, 'f'), (error: Error & { code?: string; field?: string }) => error.code === 'ERR_PLAN_MISMATCH' && error.field === field, field);
   }
+});
+
+test('the orchestrator reads log and engine-record tails without blocking on a FIFO or following a symlink', LIMIT, async () => {
+  const { root, secret } = await setup();
+  mkfifo(path.join(root, 'eval0.log'));
+  await symlink(secret, path.join(root, 'eval1.log'));
+  await writeFile(path.join(root, 'eval2.log'), `${'x'.repeat(100)}\nlast line\n`);
+  assert.equal(readRegularTailSync(path.join(root, 'eval0.log'), 1024), undefined);
+  assert.equal(readRegularTailSync(path.join(root, 'eval1.log'), 1024), undefined);
+  assert.equal(readRegularTailSync(path.join(root, 'eval2.log'), 10), 'last line\n');
+  assert.equal(readRegularTailSync(path.join(root, 'missing.log'), 10), undefined);
 });

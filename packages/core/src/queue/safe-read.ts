@@ -7,7 +7,7 @@
  * bytes; a missing file stays a plain ENOENT so callers can tell "gone" from "hostile".
  */
 import { open, lstat, constants } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstatSync, openSync, fstatSync, readSync, closeSync, type Stats } from 'node:fs';
 import { PasskError, errnoCode } from '../errors.js';
 
 /** Cap for queue items (work items, generated and evaluated shards) and claims. */
@@ -101,5 +101,28 @@ export async function readRegularTextOrUndefined(file: string, maxBytes: number)
     return await readRegularText(file, maxBytes);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Synchronous reader for the orchestrator's own small files in the results dir (engine records,
+ * worker logs): the last `tailBytes` of a regular file (the whole file when smaller), undefined for a
+ * missing file or anything refused (symlink, FIFO, directory, device). Never blocks on a FIFO.
+ */
+export function readRegularTailSync(file: string, tailBytes: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    if (!lstatSync(file).isFile()) return undefined;
+    fd = openSync(file, OPEN_FLAGS);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const length = Math.min(st.size, tailBytes);
+    const buf = Buffer.alloc(length);
+    const read = readSync(fd, buf, 0, length, st.size - length);
+    return buf.toString('utf8', 0, read);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
