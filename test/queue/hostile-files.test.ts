@@ -6,13 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile, readFile, mkdir, symlink, stat, truncate, utimes } from 'node:fs/promises';
+import { readdir, writeFile, readFile, mkdir, symlink, stat, lstat, truncate, utimes } from 'node:fs/promises';
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   FsQueue, openFsTransport, checkItemAgainstPlan, readRegularTailSync, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
   type WorkItem, type WorkerIdentity,
 } from '@passk/core';
+import { ensureRealDir, readQuestionState, writeQuestionState } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 
 const LIMIT = { timeout: 30_000 };
@@ -156,4 +157,23 @@ test('the orchestrator reads log and engine-record tails without blocking on a F
   assert.equal(readRegularTailSync(path.join(root, 'eval1.log'), 1024), undefined);
   assert.equal(readRegularTailSync(path.join(root, 'eval2.log'), 10), 'last line\n');
   assert.equal(readRegularTailSync(path.join(root, 'missing.log'), 10), undefined);
+});
+
+test("the combiner's own dirs: a planted symlink, FIFO or directory is moved to failed/, never written through", LIMIT, async () => {
+  const { root, layout } = await setup();
+  const outside = path.join(root, 'outside');
+  await mkdir(outside);
+  await symlink(outside, path.join(layout.stagedDir, 'q0_t0_1'));
+  await ensureRealDir(layout, path.join(layout.stagedDir, 'q0_t0_1'));
+  assert.ok((await lstat(path.join(layout.stagedDir, 'q0_t0_1'))).isDirectory(), 'a real directory now');
+  await mkdir(path.join(layout.combinedStateDir, 'q0.json'));
+  mkfifo(path.join(layout.combinedStateDir, 'q1.json'));
+  assert.deepEqual(await readQuestionState(layout, 0), {});
+  assert.deepEqual(await readQuestionState(layout, 1), {});
+  await writeQuestionState(layout, 0, {}, false);
+  await writeQuestionState(layout, 1, {}, false);
+  assert.equal(await readFile(path.join(layout.combinedStateDir, 'q0.json'), 'utf8'), '{}\n');
+  assert.deepEqual(await readdir(outside), [], 'nothing written through the symlink');
+  const failed = await readdir(layout.failedDir);
+  assert.equal(failed.filter((n) => n.endsWith('.reason.json')).length, 3, failed.join(' '));
 });

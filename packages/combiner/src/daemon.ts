@@ -16,6 +16,7 @@ import {
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/report';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
+import { clearObstacle, ensureRealDir } from './obstacles.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 import { ProgressLog } from './progress.js';
 
@@ -243,7 +244,9 @@ class Combiner {
       return;
     }
     const groupDir = path.join(this.layout.stagedDir, group);
-    await mkdir(groupDir, { recursive: true });
+    // Never through a planted symlink, never onto a planted directory: those go to failed/ first.
+    await ensureRealDir(this.layout, groupDir);
+    await clearObstacle(this.layout, path.join(groupDir, `${claim.stem}.json`), 'file');
     await writeViaTmp(this.layout.tmpDir, groupDir, `${claim.stem}.json`, jsonText(shard), { fsync: this.fsync });
     await transport.store.markStaged(claim.stem);
     await queue.complete(claim);

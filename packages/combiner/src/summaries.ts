@@ -10,6 +10,8 @@ import {
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
 } from '@passk/core';
 
+import { clearObstacle } from './obstacles.js';
+
 export type QuestionState = Record<string, TemperatureResult>;
 
 function stateFile(layout: RunLayout, idx: number): string {
@@ -27,6 +29,7 @@ export async function readQuestionState(layout: RunLayout, idx: number): Promise
 }
 
 export async function writeQuestionState(layout: RunLayout, idx: number, state: QuestionState, fsync: boolean): Promise<void> {
+  await clearObstacle(layout, stateFile(layout, idx), 'file');
   await writeResultFile(stateFile(layout, idx), jsonText(state), { fsync });
 }
 
