@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { writeFile, readdir, readFile, access, mkdir, symlink } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runDirs, readJson, waitFor } from '../helpers/passk.js';
+import { startPassk, runPassk, runDirs, readJson, waitFor, processesMatching } from '../helpers/passk.js';
 
 const SECRET = 'TOP-SECRET-root-only-bytes';
 
@@ -59,4 +59,24 @@ test('hostile queue files and an item that disagrees with the plan are quarantin
   const summary = await readJson(path.join(resultsDir, 'run_summary.json'));
   // q0 at 0.2 cannot be combined without its quarantined shard: 5 of 6 groups of 8, never 3000 more.
   assert.equal(summary.samples_done, 5 * 8, 'the shard that disagreed with the plan is not counted');
+});
+
+test('a FIFO dropped into pending_eval mid-run is quarantined; `passk stop` then stops everything', { timeout: 240_000 }, async () => {
+  const root = await tempDir();
+  const dirs = runDirs(root, 'fifo');
+  const queueDir = path.join(root, 'queue', 'fifo');
+  const resultsDir = path.join(root, 'results', 'fifo');
+  const run = startPassk(['run', ...dirs, '--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '24', '--shard-size', '4', '--temperatures', '0.2,0.8,1.4', '--evaluators', '1', '--sim-tps', '200']);
+  await waitFor(() => access(path.join(resultsDir, 'eval0.log')).then(() => true, () => false), 60_000, 'the evaluator to start');
+  execFileSync('mkfifo', [path.join(queueDir, 'pending_eval', 'q0_t0_2_s90.json')]);
+  execFileSync('mkfifo', [path.join(queueDir, 'workers', 'eval9.json')]);
+  // On code that opens the FIFO, the evaluator blocks in that open forever and this never appears.
+  const reasonFile = path.join(queueDir, 'failed', 'q0_t0_2_s90.eval.reason.json');
+  await waitFor(() => access(reasonFile).then(() => true, () => false), 120_000, 'the FIFO to be quarantined');
+  assert.match((await readJson(reasonFile)).message, /is a FIFO/);
+  const stop = await runPassk(['stop', ...dirs], { timeoutMs: 120_000 });
+  assert.equal(stop.code, 0, stop.stdout + stop.stderr);
+  const { code } = await run.exit;
+  assert.equal(code, 143, run.stdout() + run.stderr());
+  assert.deepEqual(processesMatching(queueDir), [], 'nothing left running');
 });

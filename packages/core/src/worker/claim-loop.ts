@@ -11,6 +11,7 @@
  * other lanes release their claims, and the error is thrown once all lanes have ended.
  */
 import type { Stage } from '../queue/layout.js';
+import { isPasskError } from '../errors.js';
 import type { WorkItem } from '../schemas/queue-files.js';
 import type { Claim } from '../transport/types.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -25,10 +26,11 @@ export interface ClaimLoopOptions<In extends WorkItem, Out extends WorkItem> {
   /** Items claimed and processed at once. @default 1 */
   inflight?: number;
   /**
-   * Check a claimed item before work starts (e.g. against the plan); a throw quarantines the item
-   * at once (the transport's reject: failed/ with the error as its reason).
+   * Check a claimed item before work starts (e.g. against the plan); an ERR_PLAN_MISMATCH or
+   * ERR_SCHEMA_INVALID quarantines the item at once (the transport's reject: failed/ with the error
+   * as its reason); any other error is the worker's own failure (thrown, like an error of `process`).
    */
-  check?(claim: Claim<In>): void;
+  check?(claim: Claim<In>): void | Promise<void>;
   process(claim: Claim<In>, signal: AbortSignal): Promise<Out>;
   /** Called after the output is handed on (for the per-item log line). */
   done(claim: Claim<In>, output: Out): void;
@@ -53,9 +55,13 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
   /** Run the item check; a failing item is quarantined (never worked on, never an exception out). */
   const accepted = async (claim: Claim<In>): Promise<boolean> => {
     try {
-      options.check!(claim);
+      await options.check!(claim);
       return true;
     } catch (error) {
+      if (!isPasskError(error, 'ERR_PLAN_MISMATCH') && !isPasskError(error, 'ERR_SCHEMA_INVALID')) {
+        await queue.release(claim);
+        throw error;
+      }
       await queue.reject(claim, error);
       logger.error({ item: claim.stem, stage: claim.stage, reason: (error as Error).message }, `quarantined an item that does not fit the plan (no ${options.what})`);
       return false;
