@@ -11,8 +11,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   FsQueue, openFsTransport, checkItemAgainstPlan, readRegularTailSync, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
-  type WorkItem, type WorkerIdentity,
+  type WorkItem, type WorkerIdentity, type Verdict, type Grader, type Problem,
 } from '@passk/core';
+import { createCachedGrader, problemDir, programKey } from '@passk/evaluator';
 import { ensureRealDir, readQuestionState, writeQuestionState } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -176,4 +177,20 @@ test("the combiner's own dirs: a planted symlink, FIFO or directory is moved to 
   assert.deepEqual(await readdir(outside), [], 'nothing written through the symlink');
   const failed = await readdir(layout.failedDir);
   assert.equal(failed.filter((n) => n.endsWith('.reason.json')).length, 3, failed.join(' '));
+});
+
+test('a FIFO planted under a verdict-cache name is a cache miss, never a blocked evaluator', LIMIT, async () => {
+  const { root } = await setup();
+  const cacheDir = path.join(root, 'verdict_cache');
+  const verdict = { status: 'wrong_answer', passed: false } as unknown as Verdict;
+  let graded = 0;
+  const inner: Grader = { grade: async () => (graded++, verdict), close: async () => {} };
+  const problem = { id: 'p/1', kind: 'stdin', tests: [{ input: '1', output: '2' }] } as unknown as Problem;
+  const key = programKey(problem, 'print(2)', '');
+  await mkdir(problemDir(cacheDir, problem.id), { recursive: true });
+  mkfifo(path.join(problemDir(cacheDir, problem.id), `${key}.json`));
+  const cached = createCachedGrader(inner, cacheDir);
+  assert.equal((await cached.grade({ problem, code: 'print(2)' })).status, 'wrong_answer');
+  assert.equal(graded, 1);
+  assert.ok((await lstat(path.join(problemDir(cacheDir, problem.id), `${key}.json`))).isFile(), 'the FIFO was the file looked up, and is replaced');
 });
