@@ -122,6 +122,14 @@ test('worker records, name locks and control flags: a FIFO or symlink never bloc
   mkfifo(path.join(layout.workersDir, 'eval0.lock'));
   const name = await registry.acquire({ prefix: 'eval' }, makeIdentity('pending', 'evaluator'));
   assert.match(name, /^eval\d+$/);
+  // A directory where a fixed name's lock and record go: the worker still gets its name and writes its record.
+  await mkdir(path.join(layout.workersDir, 'combiner.lock', 'x'), { recursive: true });
+  await mkdir(path.join(layout.workersDir, 'combiner.json', 'x'), { recursive: true });
+  const me = makeIdentity('combiner', 'combiner');
+  assert.equal(await registry.acquire('combiner', me), 'combiner');
+  const now = new Date().toISOString();
+  await registry.write({ name: 'combiner', role: 'combiner', host: me.host, pid: me.pid, token: me.token, started_at: now, heartbeat_at: now, state: 'idle', items_done: 0, samples_done: 0, samples_per_s: 0 });
+  assert.deepEqual((await registry.list()).map((r) => r.name), ['combiner']);
   mkfifo(path.join(layout.controlDir, 'stop-all'));
   await symlink(secret, path.join(layout.controlDir, 'stop-generators'));
   await setControl(layout.controlDir, 'stop-all', 'test');

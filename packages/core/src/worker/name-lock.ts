@@ -4,7 +4,7 @@
  * `autoName` picks the lowest free `<prefix><n>`, so a user can start one more evaluator in another
  * terminal without choosing an id.
  */
-import { writeFile, link, unlink } from 'node:fs/promises';
+import { writeFile, link, unlink, rm } from 'node:fs/promises';
 import { readRegularText, SMALL_FILE_MAX_BYTES } from '../queue/safe-read.js';
 import path from 'node:path';
 import { errnoCode, PasskError } from '../errors.js';
@@ -47,7 +47,8 @@ async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Prom
   if (!dead) return holder;
   if (breaks >= 3) return holder ?? { host: '?', pid: 0, token: '' };
   // The holder died (or the lock is unreadable, which link() never produces): break it and race again.
-  await unlink(file).catch(() => {});
+  // Something planted that is not a file (a directory, say) is removed whole: link() never makes one.
+  await rm(file, { recursive: true, force: true }).catch(() => {});
   return tryLock(file, identity, breaks + 1);
 }
 

@@ -1,9 +1,9 @@
 /** WorkerRegistry on the filesystem: workers/<name>.lock name locks and workers/<name>.json records. */
-import { readdir, writeFile, rename, unlink } from 'node:fs/promises';
+import { readdir, writeFile, rename, unlink, rm } from 'node:fs/promises';
 import { readRegularText, SMALL_FILE_MAX_BYTES } from '../../queue/safe-read.js';
 import path from 'node:path';
 import { acquireName, autoName, releaseName } from '../../worker/name-lock.js';
-import { isPasskError } from '../../errors.js';
+import { isPasskError, errnoCode } from '../../errors.js';
 import type { WorkerIdentity } from '../../queue/identity.js';
 import type { WorkerRecord } from '../../worker/record.js';
 import type { WorkerRegistry } from '../types.js';
@@ -35,7 +35,15 @@ export class FsRegistry implements WorkerRegistry {
     // O_EXCL: a file (or symlink) planted under the temp name is removed, never written through.
     await unlink(tmp).catch(() => {});
     await writeFile(tmp, JSON.stringify(record), { flag: 'wx' });
-    await rename(tmp, file);
+    try {
+      await rename(tmp, file);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      // A directory planted under this worker's record name: removed (records are rewritten every 5 s).
+      await rm(file, { recursive: true, force: true });
+      await rename(tmp, file);
+    }
   }
 
   async list(): Promise<WorkerRecord[]> {
