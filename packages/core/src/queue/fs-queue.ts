@@ -269,7 +269,9 @@ async function readItem<T extends WorkItem>(claimPath: string, stage: Stage, ste
 export function quarantineReason(error: unknown): Record<string, unknown> {
   if (isPasskError(error)) return { code: error.code, message: error.message, file: error.file, line: error.line, field: error.field };
   const code = errnoCode(error);
-  return { code: 'ERR_FILE_REFUSED', message: `could not be read (${code ?? 'unexpected error'})` };
+  if (code !== undefined) return { code: 'ERR_FILE_REFUSED', message: `could not be read (${code})` };
+  // Any other error's message may quote the input (a SyntaxError does): its class only.
+  return { code: 'ERR_SCHEMA_INVALID', message: `rejected (${error instanceof Error ? error.name : 'error'})` };
 }
 
 /** rename `file` to dir/<base>.json; if that name is taken by a file of another type, a unique name beside it. */
