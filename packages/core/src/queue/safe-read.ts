@@ -39,9 +39,10 @@ function checkStats(file: string, st: Stats, maxBytes: number): void {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The bytes of `file`, at most `maxBytes` (errors name it `shownAs`, e.g. the name it was queued under): ERR_FILE_REFUSED when it is a symlink, a directory, a
+ * The bytes of `file`, at most `maxBytes`. ERR_FILE_REFUSED when it is a symlink, a directory, a
  * FIFO, a socket or a device, larger than the cap (also if it grows past it while read), or cannot
- * be opened for another reason than ENOENT (rethrown as is).
+ * be opened for another reason than ENOENT (rethrown as is). Errors name it `shownAs` (e.g. the
+ * name it was queued under rather than its claim's name).
  */
 export async function readRegularFile(file: string, maxBytes: number, shownAs = file): Promise<Buffer> {
   const refuse = (why: string) => refused(shownAs, why);
@@ -92,15 +93,6 @@ export async function readRegularText(file: string, maxBytes: number, shownAs = 
     return decoder.decode(bytes);
   } catch {
     throw refused(shownAs, 'is not valid UTF-8');
-  }
-}
-
-/** Like readRegularText, but undefined for a missing file or any refusal (for best-effort readers). */
-export async function readRegularTextOrUndefined(file: string, maxBytes: number): Promise<string | undefined> {
-  try {
-    return await readRegularText(file, maxBytes);
-  } catch {
-    return undefined;
   }
 }
 
