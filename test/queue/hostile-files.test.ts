@@ -11,9 +11,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   FsQueue, openFsTransport, checkItemAgainstPlan, readRegularTailSync, runLayout, ensureLayout, makeIdentity, reap, itemStem, claimFileName, setControl, hasControl,
-  type WorkItem, type WorkerIdentity, type Verdict, type Grader, type Problem,
+  type WorkItem, type WorkerIdentity, type Verdict, type Grader, type Problem, type Plan,
 } from '@passk/core';
 import { createCachedGrader, problemDir, programKey } from '@passk/evaluator';
+import { planFailedItems } from '../../packages/cli/src/orchestrator/failed.js';
 import { ensureRealDir, readQuestionState, writeQuestionState } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -201,4 +202,20 @@ test('a FIFO planted under a verdict-cache name is a cache miss, never a blocked
   assert.equal((await cached.grade({ problem, code: 'print(2)' })).status, 'wrong_answer');
   assert.equal(graded, 1);
   assert.ok((await lstat(path.join(problemDir(cacheDir, problem.id), `${key}.json`))).isFile(), 'the FIFO was the file looked up, and is replaced');
+});
+
+test("passk run's failed-item report: a FIFO or symlink as a reason or item file never blocks, never quotes", LIMIT, async () => {
+  const { layout, secret } = await setup();
+  const plan = { n: 20, shard_size: 10, seed: 0, temperatures: [0.1], questions: [{ idx: 0, id: 'a', title: 'a' }] } as unknown as Plan;
+  mkfifo(path.join(layout.failedDir, 'q0_t0_1_s0.gen.json'));
+  mkfifo(path.join(layout.failedDir, 'q0_t0_1_s0.gen.reason.json'));
+  await writeFile(path.join(layout.failedDir, 'q0_t0_1_s1.gen.json'), '{}');
+  await symlink(secret, path.join(layout.failedDir, 'q0_t0_1_s1.gen.reason.json'));
+  const { items } = await planFailedItems(layout, plan, new Set());
+  assert.deepEqual(items.map((i) => i.stem), ['q0_t0_1_s0', 'q0_t0_1_s1']);
+  for (const i of items) {
+    assert.equal(i.code, 'unknown');
+    assert.match(i.message, /unreadable reason file \(.*refused unread: is a (FIFO|symbolic link)/);
+    assert.ok(!i.message.includes(SECRET));
+  }
 });
