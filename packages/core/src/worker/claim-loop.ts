@@ -52,22 +52,6 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
     return next;
   };
 
-  /** Run the item check; a failing item is quarantined (never worked on, never an exception out). */
-  const accepted = async (claim: Claim<In>): Promise<boolean> => {
-    try {
-      await options.check!(claim);
-      return true;
-    } catch (error) {
-      if (!isPasskError(error, 'ERR_PLAN_MISMATCH') && !isPasskError(error, 'ERR_SCHEMA_INVALID')) {
-        await queue.release(claim);
-        throw error;
-      }
-      await queue.reject(claim, error);
-      logger.error({ item: claim.stem, stage: claim.stage, reason: (error as Error).message }, `quarantined an item that does not fit the plan (no ${options.what})`);
-      return false;
-    }
-  };
-
   const lane = async (): Promise<void> => {
     while (!runtime.stopping) {
       const claim = await claimNext();
@@ -83,7 +67,7 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
         await runtime.sleep(options.pollMs);
         continue;
       }
-      if (options.check && !(await accepted(claim))) continue;
+      if (options.check && !(await accepted(runtime, options, claim))) continue;
       held.add(claim.stem);
       show();
       const signal = AbortSignal.any([claim.signal, runtime.signal]);
@@ -124,4 +108,20 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
     ),
   );
   if (first !== undefined) throw first;
+}
+
+/** Run the item check; a failing item is quarantined (never worked on, never an exception out). */
+async function accepted<In extends WorkItem, Out extends WorkItem>(runtime: WorkerRuntime, options: ClaimLoopOptions<In, Out>, claim: Claim<In>): Promise<boolean> {
+  try {
+    await options.check!(claim);
+    return true;
+  } catch (error) {
+    if (!isPasskError(error, 'ERR_PLAN_MISMATCH') && !isPasskError(error, 'ERR_SCHEMA_INVALID')) {
+      await runtime.queue.release(claim);
+      throw error;
+    }
+    await runtime.queue.reject(claim, error);
+    runtime.logger.error({ item: claim.stem, stage: claim.stage, reason: error.message }, `quarantined an item that does not fit the plan (no ${options.what})`);
+    return false;
+  }
 }
