@@ -4,9 +4,9 @@
  * The file is written to a hidden temp name beside the target, fsynced, renamed, and the directory
  * fsynced: it appears complete or not at all.
  */
-import { open, rename, mkdir, readFile, unlink, readdir } from 'node:fs/promises';
+import { open, rename, mkdir, unlink, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseValid, evaluatedShardSchema, fsyncDir, tmpName, deadLocalWriter, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
+import { parseValid, readRegularText, QUEUE_FILE_MAX_BYTES, SMALL_FILE_MAX_BYTES, evaluatedShardSchema, fsyncDir, tmpName, deadLocalWriter, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
 
 export interface CombineInput {
   plan: Plan;
@@ -44,7 +44,7 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
     let first = true;
     const sorted = [...input.shardFiles].sort((a, b) => shardIndex(a) - shardIndex(b));
     for (const file of sorted) {
-      const shard = parseValid<EvaluatedShard>(evaluatedShardSchema, await readFile(file, 'utf8'), { file });
+      const shard = parseValid<EvaluatedShard>(evaluatedShardSchema, await readRegularText(file, QUEUE_FILE_MAX_BYTES), { file });
       row.completion_tokens += shard.gen.completion_tokens;
       row.gen_wall_s += shard.gen.wall_s;
       row.cached += shard.eval.cached;
@@ -97,7 +97,7 @@ export function shardIndex(file: string): number {
 
 /** Read back the row of an existing combined file (recovery after a crash between two writes). */
 export async function rowFromCombined(file: string): Promise<TemperatureResult> {
-  const data = JSON.parse(await readFile(file, 'utf8')) as TemperatureResult & { samples?: unknown };
+  const data = JSON.parse(await readRegularText(file, SMALL_FILE_MAX_BYTES)) as TemperatureResult & { samples?: unknown };
   const { samples: _samples, ...rest } = data;
   const row: TemperatureResult = {
     temperature: rest.temperature,

@@ -6,15 +6,17 @@
  * the row, writes q{idx}/summary.json once every temperature is in, and keeps run_summary.json
  * current. All state is on disk: a SIGKILLed combiner restarts where it stopped.
  */
-import { readdir, readFile, mkdir, rm, access } from 'node:fs/promises';
+import { readdir, mkdir, rm, access, rename } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import {
   WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
+  readRegularText, SMALL_FILE_MAX_BYTES, checkItemAgainstPlan, isPasskError, quarantineReason, fsyncDir,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/stats';
 import { writeCombined, rowFromCombined } from './combined-writer.js';
+import { clearObstacle, ensureRealDir } from './obstacles.js';
 import { readQuestionState, writeQuestionState, writeSummary, summaryFile, buildRunSummary, writeRunSummary } from './summaries.js';
 import { ProgressLog } from './progress.js';
 
@@ -139,7 +141,7 @@ class Combiner {
   /** Finish what a killed combiner left half done. */
   async recover(): Promise<void> {
     try {
-      this.startedAt = (JSON.parse(await readFile(this.layout.runSummaryFile, 'utf8')) as { started_at: string }).started_at;
+      this.startedAt = (JSON.parse(await readRegularText(this.layout.runSummaryFile, SMALL_FILE_MAX_BYTES)) as { started_at: string }).started_at;
     } catch {
       // first start
     }
@@ -242,7 +244,9 @@ class Combiner {
       return;
     }
     const groupDir = path.join(this.layout.stagedDir, group);
-    await mkdir(groupDir, { recursive: true });
+    // Never through a planted symlink, never onto a planted directory: those go to failed/ first.
+    await ensureRealDir(this.layout, groupDir);
+    await clearObstacle(this.layout, path.join(groupDir, `${claim.stem}.json`), 'file');
     await writeViaTmp(this.layout.tmpDir, groupDir, `${claim.stem}.json`, jsonText(shard), { fsync: this.fsync });
     await transport.store.markStaged(claim.stem);
     await queue.complete(claim);
@@ -252,17 +256,7 @@ class Combiner {
   }
 
   private checkAgainstPlan(shard: EvaluatedShard, file: string): void {
-    if (shard.item !== claimStem(shard)) throw new PasskError('ERR_SCHEMA_INVALID', `item \`${shard.item}\` does not match its content`, { file, field: 'item' });
-    if (!this.questions.has(shard.question_idx)) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `question ${shard.question_idx} is not in the plan`, { file, field: 'question_idx' });
-    }
-    if (!this.plan.temperatures.includes(shard.temperature)) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `temperature ${shard.temperature} is not in the plan`, { file, field: 'temperature' });
-    }
-    if (shard.shard >= this.shardsPerGroup) throw new PasskError('ERR_SCHEMA_INVALID', `shard ${shard.shard} is beyond the plan's ${this.shardsPerGroup}`, { file, field: 'shard' });
-    if (shard.samples.length !== shard.count) {
-      throw new PasskError('ERR_SCHEMA_INVALID', `${shard.samples.length} samples for count ${shard.count}`, { file, field: 'samples' });
-    }
+    checkItemAgainstPlan(this.plan, shard, file);
   }
 
   private async maybeCombine(group: string): Promise<void> {
@@ -279,7 +273,16 @@ class Combiner {
     }
     if (files.length < this.shardsPerGroup) return;
     const target = path.join(questionResultsDir(this.layout, id.questionIdx), combinedFileName(id.temperature));
-    const row = await writeCombined({ plan: this.plan, question, temperature: id.temperature, shardFiles: files, target, fsync: this.fsync });
+    let row;
+    try {
+      row = await writeCombined({ plan: this.plan, question, temperature: id.temperature, shardFiles: files, target, fsync: this.fsync });
+    } catch (error) {
+      // A staged file someone replaced (a FIFO, a directory, a symlink, bad JSON): out to failed/.
+      if (!isPasskError(error) || !error.file?.startsWith(groupDir)) throw error;
+      await quarantineStaged(this.layout, error.file, error, this.fsync);
+      this.runtime.logger.error({ group, file: error.file, reason: error.message }, 'quarantined a staged shard that cannot be read; the group waits for it');
+      return;
+    }
     state[String(id.temperature)] = row;
     await writeQuestionState(this.layout, id.questionIdx, state, this.fsync);
     await this.runtime.transport.store.markCombined(group);
@@ -305,6 +308,10 @@ class Combiner {
   }
 }
 
-function claimStem(shard: EvaluatedShard): string {
-  return `${groupStem(shard.question_idx, shard.temperature)}_s${shard.shard}`;
+/** Move an unreadable staged shard to failed/<stem>.combine.json with its reason (the run then names it). */
+async function quarantineStaged(layout: RunLayout, file: string, error: unknown, fsync: boolean): Promise<void> {
+  const stem = path.basename(file).replace(/\.json$/, '');
+  await writeViaTmp(layout.tmpDir, layout.failedDir, `${stem}.combine.reason.json`, jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
+  await rename(file, path.join(layout.failedDir, `${stem}.combine.json`)).catch(() => rm(file, { recursive: true, force: true }));
+  if (fsync) await fsyncDir(layout.failedDir);
 }

@@ -1,3 +1,4 @@
 export * from './daemon.js';
 export * from './combined-writer.js';
 export * from './summaries.js';
+export * from './obstacles.js';

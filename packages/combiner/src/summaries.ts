@@ -2,13 +2,15 @@
  * Per-question state (queue/<run>/combined/q{idx}.json: the rows of the temperatures combined so
  * far), q{idx}/summary.json once every temperature is in, and run_summary.json.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/stats';
 import {
-  writeResultFile, jsonText, questionResultsDir, errnoCode,
+  writeResultFile, jsonText, questionResultsDir, errnoCode, isPasskError, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
 } from '@passk/core';
+
+import { clearObstacle } from './obstacles.js';
 
 export type QuestionState = Record<string, TemperatureResult>;
 
@@ -18,14 +20,16 @@ function stateFile(layout: RunLayout, idx: number): string {
 
 export async function readQuestionState(layout: RunLayout, idx: number): Promise<QuestionState> {
   try {
-    return JSON.parse(await readFile(stateFile(layout, idx), 'utf8')) as QuestionState;
+    return JSON.parse(await readRegularText(stateFile(layout, idx), SMALL_FILE_MAX_BYTES)) as QuestionState;
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || error instanceof SyntaxError) return {};
+    // Missing, torn or refused (not a regular file, too big): rebuilt from what is combined next.
+    if (errnoCode(error) === 'ENOENT' || error instanceof SyntaxError || isPasskError(error, 'ERR_FILE_REFUSED')) return {};
     throw error;
   }
 }
 
 export async function writeQuestionState(layout: RunLayout, idx: number, state: QuestionState, fsync: boolean): Promise<void> {
+  await clearObstacle(layout, stateFile(layout, idx), 'file');
   await writeResultFile(stateFile(layout, idx), jsonText(state), { fsync });
 }
 

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   ERR_BACKEND_UNAVAILABLE: 'A generation backend is not installed or not reachable',
   ERR_WORKER_CRASHED: 'A worker process exited unexpectedly',
   ERR_REDIS_CONFIG: 'Redis is configured in a way passk refuses to use',
+  ERR_FILE_REFUSED: 'A file was refused: a symlink, not a regular file, over its size cap, or not UTF-8',
   ERR_COMBINER_ELSEWHERE: "The run's combiner results live on another machine",
 } as const;
 

@@ -26,3 +26,5 @@ export * from './transport/types.js';
 export * from './transport/open.js';
 export * from './transport/fs/index.js';
 export * from './worker/claim-loop.js';
+export * from './queue/safe-read.js';
+export * from './run/plan-check.js';

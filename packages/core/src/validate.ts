@@ -20,7 +20,12 @@ function compile<T>(schema: object): ValidateFunction<T> {
 export function describeAjvError(error: ErrorObject): { field: string; message: string } {
   let field = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(root)';
   if (error.keyword === 'required') field = field === '(root)' ? String(error.params.missingProperty) : `${field}.${error.params.missingProperty}`;
-  if (error.keyword === 'additionalProperties') field = field === '(root)' ? String(error.params.additionalProperty) : `${field}.${error.params.additionalProperty}`;
+  if (error.keyword === 'additionalProperties') {
+    const name = String(error.params.additionalProperty);
+    field = field === '(root)' ? name : `${field}.${name}`;
+  }
+  // Paths are made of the input's own keys: never echo unusual ones (docs/queue-protocol.md#quarantine).
+  if (!/^[A-Za-z0-9_.()~ -]{1,200}$/.test(field)) field = '(a field with an unusual name)';
   return { field, message: error.message ?? 'is invalid' };
 }
 
@@ -48,7 +53,19 @@ export function parseValid<T>(schema: object, text: string, where: Where = {}): 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PasskError('ERR_JSON_MALFORMED', `not valid JSON (${(error as Error).message})`, { ...where, cause: error });
+    throw new PasskError('ERR_JSON_MALFORMED', jsonSyntaxMessage(error), where);
   }
   return assertValid<T>(schema, value, where);
+}
+
+/**
+ * JSON.parse's message without the input: V8 quotes the bytes around the error (`Unexpected token
+ * 'r', "root:x:0:0"... is not valid JSON`), which must never reach a reason file or a log. Only the
+ * position (when V8 gives one) and the kind of failure are kept.
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (message === 'Unexpected end of JSON input') return 'not valid JSON (unexpected end of input)';
+  const position = /at position (\d+)/.exec(message);
+  return position ? `not valid JSON (syntax error at position ${position[1]})` : 'not valid JSON (syntax error)';
 }

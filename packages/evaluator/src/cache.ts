@@ -5,10 +5,10 @@
  * ignored and overwritten, never trusted. infra_error verdicts are never cached. Within one
  * process, identical programs in flight are graded once (the others await the same promise).
  */
-import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, rename, writeFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { isValid, verdictSchema, type Grader, type GradeRequest, type Verdict } from '@passk/core';
+import { isValid, verdictSchema, readRegularText, SMALL_FILE_MAX_BYTES, type Grader, type GradeRequest, type Verdict } from '@passk/core';
 import { programKey } from './dedup.js';
 
 interface CacheFile {
@@ -52,7 +52,8 @@ export function createCachedGrader(inner: Grader, cacheDir: string | null): Cach
   async function read(file: string, key: string, problemId: string): Promise<Verdict | null> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // Never from a FIFO (it would block the evaluator) nor through a symlink: a refused file is a miss.
+      text = await readRegularText(file, SMALL_FILE_MAX_BYTES);
     } catch {
       return null;
     }

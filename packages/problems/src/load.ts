@@ -4,7 +4,8 @@
  * unique across the whole load, apply filters. Problems come in file order, files in release order.
  * ERRATA exclusion runs last, so "excluded N" counts only problems the other filters kept.
  */
-import { assertValid, isPasskError, PasskError, problemSchema, type Problem } from '@passk/core';
+import { assertValid, isPasskError, jsonSyntaxMessage, PasskError, problemSchema, type Problem } from '@passk/core';
+import { checkGradable } from './gradable.js';
 import { DEMO_ROWS } from './demo/index.js';
 import { detectFormat, UNKNOWN_FORMAT_MESSAGE, type RowFormat } from './detect.js';
 import { makeFilter } from './filters.js';
@@ -111,7 +112,7 @@ function normaliseRow(
   seen: Map<string, string>,
 ): Problem {
   if (row.parseError) {
-    throw new PasskError('ERR_PROBLEM_INVALID', `not valid JSON (${row.parseError.message})`, { ...where, field: '(line)' });
+    throw new PasskError('ERR_PROBLEM_INVALID', jsonSyntaxMessage(row.parseError), { ...where, field: '(line)' });
   }
   const value = row.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -122,6 +123,7 @@ function normaliseRow(
   if (!fmt) throw new PasskError('ERR_PROBLEM_INVALID', UNKNOWN_FORMAT_MESSAGE, { ...where, field: '(line)' });
   const dataset = source.type === 'demo' ? 'demo' : (source.dataset ?? fmt.name);
   const problem = validProblem(fmt.normalise(raw, where, dataset), where);
+  checkGradable(problem, where);
   const first = seen.get(problem.id);
   if (first !== undefined) {
     throw new PasskError('ERR_PROBLEM_INVALID', `duplicate id \`${problem.id}\` (first seen at ${first})`, { ...where, field: fmt.idField });

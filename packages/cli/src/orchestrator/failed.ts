@@ -10,10 +10,11 @@
  *   cannot be trusted, so the item is generated again from the plan (seeding puts a fresh work item
  *   into pending_gen/ once the bad file is out of failed/).
  */
-import { readdir, readFile, rename, mkdir } from 'node:fs/promises';
+import { readdir, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   parseItemStem, groupStem, shardCount, parseValid, writeViaTmp, jsonText, fsyncDir, errnoCode, STAGE_SCHEMAS,
+  readRegularText, isPasskError, SMALL_FILE_MAX_BYTES, QUEUE_FILE_MAX_BYTES,
   type Plan, type RunLayout, type Stage, type WorkItem, type Transport, type Logger,
 } from '@passk/core';
 import { itemsInPipeline } from './plan.js';
@@ -36,12 +37,14 @@ export const RETRIED_DIR = 'retried';
 
 async function readReason(file: string): Promise<{ code: string; message: string }> {
   try {
-    const reason = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const reason = JSON.parse(await readRegularText(file, SMALL_FILE_MAX_BYTES)) as Record<string, unknown>;
     const message = String(reason.message ?? reason.reason ?? '');
     const attempts = reason.attempts !== undefined ? ` (${reason.attempts} attempts)` : '';
     return { code: String(reason.code ?? 'unknown'), message: `${message}${attempts}` };
   } catch (error) {
-    return { code: 'unknown', message: errnoCode(error) === 'ENOENT' ? 'no reason file' : `unreadable reason file (${(error as Error).message})` };
+    // Never the parser's message: it quotes the file's bytes.
+    const why = isPasskError(error) ? error.message : error instanceof SyntaxError ? 'not valid JSON' : (errnoCode(error) ?? 'error');
+    return { code: 'unknown', message: errnoCode(error) === 'ENOENT' ? 'no reason file' : `unreadable reason file (${why})` };
   }
 }
 
@@ -122,7 +125,7 @@ export async function retryFailedItems(layout: RunLayout, items: FailedItem[], i
 /** The failed file's content, when it is a valid item of its stage with the right name. */
 async function readValid(item: FailedItem): Promise<WorkItem | undefined> {
   try {
-    const value = parseValid<WorkItem>(STAGE_SCHEMAS[item.stage], await readFile(item.file, 'utf8'), { file: item.file });
+    const value = parseValid<WorkItem>(STAGE_SCHEMAS[item.stage], await readRegularText(item.file, QUEUE_FILE_MAX_BYTES), { file: item.file });
     return value.item === item.stem ? value : undefined;
   } catch {
     return undefined;

@@ -9,8 +9,8 @@
  * it waits for and the per-GPU `memory.used` when done.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { procTable } from '@passk/core';
+import { readdirSync } from 'node:fs';
+import { procTable, readRegularTailSync } from '@passk/core';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -31,7 +31,7 @@ export function recordedEngineGroups(resultsDir: string): number[] {
   }
   for (const name of names) {
     try {
-      const pgid = Number((JSON.parse(readFileSync(path.join(resultsDir, name), 'utf8')) as { pgid?: unknown }).pgid);
+      const pgid = Number((JSON.parse(readRegularTailSync(path.join(resultsDir, name), 65_536) ?? '{}') as { pgid?: unknown }).pgid);
       if (Number.isInteger(pgid) && pgid > 1) groups.push(pgid);
     } catch {
       // unreadable: nothing to note

@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import {
   PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
-  parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE,
+  parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
@@ -124,12 +124,11 @@ export async function itemsInPipeline(layout: RunLayout, options: { includeFaile
     if (m) stems.add(m[1]!);
   }
   const combinedGroups = new Set<string>();
-  const { readFile } = await import('node:fs/promises');
   for (const n of await list(layout.combinedStateDir)) {
     const m = /^q(\d+)\.json$/.exec(n);
     if (!m) continue;
     try {
-      const state = JSON.parse(await readFile(`${layout.combinedStateDir}/${n}`, 'utf8')) as Record<string, unknown>;
+      const state = JSON.parse(await readRegularText(`${layout.combinedStateDir}/${n}`, SMALL_FILE_MAX_BYTES)) as Record<string, unknown>;
       for (const t of Object.keys(state)) combinedGroups.add(groupStem(Number(m[1]), Number(t)));
     } catch {
       // a torn state file is rewritten by the combiner; seeding stays conservative

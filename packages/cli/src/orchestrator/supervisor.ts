@@ -6,10 +6,10 @@
  * memory released, where nvidia-smi exists), then evaluators and the combiner.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setControl, pidAlive, type Logger, type RunLayout } from '@passk/core';
+import { setControl, pidAlive, readRegularTailSync, type Logger, type RunLayout } from '@passk/core';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease } from './gpu-release.js';
 
 export interface WorkerSpec {
@@ -199,12 +199,9 @@ export class Supervisor {
 /** A worker's last logged fatal error (its message's first line), else the last line of its stderr log. */
 export function lastError(resultsDir: string, name: string): string {
   const tail = (file: string): string[] => {
-    try {
-      const text = readFileSync(path.join(resultsDir, file), 'utf8');
-      return text.slice(-65_536).split('\n').filter(Boolean);
-    } catch {
-      return [];
-    }
+    // The tail only, and never through a symlink or from a FIFO (the orchestrator must not block).
+    const text = readRegularTailSync(path.join(resultsDir, file), 65_536);
+    return text === undefined ? [] : text.split('\n').filter(Boolean);
   };
   for (const line of tail(`${name}.log`).reverse()) {
     try {

@@ -1,11 +1,10 @@
 /** The end-of-run printout: where the results are and pass rate per temperature. */
-import { readFile } from 'node:fs/promises';
-import type { RunLayout, RunSummary } from '@passk/core';
+import { readRegularText, SMALL_FILE_MAX_BYTES, type RunLayout, type RunSummary } from '@passk/core';
 
 export async function printResults(layout: RunLayout, say: (line: string) => void): Promise<void> {
   let summary: RunSummary;
   try {
-    summary = JSON.parse(await readFile(layout.runSummaryFile, 'utf8')) as RunSummary;
+    summary = JSON.parse(await readRegularText(layout.runSummaryFile, SMALL_FILE_MAX_BYTES)) as RunSummary;
   } catch {
     say(`passk: results in ${layout.resultsDir}`);
     return;

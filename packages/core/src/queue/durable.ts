@@ -55,7 +55,7 @@ export function deadLocalWriter(name: string): boolean {
 export async function writeViaTmp(tmpDir: string, destDir: string, name: string, data: string | Buffer, options: DurableOptions = {}): Promise<void> {
   const sync = options.fsync ?? true;
   const tmpPath = path.join(tmpDir, tmpName(name));
-  const handle = await open(tmpPath, 'w');
+  const handle = await open(tmpPath, 'wx'); // O_EXCL: never through a planted symlink
   try {
     await handle.writeFile(data);
     if (sync) await handle.sync();

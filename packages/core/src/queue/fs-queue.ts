@@ -6,7 +6,7 @@
  * - release / fail: rename the claim back to pending (fail bumps attempts; too many → failed/)
  * - quarantine: a malformed or schema-invalid file → failed/ with a reason file
  */
-import { readdir, rename, readFile, unlink, utimes, stat } from 'node:fs/promises';
+import { readdir, rename, unlink, lutimes, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { ITEM_FILE_RE } from '../naming.js';
 import { errnoCode, PasskError, isPasskError } from '../errors.js';
@@ -18,6 +18,7 @@ import { writeViaTmp, jsonText, fsyncDir } from './durable.js';
 import type { Logger } from '../log.js';
 import type { Claim, QueueBackend, ReapResult } from '../transport/types.js';
 import { queueCounts, type QueueCounts } from './counts.js';
+import { readRegularText, QUEUE_FILE_MAX_BYTES } from './safe-read.js';
 
 export const STAGE_SCHEMAS: Record<Stage, object> = {
   gen: workItemSchema,
@@ -130,29 +131,26 @@ export class FsQueue implements QueueBackend {
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw error;
       // Lost the race — unless (NFS) the rename happened and only the reply was lost.
-      const mine = await stat(claimPath).then(() => true, () => false);
+      const mine = await lstat(claimPath).then(() => true, () => false);
       if (!mine) return undefined;
     }
     // rename() keeps the item's old mtime: touch the claim now, or a reaper would take the item's
-    // age (since seeding) for a missed heartbeat.
+    // age (since seeding) for a missed heartbeat. lutimes: a planted symlink's target is never touched.
     const now = new Date();
-    await utimes(claimPath, now, now).catch(() => {});
+    await lutimes(claimPath, now, now).catch(() => {});
     let value: T;
     try {
-      const text = await readFile(claimPath, 'utf8');
-      value = parseValid<T>(STAGE_SCHEMAS[stage], text, { file: source });
-      if (value.item !== stem) {
-        throw new PasskError('ERR_SCHEMA_INVALID', `item \`${value.item}\` does not match the file name`, { file: source, field: 'item' });
-      }
+      value = await readItem<T>(claimPath, stage, stem, source);
     } catch (error) {
-      if (!isPasskError(error)) throw error;
+      // Whatever the file is (symlink, FIFO, directory, huge, not JSON), it is quarantined, never thrown.
+      if (errnoCode(error) === 'ENOENT') return undefined;
       await this.quarantine(claimPath, `${stem}.${stage}.json`, error);
       return undefined;
     }
     const controller = new AbortController();
     const timer = setInterval(() => {
       const now = new Date();
-      utimes(claimPath, now, now).catch((error) => {
+      lutimes(claimPath, now, now).catch((error) => {
         if (errnoCode(error) === 'ENOENT' && !controller.signal.aborted) {
           this.logger?.warn({ item: stem, stage }, 'claim lost (reaped by another worker); abandoning the item');
           controller.abort(new PasskError('ERR_CLAIM_LOST', `claim on ${stem} was reclaimed`));
@@ -198,6 +196,11 @@ export class FsQueue implements QueueBackend {
     return reap(this, { staleMs: options.staleMs ?? this.staleMs });
   }
 
+  /** Log an error through this queue's logger (the reaper has none of its own). */
+  logError(fields: Record<string, unknown>, message: string): void {
+    this.logger?.error(fields, message);
+  }
+
   counts(): Promise<QueueCounts> {
     return queueCounts(this.layout);
   }
@@ -230,17 +233,54 @@ export class FsQueue implements QueueBackend {
     return 'retry';
   }
 
-  /** Move a bad file to failed/ as `name`, with `name` minus .json plus `.reason.json` beside it. */
+  /**
+   * Move a bad file (of any type: a directory or FIFO too) to failed/ as `name`, with `name` minus
+   * .json plus `.reason.json` beside it. Never throws: a step that fails is logged, and a file that
+   * cannot be moved stays a claim of this worker (reclaimed, and quarantined again, after it exits).
+   */
   async quarantine(file: string, name: string, error: unknown): Promise<void> {
     const base = name.replace(/\.json$/, '');
-    const reason = isPasskError(error)
-      ? { code: error.code, message: error.message, file: error.file, line: error.line, field: error.field }
-      : { code: 'ERR_SCHEMA_INVALID', message: String(error) };
-    await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, `${base}.reason.json`, jsonText({ ...reason, at: new Date().toISOString() }), {
-      fsync: this.fsync,
-    });
-    await rename(file, path.join(this.layout.failedDir, `${base}.json`));
-    if (this.fsync) await fsyncDir(this.layout.failedDir);
-    this.logger?.error({ file: name, reason }, 'quarantined a malformed queue file into failed/');
+    const reason = quarantineReason(error);
+    try {
+      await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, `${base}.reason.json`, jsonText({ ...reason, at: new Date().toISOString() }), {
+        fsync: this.fsync,
+      });
+      await moveAside(file, this.layout.failedDir, base);
+      if (this.fsync) await fsyncDir(this.layout.failedDir);
+      this.logger?.error({ file: name, reason }, 'quarantined a malformed queue file into failed/');
+    } catch (failure) {
+      this.logger?.error({ file: name, reason, error: errnoCode(failure) ?? 'error' }, 'could not quarantine a malformed queue file; it stays claimed');
+    }
+  }
+}
+
+/** Read and validate a claimed item; any failure is thrown (PasskError, or ENOENT when it vanished). */
+async function readItem<T extends WorkItem>(claimPath: string, stage: Stage, stem: string, source: string): Promise<T> {
+  // Errors name the file as it was queued (the claim's name means nothing to a reader).
+  const text = await readRegularText(claimPath, QUEUE_FILE_MAX_BYTES, source);
+  const value = parseValid<T>(STAGE_SCHEMAS[stage], text, { file: source });
+  if (value.item !== stem) {
+    throw new PasskError('ERR_SCHEMA_INVALID', `item \`${value.item}\` does not match the file name`, { file: source, field: 'item' });
+  }
+  return value;
+}
+
+/** A reason file's content: code, message and location only (no byte of the input is ever quoted). */
+export function quarantineReason(error: unknown): Record<string, unknown> {
+  if (isPasskError(error)) return { code: error.code, message: error.message, file: error.file, line: error.line, field: error.field };
+  const code = errnoCode(error);
+  if (code !== undefined) return { code: 'ERR_FILE_REFUSED', message: `could not be read (${code})` };
+  // Any other error's message may quote the input (a SyntaxError does): its class only.
+  return { code: 'ERR_SCHEMA_INVALID', message: `rejected (${error instanceof Error ? error.name : 'error'})` };
+}
+
+/** rename `file` to dir/<base>.json; if that name is taken by a file of another type, a unique name beside it. */
+async function moveAside(file: string, dir: string, base: string): Promise<void> {
+  try {
+    await rename(file, path.join(dir, `${base}.json`));
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    await rename(file, path.join(dir, `${base}.${Date.now()}-${process.pid}.json`));
   }
 }

@@ -5,14 +5,15 @@
  * its own, so of several reapers only one wins, and an item whose reaper dies mid-way is reclaimed in
  * turn; then the item goes back to its stage with attempts + 1, or to failed/ after maxAttempts.
  */
-import { readdir, rename, readFile, stat, utimes } from 'node:fs/promises';
+import { readdir, rename, lstat, lutimes } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode, isPasskError } from '../errors.js';
+import { errnoCode } from '../errors.js';
 import { parseValid } from '../validate.js';
 import type { WorkItem } from '../schemas/queue-files.js';
 import { parseClaimFileName, claimFileName, pidAlive, type ParsedClaim } from './identity.js';
 import { STAGE_SCHEMAS, type FsQueue } from './fs-queue.js';
 import { sweepTmp } from './durable.js';
+import { readRegularText, QUEUE_FILE_MAX_BYTES } from './safe-read.js';
 import type { ReapResult } from '../transport/types.js';
 
 export interface ReapOptions {
@@ -33,57 +34,68 @@ export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: stri
 export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<ReapResult> {
   const staleMs = options.staleMs ?? 60_000;
   const now = options.now ?? Date.now();
-  const { layout, identity } = queue;
+  const { layout } = queue;
   const result: ReapResult = { requeued: [], failed: [] };
   for (const name of await readdir(layout.claimedDir)) {
-    const claim = parseClaimFileName(name);
-    if (!claim) continue;
-    if (claim.host === identity.host && claim.pid === identity.pid && claim.token === identity.token) continue;
-    const claimPath = path.join(layout.claimedDir, name);
-    let mtimeMs: number;
     try {
-      mtimeMs = (await stat(claimPath)).mtimeMs;
-    } catch {
-      continue;
-    }
-    const dead = claimIsDead(claim, mtimeMs, identity.host, staleMs, now);
-    if (!dead) {
-      queue.staleSuspects.delete(name);
-      continue;
-    }
-    if (dead.byHeartbeat) {
-      // A stale heartbeat must be seen on two passes with the same mtime: a claim is touched right
-      // after its rename, and this closes the instant between the two.
-      const seen = queue.staleSuspects.get(name);
-      if (seen !== mtimeMs) {
-        queue.staleSuspects.set(name, mtimeMs);
-        continue;
-      }
-    }
-    queue.staleSuspects.delete(name);
-    const why = dead.why;
-    // Take the dead claim over as this reaper's own claim (of several reapers one rename wins). If the
-    // reaper dies before requeuing, its claim is dead in turn and the next reaper takes it: never lost.
-    const privatePath = path.join(layout.claimedDir, claimFileName(claim.stem, claim.stage, identity));
-    try {
-      await rename(claimPath, privatePath);
+      await reapOne(queue, name, staleMs, now, result);
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') continue; // another reaper won, or the owner finished
-      throw error;
+      // One claim never aborts the pass (a machine error here is retried at the next pass).
+      queue.logError({ claim: name, error: errnoCode(error) ?? 'error' }, 'reaper: could not reclaim a claim; trying again next pass');
     }
-    const touched = new Date();
-    await utimes(privatePath, touched, touched).catch(() => {});
-    let value: WorkItem;
-    try {
-      value = parseValid<WorkItem>(STAGE_SCHEMAS[claim.stage], await readFile(privatePath, 'utf8'), { file: claimPath });
-    } catch (error) {
-      if (!isPasskError(error)) throw error;
-      await queue.quarantine(privatePath, `${claim.stem}.${claim.stage}.json`, error);
-      continue;
-    }
-    const outcome = await queue.requeue(privatePath, claim.stage, value, `reclaimed: ${why}`);
-    (outcome === 'retry' ? result.requeued : result.failed).push(`${claim.stem}.${claim.stage}`);
   }
   await sweepTmp(layout.tmpDir, options.tmpMaxAgeMs, now);
   return result;
+}
+
+async function reapOne(queue: FsQueue, name: string, staleMs: number, now: number, result: ReapResult): Promise<void> {
+  const { layout, identity } = queue;
+  const claim = parseClaimFileName(name);
+  if (!claim) return;
+  if (claim.host === identity.host && claim.pid === identity.pid && claim.token === identity.token) return;
+  const claimPath = path.join(layout.claimedDir, name);
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await lstat(claimPath)).mtimeMs;
+  } catch {
+    return;
+  }
+  const dead = claimIsDead(claim, mtimeMs, identity.host, staleMs, now);
+  if (!dead) {
+    queue.staleSuspects.delete(name);
+    return;
+  }
+  if (dead.byHeartbeat) {
+    // A stale heartbeat must be seen on two passes with the same mtime: a claim is touched right
+    // after its rename, and this closes the instant between the two.
+    const seen = queue.staleSuspects.get(name);
+    if (seen !== mtimeMs) {
+      queue.staleSuspects.set(name, mtimeMs);
+      return;
+    }
+  }
+  queue.staleSuspects.delete(name);
+  // Take the dead claim over as this reaper's own claim (of several reapers one rename wins). If the
+  // reaper dies before requeuing, its claim is dead in turn and the next reaper takes it: never lost.
+  const privatePath = path.join(layout.claimedDir, claimFileName(claim.stem, claim.stage, identity));
+  try {
+    await rename(claimPath, privatePath);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return; // another reaper won, or the owner finished
+    throw error;
+  }
+  const touched = new Date();
+  await lutimes(privatePath, touched, touched).catch(() => {});
+  let value: WorkItem;
+  try {
+    const text = await readRegularText(privatePath, QUEUE_FILE_MAX_BYTES, claimPath);
+    value = parseValid<WorkItem>(STAGE_SCHEMAS[claim.stage], text, { file: claimPath });
+  } catch (error) {
+    // A symlink, FIFO, directory, oversized or malformed claim: quarantined, never thrown.
+    if (errnoCode(error) === 'ENOENT') return;
+    await queue.quarantine(privatePath, `${claim.stem}.${claim.stage}.json`, error);
+    return;
+  }
+  const outcome = await queue.requeue(privatePath, claim.stage, value, `reclaimed: ${dead.why}`);
+  (outcome === 'retry' ? result.requeued : result.failed).push(`${claim.stem}.${claim.stage}`);
 }

@@ -1,5 +1,5 @@
 /** Reading and comparing plan.json. */
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../queue/safe-read.js';
 import { parseValid } from '../validate.js';
 import { planSchema, PLAN_IDENTITY_FIELDS, type Plan } from '../schemas/plan.js';
 import { errnoCode } from '../errors.js';
@@ -7,10 +7,13 @@ import type { RunLayout } from '../queue/layout.js';
 import type { WorkItem } from '../schemas/queue-files.js';
 import { itemStem } from '../naming.js';
 
+/** Cap on plan.json (a plan lists its questions: a few hundred bytes each). */
+export const PLAN_MAX_BYTES = 64 * 1024 * 1024;
+
 export async function readPlan(layout: RunLayout): Promise<Plan | undefined> {
   let text: string;
   try {
-    text = await readFile(layout.planFile, 'utf8');
+    text = await readRegularText(layout.planFile, PLAN_MAX_BYTES);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;

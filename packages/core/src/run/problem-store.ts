@@ -2,13 +2,16 @@
  * The run's own copy of its problems: results/<run>/problems/q{idx}.json, one file per question so
  * a daemon reads only the questions it works on. Written once by the orchestrator at plan time.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../queue/safe-read.js';
 import path from 'node:path';
 import { parseValid } from '../validate.js';
 import { problemSchema, type Problem } from '../schemas/problem.js';
 import { writeResultFile, jsonText } from '../queue/durable.js';
 import { PasskError, errnoCode } from '../errors.js';
 import type { RunLayout } from '../queue/layout.js';
+
+/** Cap on one stored problem (LiveCodeBench's largest, private tests included, is far below it). */
+export const PROBLEM_FILE_MAX_BYTES = 1024 * 1024 * 1024;
 
 export function problemFile(layout: RunLayout, idx: number): string {
   return path.join(layout.problemsDir, `q${idx}.json`);
@@ -32,7 +35,7 @@ export class ProblemStore {
     const file = problemFile(this.layout, idx);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readRegularText(file, PROBLEM_FILE_MAX_BYTES);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') throw new PasskError('ERR_PROBLEM_NOT_FOUND', `question ${idx} is not in this run's problems`, { file });
       throw error;

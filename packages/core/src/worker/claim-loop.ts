@@ -11,6 +11,7 @@
  * other lanes release their claims, and the error is thrown once all lanes have ended.
  */
 import type { Stage } from '../queue/layout.js';
+import { isPasskError } from '../errors.js';
 import type { WorkItem } from '../schemas/queue-files.js';
 import type { Claim } from '../transport/types.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -24,6 +25,12 @@ export interface ClaimLoopOptions<In extends WorkItem, Out extends WorkItem> {
   pollMs: number;
   /** Items claimed and processed at once. @default 1 */
   inflight?: number;
+  /**
+   * Check a claimed item before work starts (e.g. against the plan); an ERR_PLAN_MISMATCH or
+   * ERR_SCHEMA_INVALID quarantines the item at once (the transport's reject: failed/ with the error
+   * as its reason); any other error is the worker's own failure (thrown, like an error of `process`).
+   */
+  check?(claim: Claim<In>): void | Promise<void>;
   process(claim: Claim<In>, signal: AbortSignal): Promise<Out>;
   /** Called after the output is handed on (for the per-item log line). */
   done(claim: Claim<In>, output: Out): void;
@@ -60,6 +67,7 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
         await runtime.sleep(options.pollMs);
         continue;
       }
+      if (options.check && !(await accepted(runtime, options, claim))) continue;
       held.add(claim.stem);
       show();
       const signal = AbortSignal.any([claim.signal, runtime.signal]);
@@ -100,4 +108,20 @@ export async function runClaimLoop<In extends WorkItem, Out extends WorkItem>(ru
     ),
   );
   if (first !== undefined) throw first;
+}
+
+/** Run the item check; a failing item is quarantined (never worked on, never an exception out). */
+async function accepted<In extends WorkItem, Out extends WorkItem>(runtime: WorkerRuntime, options: ClaimLoopOptions<In, Out>, claim: Claim<In>): Promise<boolean> {
+  try {
+    await options.check!(claim);
+    return true;
+  } catch (error) {
+    if (!isPasskError(error, 'ERR_PLAN_MISMATCH') && !isPasskError(error, 'ERR_SCHEMA_INVALID')) {
+      await runtime.queue.release(claim);
+      throw error;
+    }
+    await runtime.queue.reject(claim, error);
+    runtime.logger.error({ item: claim.stem, stage: claim.stage, reason: error.message }, `quarantined an item that does not fit the plan (no ${options.what})`);
+    return false;
+  }
 }

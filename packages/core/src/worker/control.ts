@@ -4,14 +4,30 @@
  *   stop-all         every daemon exits
  *   complete         the run is finished (all summaries written); every daemon exits 0
  */
-import { access, writeFile, unlink } from 'node:fs/promises';
+import { access, writeFile, unlink, rename } from 'node:fs/promises';
+import { errnoCode } from '../errors.js';
 import path from 'node:path';
 
 export type ControlFlag = 'stop-generators' | 'stop-all' | 'complete';
 export const CONTROL_FLAGS: ControlFlag[] = ['stop-generators', 'stop-all', 'complete'];
 
+/**
+ * Set a flag: write a fresh temp file (O_EXCL) and rename it over the flag's name, so a FIFO or a
+ * symlink planted there is replaced, never opened or written through (`passk stop` cannot wedge).
+ * Something that rename cannot replace (a directory of that name) already reads as set.
+ */
 export async function setControl(controlDir: string, flag: ControlFlag, reason = ''): Promise<void> {
-  await writeFile(path.join(controlDir, flag), `${new Date().toISOString()} ${reason}\n`);
+  const file = path.join(controlDir, flag);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await unlink(tmp).catch(() => {});
+  await writeFile(tmp, `${new Date().toISOString()} ${reason}\n`, { flag: 'wx' });
+  try {
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => {});
+    const code = errnoCode(error);
+    if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  }
 }
 
 export async function clearControl(controlDir: string, flag: ControlFlag): Promise<void> {

@@ -4,7 +4,8 @@
  * `autoName` picks the lowest free `<prefix><n>`, so a user can start one more evaluator in another
  * terminal without choosing an id.
  */
-import { writeFile, link, readFile, unlink } from 'node:fs/promises';
+import { writeFile, link, unlink, rm } from 'node:fs/promises';
+import { readRegularText, SMALL_FILE_MAX_BYTES } from '../queue/safe-read.js';
 import path from 'node:path';
 import { errnoCode, PasskError } from '../errors.js';
 import { pidAlive, type WorkerIdentity } from '../queue/identity.js';
@@ -17,7 +18,7 @@ interface LockContent {
 
 async function readHolder(file: string): Promise<LockContent | undefined> {
   try {
-    const holder = JSON.parse(await readFile(file, 'utf8')) as LockContent;
+    const holder = JSON.parse(await readRegularText(file, SMALL_FILE_MAX_BYTES)) as LockContent;
     return typeof holder.pid === 'number' && typeof holder.host === 'string' ? holder : undefined;
   } catch {
     return undefined;
@@ -31,7 +32,8 @@ async function readHolder(file: string): Promise<LockContent | undefined> {
  */
 async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Promise<LockContent | undefined> {
   const tmp = `${file}.${identity.pid}-${identity.token}.tmp`;
-  await writeFile(tmp, JSON.stringify({ host: identity.host, pid: identity.pid, token: identity.token }));
+  await unlink(tmp).catch(() => {});
+  await writeFile(tmp, JSON.stringify({ host: identity.host, pid: identity.pid, token: identity.token }), { flag: 'wx' });
   try {
     await link(tmp, file);
     return undefined;
@@ -45,7 +47,8 @@ async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Prom
   if (!dead) return holder;
   if (breaks >= 3) return holder ?? { host: '?', pid: 0, token: '' };
   // The holder died (or the lock is unreadable, which link() never produces): break it and race again.
-  await unlink(file).catch(() => {});
+  // Something planted that is not a file (a directory, say) is removed whole: link() never makes one.
+  await rm(file, { recursive: true, force: true }).catch(() => {});
   return tryLock(file, identity, breaks + 1);
 }
 

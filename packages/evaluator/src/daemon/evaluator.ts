@@ -5,8 +5,8 @@
  * --id a free name eval{J} is picked.
  */
 import {
-  WorkerRuntime, runClaimLoop,
-  type Transport, type RunLayout, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
+  WorkerRuntime, runClaimLoop, PasskError, checkItemAgainstPlan,
+  type Transport, type RunLayout, type Plan, type Shard, type EvaluatedShard, type EvaluatedSample, type Grader, type Problem, type Verdict,
 } from '@passk/core';
 
 export interface EvaluatorDaemonOptions {
@@ -37,11 +37,19 @@ export async function runEvaluator(options: EvaluatorDaemonOptions): Promise<num
   try {
     grader = await options.makeGrader({ name: runtime.identity.name, runtime });
     const activeGrader = grader;
+    let planRead: Plan | undefined;
+    const plan = async (): Promise<Plan> => {
+      planRead ??= await transport.store.readPlan();
+      if (!planRead) throw new PasskError('ERR_BAD_OPTION', `run \`${runtime.layout.run}\` has items but no plan in ${transport.where}`);
+      return planRead;
+    };
     await runClaimLoop<Shard, EvaluatedShard>(runtime, {
       from: 'eval',
       to: 'combine',
       what: 'evaluation',
       pollMs: options.pollMs ?? 300,
+      // The plan is read at the first claim (an evaluator may start before `passk run` writes it).
+      check: async (claim) => checkItemAgainstPlan(await plan(), claim.value, `${claim.stem} (${claim.stage})`),
       process: async (claim, signal) => {
         const problem = await transport.store.problem(claim.value.question_idx);
         return evaluateShard(activeGrader, problem, claim.value, runtime.identity.name, options.concurrency ?? 1, signal);

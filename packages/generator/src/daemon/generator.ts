@@ -5,7 +5,7 @@
  * shard's samples with seeds seed_base + i (shard.ts), and hand the shard to pending_eval/.
  */
 import {
-  WorkerRuntime, runClaimLoop, PasskError,
+  WorkerRuntime, runClaimLoop, PasskError, checkItemAgainstPlan,
   type RunLayout, type WorkItem, type Shard, type GenerationBackend, type Transport,
 } from '@passk/core';
 import { createBackend, type BackendConfig } from '../backends/registry.js';
@@ -74,6 +74,7 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
       what: 'generation',
       pollMs: options.pollMs ?? 500,
       inflight,
+      check: (claim) => checkItemAgainstPlan(plan, claim.value, `${claim.stem} (${claim.stage})`),
       process: (claim, signal) => generateShard(ctx, claim.value, signal),
       samples: (shard) => shard.samples.length,
       done: (claim, shard) => {

@@ -5,6 +5,7 @@
  */
 import { PasskError, type Problem } from '@passk/core';
 import type { RowWhere } from '../lcb/row.js';
+import { CHECK_DEF_RE } from '../gradable.js';
 
 const FIELDS = ['task_id', 'prompt', 'canonical_solution', 'test', 'entry_point'] as const;
 
@@ -21,8 +22,8 @@ export function normaliseHumanEvalRow(raw: Record<string, unknown>, where: RowWh
   const row = raw as Record<(typeof FIELDS)[number], string>;
   if (row.task_id === '') throw new PasskError('ERR_PROBLEM_INVALID', 'must not be empty', { ...where, field: 'task_id' });
   if (row.entry_point === '') throw new PasskError('ERR_PROBLEM_INVALID', 'must not be empty', { ...where, field: 'entry_point' });
-  if (!/\bdef\s+check\s*\(/.test(row.test)) {
-    throw new PasskError('ERR_PROBLEM_INVALID', 'must define check(candidate)', { ...where, field: 'test' });
+  if (!CHECK_DEF_RE.test(row.test)) {
+    throw new PasskError('ERR_PROBLEM_INVALID', 'must define `def check(candidate):` at top level', { ...where, field: 'test' });
   }
   return {
     id: row.task_id,

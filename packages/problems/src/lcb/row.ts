@@ -2,7 +2,7 @@
  * One LiveCodeBench `code_generation_lite` row (docs livecodebench.md §2: every column a string)
  * → the normalised Problem. Public tests come first, then private ones (grading order).
  */
-import { PasskError, type PasskErrorDetails, type Problem, type TestCase } from '@passk/core';
+import { PasskError, jsonSyntaxMessage, type PasskErrorDetails, type Problem, type TestCase } from '@passk/core';
 import { errataReason } from './errata.js';
 import { decodePrivateTests, parseTestList, type LcbTestCase } from './tests.js';
 
@@ -43,7 +43,7 @@ function parseMetadata(text: string, where: RowWhere): { func_name?: string } {
   try {
     value = JSON.parse(text === '' ? '{}' : text);
   } catch (error) {
-    throw new PasskError('ERR_PROBLEM_INVALID', `not valid JSON (${(error as Error).message})`, { ...at, cause: error });
+    throw new PasskError('ERR_PROBLEM_INVALID', jsonSyntaxMessage(error), at);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('expected a JSON object', where, 'metadata');
   const fn = (value as Record<string, unknown>).func_name;

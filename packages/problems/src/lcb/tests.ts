@@ -3,7 +3,8 @@
  * (JSON text, or base64 → zlib → pickle → JSON text), each a list of {input, output, testtype}.
  */
 import { inflateSync } from 'node:zlib';
-import { PasskError, type PasskErrorDetails } from '@passk/core';
+import { PasskError, jsonSyntaxMessage, errnoCode, type PasskErrorDetails } from '@passk/core';
+import { maxInflatedBytes } from '../caps.js';
 import { unpickleString } from './pickle.js';
 
 export type LcbTestType = 'stdin' | 'functional';
@@ -26,7 +27,7 @@ export function parseTestList(text: string, where: PasskErrorDetails): LcbTestCa
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PasskError('ERR_PROBLEM_INVALID', `not valid JSON (${(error as Error).message})`, { ...where, cause: error });
+    throw new PasskError('ERR_PROBLEM_INVALID', jsonSyntaxMessage(error), where);
   }
   return checkTestList(value, where);
 }
@@ -65,9 +66,14 @@ export function decodePrivateTests(text: string, where: PasskErrorDetails): LcbT
     throw invalid('neither JSON nor base64 (expected JSON or base64 → zlib → pickle)', where);
   }
   let inflated: Buffer;
+  const cap = maxInflatedBytes();
   try {
-    inflated = inflateSync(Buffer.from(text, 'base64'));
+    // Capped: a small blob must not inflate into gigabytes (zlib stops at the cap and throws).
+    inflated = inflateSync(Buffer.from(text, 'base64'), { maxOutputLength: cap });
   } catch (error) {
+    if (errnoCode(error) === 'ERR_BUFFER_TOO_LARGE') {
+      throw invalid(`inflates to more than the cap of ${cap} bytes (PASSK_MAX_INFLATED_BYTES; docs/problem-sets.md#caps)`, where);
+    }
     throw new PasskError('ERR_PROBLEM_INVALID', `base64 decoded but zlib failed (${(error as Error).message})`, { ...where, cause: error });
   }
   const json = unpickleString(inflated, where);

@@ -1,8 +1,9 @@
 /** WorkerRegistry on the filesystem: workers/<name>.lock name locks and workers/<name>.json records. */
-import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { readdir, writeFile, rename, unlink, rm } from 'node:fs/promises';
+import { readRegularText, SMALL_FILE_MAX_BYTES } from '../../queue/safe-read.js';
 import path from 'node:path';
 import { acquireName, autoName, releaseName } from '../../worker/name-lock.js';
-import { isPasskError } from '../../errors.js';
+import { isPasskError, errnoCode } from '../../errors.js';
 import type { WorkerIdentity } from '../../queue/identity.js';
 import type { WorkerRecord } from '../../worker/record.js';
 import type { WorkerRegistry } from '../types.js';
@@ -31,8 +32,18 @@ export class FsRegistry implements WorkerRegistry {
   async write(record: WorkerRecord): Promise<void> {
     const file = path.join(this.workersDir, `${record.name}.json`);
     const tmp = `${file}.${record.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(record));
-    await rename(tmp, file);
+    // O_EXCL: a file (or symlink) planted under the temp name is removed, never written through.
+    await unlink(tmp).catch(() => {});
+    await writeFile(tmp, JSON.stringify(record), { flag: 'wx' });
+    try {
+      await rename(tmp, file);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      // A directory planted under this worker's record name: removed (records are rewritten every 5 s).
+      await rm(file, { recursive: true, force: true });
+      await rename(tmp, file);
+    }
   }
 
   async list(): Promise<WorkerRecord[]> {
@@ -40,9 +51,9 @@ export class FsRegistry implements WorkerRegistry {
     for (const name of await readdir(this.workersDir).catch(() => [] as string[])) {
       if (!name.endsWith('.json')) continue;
       try {
-        out.push(JSON.parse(await readFile(path.join(this.workersDir, name), 'utf8')) as WorkerRecord);
+        out.push(JSON.parse(await readRegularText(path.join(this.workersDir, name), SMALL_FILE_MAX_BYTES)) as WorkerRecord);
       } catch {
-        // torn or removed
+        // torn, removed, or refused (not a regular file): not a worker record
       }
     }
     return out;

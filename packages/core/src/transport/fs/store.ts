@@ -1,5 +1,6 @@
 /** RunStore on the filesystem: plan.json and problems/ in the results dir; marks from the queue dir. */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readRegularText, SMALL_FILE_MAX_BYTES } from '../../queue/safe-read.js';
 import path from 'node:path';
 import type { RunLayout } from '../../queue/layout.js';
 import { readPlan } from '../../run/plan-file.js';
@@ -51,7 +52,7 @@ export class FsRunStore implements RunStore {
       const m = /^q(\d+)\.json$/.exec(name);
       if (!m) continue;
       try {
-        const state = JSON.parse(await readFile(path.join(this.layout.combinedStateDir, name), 'utf8')) as Record<string, unknown>;
+        const state = JSON.parse(await readRegularText(path.join(this.layout.combinedStateDir, name), SMALL_FILE_MAX_BYTES)) as Record<string, unknown>;
         for (const t of Object.keys(state)) groups.add(groupStem(Number(m[1]), Number(t)));
       } catch {
         // a torn state file is rewritten by the combiner
@@ -75,7 +76,7 @@ export class FsRunStore implements RunStore {
 
   async readRunSummary(): Promise<RunSummary | undefined> {
     try {
-      return JSON.parse(await readFile(this.layout.runSummaryFile, 'utf8')) as RunSummary;
+      return JSON.parse(await readRegularText(this.layout.runSummaryFile, SMALL_FILE_MAX_BYTES)) as RunSummary;
     } catch {
       return undefined;
     }

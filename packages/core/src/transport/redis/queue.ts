@@ -21,7 +21,7 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PasskError, isPasskError } from '../../errors.js';
-import { assertValid } from '../../validate.js';
+import { assertValid, jsonSyntaxMessage } from '../../validate.js';
 import { ITEM_STEM_RE } from '../../naming.js';
 import { STAGE_SCHEMAS } from '../../queue/fs-queue.js';
 import { ownerTag, type WorkerIdentity } from '../../queue/identity.js';
@@ -180,7 +180,7 @@ export class RedisQueue implements QueueBackend {
     const handle: RedisClaimHandle = { job, token };
     const malformed = worker.malformed.get(job);
     if (malformed) {
-      await this.moveToFailed(handle, stage, reasonJson(new PasskError('ERR_JSON_MALFORMED', `job data is not valid JSON (${malformed.message})`, { file: key })), 'quarantined a malformed job');
+      await this.moveToFailed(handle, stage, reasonJson(new PasskError('ERR_JSON_MALFORMED', `job data is ${jsonSyntaxMessage(malformed)}`, { file: key })), 'quarantined a malformed job');
       return undefined;
     }
     let value: T;

@@ -10,7 +10,8 @@
  *    server started by hand) would otherwise answer our health check.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { readRegularText, SMALL_FILE_MAX_BYTES } from '@passk/core';
 import net from 'node:net';
 import os from 'node:os';
 import { type BackendLogger, sleep, unavailableError } from '../common.js';
@@ -33,7 +34,7 @@ export function writeEngineRecord(file: string, record: EngineRecord): void {
 
 export async function readEngineRecord(file: string): Promise<EngineRecord | undefined> {
   try {
-    const r = JSON.parse(await readFile(file, 'utf8')) as EngineRecord;
+    const r = JSON.parse(await readRegularText(file, SMALL_FILE_MAX_BYTES)) as EngineRecord;
     return Number.isInteger(r.pgid) && r.pgid > 1 ? r : undefined;
   } catch {
     return undefined;
