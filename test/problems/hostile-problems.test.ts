@@ -14,6 +14,7 @@ import { deflateRawSync, gzipSync, constants } from 'node:zlib';
 import { isPasskError } from '@passk/core';
 import { loadProblems } from '@passk/problems';
 import { jsonl, lcbRows, fnTest, stdinTest, tempDir } from './fixtures.js';
+import { runPassk, runDirs } from '../helpers/passk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -124,5 +125,18 @@ describe('hostile problem files: clear errors, caps, bounded memory', () => {
     await rejects(loadProblems(file), { message: /field tests\[1\]\.output: the expected output of private test 0 of a functional problem is not valid JSON/, line: 1, field: 'tests[1].output' });
     const ok = lcbRows([{ id: 'fn', funcName: 'f', publicTests: [fnTest('1\n2', '3'), fnTest('1', 'Infinity'), fnTest('1', '"s"')] }]);
     assert.equal((await loadProblems(tmp.write('fn-ok.jsonl', jsonl(ok)))).problems.length, 1, 'Python json.loads barewords are accepted');
+  });
+
+  it('`passk run` and `passk evaluate` load with the same checks: the same clear error, no stack trace', { timeout: 120_000 }, async () => {
+    const file = tmp.write('he-run.jsonl', jsonl([{ task_id: 'T/0', prompt: 'def f(x):\n', canonical_solution: '    return x\n', entry_point: 'f', test: '# def check(candidate): only in a comment\nassert True\n' }]));
+    const expected = `${file}, line 1, field test: must define \`def check(candidate):\` at top level`;
+    const run = await runPassk(['run', ...runDirs(tmp.dir, 'he'), '--backend', 'sim', '--problems', file]);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.ok(run.stderr.includes(`passk: ERR_PROBLEM_INVALID: ${expected}`), run.stderr);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+    const evaluate = await runPassk(['evaluate', '--problems', file, '--samples', join(tmp.dir, 'none.jsonl'), '--out', join(tmp.dir, 'out.jsonl')]);
+    assert.equal(evaluate.code, 1, evaluate.stdout + evaluate.stderr);
+    assert.ok(evaluate.stderr.includes(`passk evaluate: ERR_PROBLEM_INVALID: ${expected}`), evaluate.stderr);
+    assert.doesNotMatch(evaluate.stderr, /\n\s+at /);
   });
 });
