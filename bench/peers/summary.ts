@@ -25,9 +25,9 @@ function side(name: string, w: Workload, rs: Run[], floorCpu: number): string[] 
     `    inner ${list(rs.map((r) => r.inner))} s, median ${inner.toFixed(2)} s = ${((1000 * inner) / w.count).toFixed(2)} ms per sample; start-up and the rest ${(wall - inner).toFixed(2)} s`,
     `    CPU of the process tree: median ${cpu.toFixed(2)} s (user ${median(rs.map((r) => r.user)).toFixed(2)}, sys ${median(rs.map((r) => r.sys)).toFixed(2)})` +
       (node !== undefined ? `, of which Node ${node.toFixed(2)} s and Python (fork servers + children) ${(cpu - node).toFixed(2)} s` : '') +
-      `; ${((1000 * cpu) / w.count).toFixed(2)} ms per sample`,
+      `; ${((1000 * cpu) / w.count).toFixed(2)} ms per sample = ${((w.count * availableParallelism()) / cpu).toFixed(0)} samples/s if the ${availableParallelism()} cores were its own`,
   ];
-  if (w.kind === 'lcb') lines.push(`    harness overhead = (tree CPU - programs' own CPU) / programs' own CPU = (${cpu.toFixed(2)} - ${floorCpu.toFixed(2)}) / ${floorCpu.toFixed(2)} = ${pct((cpu - floorCpu) / floorCpu)}`);
+  if (w.overhead) lines.push(`    harness overhead = (tree CPU - programs' own CPU) / programs' own CPU = (${cpu.toFixed(2)} - ${floorCpu.toFixed(2)}) / ${floorCpu.toFixed(2)} = ${pct((cpu - floorCpu) / floorCpu)}`);
   return lines;
 }
 
@@ -41,7 +41,8 @@ export function summarise(w: Workload, passk: Run[], peer: Run[], floor: Floor[]
   if (passk.length && peer.length) {
     const ratio = median(peer.map((r) => r.wall)) / median(passk.map((r) => r.wall));
     const inner = median(peer.map((r) => r.inner)) / median(passk.map((r) => r.inner));
-    out.push(`  RATIO passk vs ${peer[0]!.who}: whole command ${ratio.toFixed(2)}x, inner ${inner.toFixed(2)}x, CPU ${(median(peer.map((r) => r.cpu)) / median(passk.map((r) => r.cpu))).toFixed(2)}x less`);
+    const cpu = median(peer.map((r) => r.cpu)) / median(passk.map((r) => r.cpu));
+    out.push(`  RATIO passk vs ${peer[0]!.who}: whole command ${ratio.toFixed(2)}x, inner ${inner.toFixed(2)}x, CPU ${cpu.toFixed(2)}x (the peer's tree CPU / passk's: the figure that survives a loaded machine)`);
   }
   const f = floor[0]!;
   out.push(`  floor (programs exec'd in one process): ${list(floor.map((x) => x.cpu_s))} s CPU, median ${floorCpu.toFixed(2)} s = ${((1000 * floorCpu) / f.programs).toFixed(2)} ms per program` +

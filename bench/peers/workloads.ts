@@ -27,6 +27,8 @@ export interface Workload {
   /** One label per sample row (LCB: which kind of program it is). */
   labels: string[];
   dedup: boolean;
+  /** Report harness overhead as a share of the programs' own CPU (the LCB-sized workload). */
+  overhead?: boolean;
 }
 
 const jsonl = (rows: object[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -97,7 +99,7 @@ export function lcbSizedWorkload(dir: string, maxBytes: number, problemCount: nu
     problems.push(lcbRow(p.id, ts, 2));
     for (const [label, code] of p.programs) samples.push({ question_id: p.id, code, label: `stdin/${label}` });
   });
-  return writeLcb(dir, 'lcb-sized', problems, samples, tests);
+  return { ...writeLcb(dir, 'lcb-sized', problems, samples, tests), overhead: true };
 }
 
 export function scratchDir(base: string): string {
