@@ -21,22 +21,34 @@ const git = (args: string[]): { ok: boolean; out: string } => {
   return { ok: r.status === 0, out: (r.stdout || r.stderr).trim() };
 };
 
+const commit = (dir: string): string => {
+  const r = git(['-C', dir, 'rev-parse', '--short', 'HEAD']);
+  return r.ok ? r.out : 'unknown commit (not a git checkout)';
+};
+
 function clone(from: string, to: string, notes: string[]): void {
   if (existsSync(to)) return;
   const r = git(['clone', '-q', from, to]);
   notes.push(r.ok ? `cloned ${from} -> ${to}` : `could not clone ${from}: ${r.out}`);
 }
 
-/** Uncomments human-eval's exec line if needed; returns what was done (printed and documented). */
+/**
+ * Uncomments human-eval's exec line if needed; returns what was done (printed and documented). Releases
+ * comment it out at column 0 (`#                         exec(...)`), so the line is re-indented to the
+ * body of the `with time_limit(timeout):` block above it.
+ */
 function patchHumanEval(dir: string): string {
   const file = path.join(dir, 'human_eval', 'execution.py');
-  const text = readFileSync(file, 'utf8');
-  const commented = /^(\s*)#\s*(exec\(check_program, exec_globals\))/m;
-  if (commented.test(text)) {
-    writeFileSync(file, text.replace(commented, '$1$2'));
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => /^\s*#\s*exec\(check_program, exec_globals\)/.test(l));
+  if (at >= 0) {
+    const block = lines.slice(0, at).reverse().map((l) => /^(\s*)with time_limit\(/.exec(l)).find(Boolean);
+    if (!block) throw new Error(`${file}: exec line commented out, but no "with time_limit(" block above it; patch it by hand`);
+    lines[at] = `${block[1]}    exec(check_program, exec_globals)`;
+    writeFileSync(file, lines.join('\n'));
     return 'patched the scratch copy: uncommented `exec(check_program, exec_globals)` in human_eval/execution.py';
   }
-  if (/^\s*exec\(check_program, exec_globals\)/m.test(text)) return 'exec line already active in human_eval/execution.py at this commit: not patched';
+  if (lines.some((l) => /^\s*exec\(check_program, exec_globals\)/.test(l))) return 'exec line already active in human_eval/execution.py at this commit: not patched';
   throw new Error(`${file}: no exec(check_program, exec_globals) line found; cannot run human-eval`);
 }
 
@@ -66,12 +78,12 @@ export function findPeers(dir: string | undefined, fetchFrom: string | undefined
   const peers: Peers = { python: pickPython(python, notes), notes };
   const he = path.join(dir, 'human-eval');
   if (existsSync(path.join(he, 'human_eval', 'execution.py'))) {
-    peers.humanEval = { dir: he, commit: git(['-C', he, 'rev-parse', '--short', 'HEAD']).out, patch: patchHumanEval(he) };
+    peers.humanEval = { dir: he, commit: commit(he), patch: patchHumanEval(he) };
     notes.push(`openai/human-eval ${peers.humanEval.commit} at ${he}: ${peers.humanEval.patch}`);
   } else notes.push(`no openai/human-eval at ${he}: HumanEval measured with passk alone`);
   const lcb = path.join(dir, 'LiveCodeBench');
   if (existsSync(path.join(lcb, 'lcb_runner', 'evaluation', 'compute_code_generation_metrics.py'))) {
-    peers.lcb = { dir: lcb, commit: git(['-C', lcb, 'rev-parse', '--short', 'HEAD']).out };
+    peers.lcb = { dir: lcb, commit: commit(lcb) };
     notes.push(`LiveCodeBench ${peers.lcb.commit} at ${lcb}: lcb_runner.evaluation.codegen_metrics via bench/peers/lcb_peer.py`);
   } else notes.push(`no LiveCodeBench at ${lcb}: LCB workloads measured with passk alone`);
   return peers;
