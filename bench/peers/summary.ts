@@ -66,5 +66,8 @@ export function disagreements(w: Workload, passk: Run[], peer: Run[]): string[] 
   const diff = a.map((v, i) => i).filter((i) => a[i]!.passed !== b[i]!.passed);
   out.push(`  verdicts passk vs ${peer[0]!.who}: ${diff.length === 0 ? 'identical (passed/failed) on' : `${diff.length} disagree of`} ${a.length} samples`);
   for (const i of diff) out.push(`    sample ${i} (${w.labels[i]}): passk ${a[i]!.passed ? 'passed' : a[i]!.detail} | ${peer[0]!.who} ${b[i]!.passed ? 'passed' : b[i]!.detail}`);
+  const classes = a.map((v, i) => i).filter((i) => a[i]!.passed === b[i]!.passed && a[i]!.cls !== b[i]!.cls);
+  out.push(`  verdict classes (wrong / timeout / error, and the failing test for LCB) among the agreeing ones: ${classes.length === 0 ? 'identical' : `${classes.length} differ`}`);
+  for (const i of classes.slice(0, 20)) out.push(`    sample ${i} (${w.labels[i]}): passk ${a[i]!.cls} (${a[i]!.detail}) | ${peer[0]!.who} ${b[i]!.cls} (${b[i]!.detail})`);
   return out;
 }
