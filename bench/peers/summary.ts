@@ -55,8 +55,9 @@ export function disagreements(w: Workload, passk: Run[], peer: Run[]): string[] 
   const out: string[] = [];
   for (const [name, rs] of [['passk', passk], ['peer', peer]] as const) {
     for (let r = 1; r < rs.length; r++) {
-      const d = rs[r]!.verdicts.filter((v, i) => v.passed !== rs[0]!.verdicts[i]?.passed).length;
-      if (d) out.push(`  VERDICTS ${name} round ${r} differs from its round 0 on ${d} samples`);
+      const d = rs[r]!.verdicts.map((v, i) => i).filter((i) => rs[r]!.verdicts[i]!.passed !== rs[0]!.verdicts[i]?.passed);
+      if (d.length) out.push(`  VERDICTS ${name} round ${r} differs from its round 0 on ${d.length} samples`);
+      for (const i of d.slice(0, 10)) out.push(`    sample ${i} (${w.labels[i]}): round 0 ${rs[0]!.verdicts[i]!.detail} | round ${r} ${rs[r]!.verdicts[i]!.detail}`);
     }
   }
   if (!passk.length || !peer.length) return out;
