@@ -17,75 +17,39 @@ export class PyJsonError extends Error {}
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
+/** Python's int-string conversion limit as LiveCodeBench sets it (`sys.set_int_max_str_digits(50000)`). */
+export const MAX_INT_DIGITS = 50_000;
+
+type Open = { t: 'list'; v: PyValue[] } | { t: 'dict'; v: Map<string, PyValue>; key: string };
+
+const WORDS = [
+  ['null', { t: 'none' }],
+  ['true', { t: 'bool', v: true }],
+  ['false', { t: 'bool', v: false }],
+  ['NaN', { t: 'float', v: NaN }],
+  ['Infinity', { t: 'float', v: Infinity }],
+  ['-Infinity', { t: 'float', v: -Infinity }],
+] as const;
+
+/**
+ * Iterative (an explicit stack, not recursion: any nesting depth is read without overflowing
+ * Node's stack) and linear. An int of more than MAX_INT_DIGITS digits is refused as Python's
+ * json.loads refuses it under LiveCodeBench's limit (and BigInt parsing is quadratic).
+ */
 export function parsePyJson(text: string): PyValue {
   let i = 0;
   const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
   };
   const fail = (what: string): never => {
     throw new PyJsonError(`${what} at char ${i}`);
-  };
-  const value = (depth: number): PyValue => {
-    if (depth > 10_000) fail('nested too deeply');
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const map = new Map<string, PyValue>();
-      ws();
-      if (text[i] === '}') return i++, { t: 'dict', v: map };
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('expected a string key');
-        const key = str();
-        ws();
-        if (text[i++] !== ':') fail("expected ':'");
-        map.set(key, value(depth + 1));
-        ws();
-        const d = text[i++];
-        if (d === '}') return { t: 'dict', v: map };
-        if (d !== ',') fail("expected ',' or '}'");
-      }
-    }
-    if (c === '[') {
-      i++;
-      const list: PyValue[] = [];
-      ws();
-      if (text[i] === ']') return i++, { t: 'list', v: list };
-      for (;;) {
-        list.push(value(depth + 1));
-        ws();
-        const d = text[i++];
-        if (d === ']') return { t: 'list', v: list };
-        if (d !== ',') fail("expected ',' or ']'");
-      }
-    }
-    if (c === '"') return { t: 'str', v: str() };
-    for (const [word, v] of [
-      ['null', { t: 'none' }],
-      ['true', { t: 'bool', v: true }],
-      ['false', { t: 'bool', v: false }],
-      ['NaN', { t: 'float', v: NaN }],
-      ['Infinity', { t: 'float', v: Infinity }],
-      ['-Infinity', { t: 'float', v: -Infinity }],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return v as PyValue;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (!m) return fail('unexpected character');
-    i += m[0].length;
-    return m[1] || m[2] ? { t: 'float', v: Number(m[0]) } : { t: 'int', v: BigInt(m[0]) };
   };
   const str = (): string => {
     const start = i;
     i++;
     let raw = false;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') {
+    for (let c = text.charCodeAt(i); i < text.length && c !== 34; c = text.charCodeAt(i)) {
+      if (c === 92) {
         raw = true;
         i++;
       }
@@ -100,10 +64,68 @@ export function parsePyJson(text: string): PyValue {
       return fail('bad string escape');
     }
   };
-  const v = value(0);
-  ws();
-  if (i !== text.length) fail('extra data');
-  return v;
+  const key = (): string => {
+    ws();
+    if (text[i] !== '"') fail('expected a string key');
+    const k = str();
+    ws();
+    if (text[i++] !== ':') fail("expected ':'");
+    return k;
+  };
+  const scalar = (): PyValue => {
+    if (text[i] === '"') return { t: 'str', v: str() };
+    for (const [word, v] of WORDS) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v as PyValue;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) return fail('unexpected character');
+    i += m[0].length;
+    if (m[1] || m[2]) return { t: 'float', v: Number(m[0]) };
+    if (m[0].length - (m[0][0] === '-' ? 1 : 0) > MAX_INT_DIGITS) fail(`an int of more than ${MAX_INT_DIGITS} digits`);
+    return { t: 'int', v: BigInt(m[0]) };
+  };
+  const stack: Open[] = [];
+  for (;;) {
+    ws();
+    let v: PyValue;
+    const c = text[i];
+    if (c === '[' || c === '{') {
+      i++;
+      ws();
+      const close = c === '[' ? ']' : '}';
+      if (text[i] !== close) {
+        stack.push(c === '[' ? { t: 'list', v: [] } : { t: 'dict', v: new Map(), key: key() });
+        continue;
+      }
+      i++;
+      v = c === '[' ? { t: 'list', v: [] } : { t: 'dict', v: new Map() };
+    } else {
+      v = scalar();
+    }
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (!top) {
+        ws();
+        if (i !== text.length) fail('extra data');
+        return v;
+      }
+      if (top.t === 'list') top.v.push(v);
+      else top.v.set(top.key, v);
+      ws();
+      const d = text[i++];
+      if (d === ',') {
+        if (top.t === 'dict') top.key = key();
+        break;
+      }
+      if (d !== (top.t === 'list' ? ']' : '}')) fail(top.t === 'list' ? "expected ',' or ']'" : "expected ',' or '}'");
+      stack.pop();
+      v = { t: top.t, v: top.v } as PyValue;
+    }
+  }
 }
 
 type Num = { t: 'int'; v: bigint } | { t: 'float'; v: number };
@@ -121,8 +143,8 @@ function numbersEqual(a: Num, b: Num): boolean {
   return Number.isFinite(f) && Number.isInteger(f) && BigInt(f) === i;
 }
 
-/** Python `a == b` for values json.loads can produce (bool is an int; 1 == 1.0; NaN != NaN). */
-export function pyEquals(a: PyValue, b: PyValue): boolean {
+/** Python `a == b` for one pair, the containers' items pushed on `todo` (bool is an int; 1 == 1.0; NaN != NaN). */
+function shallowEquals(a: PyValue, b: PyValue, todo: [PyValue, PyValue][]): boolean {
   const na = asNumber(a);
   if (na) {
     const nb = asNumber(b);
@@ -136,18 +158,30 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
       return a.v === (b as { v: string }).v;
     case 'list': {
       const bl = (b as { v: PyValue[] }).v;
-      return a.v.length === bl.length && a.v.every((x, k) => pyEquals(x, bl[k]!));
+      if (a.v.length !== bl.length) return false;
+      a.v.forEach((x, k) => todo.push([x, bl[k]!]));
+      return true;
     }
     case 'dict': {
       const bm = (b as { v: Map<string, PyValue> }).v;
       if (a.v.size !== bm.size) return false;
       for (const [k, x] of a.v) {
         const y = bm.get(k);
-        if (y === undefined || !pyEquals(x, y)) return false;
+        if (y === undefined) return false;
+        todo.push([x, y]);
       }
       return true;
     }
     default:
       return false;
   }
+}
+
+/** Python `a == b` for values json.loads can produce; iterative, so any depth compares. */
+export function pyEquals(a: PyValue, b: PyValue): boolean {
+  const todo: [PyValue, PyValue][] = [[a, b]];
+  for (let pair = todo.pop(); pair; pair = todo.pop()) {
+    if (!shallowEquals(pair[0], pair[1], todo)) return false;
+  }
+  return true;
 }
