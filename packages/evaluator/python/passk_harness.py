@@ -26,8 +26,13 @@ _ftruncate = os.ftruncate
 _lseek = os.lseek
 _exit = os._exit
 _set_digits = sys.set_int_max_str_digits
+_close = os.close
+_dumps = json.dumps
+_str = str.__str__  # an exact str, whatever str subclass a program's exception hands over
 
 REPORT_FD = 3
+STARTED_FD = 4  # the server's "setup is over" pipe: one byte, then closed before any program code (passk_report)
+LCB_INT_DIGITS = 50000  # LiveCodeBench's sys.set_int_max_str_digits, in force when the program is compiled
 LCB_PREAMBLE = (
     "from string import *\nfrom re import *\nfrom datetime import *\nfrom collections import *\n"
     "from heapq import *\nfrom bisect import *\nfrom copy import *\nfrom math import *\n"
@@ -110,7 +115,7 @@ def _text_stream(fd, mode):
 
 
 def _report(nonce, obj):
-    _report_bytes(nonce, json.dumps(obj).encode())
+    _report_bytes(nonce, _dumps(obj).encode())
 
 
 def _report_bytes(nonce, body):
@@ -129,13 +134,22 @@ def _flush():
 
 
 def _exception_report(e):
-    name = type(e).__name__
+    """Plain JSON types only, whatever the exception holds (an errno of NaN, a str subclass with
+    its own slicing, an unprintable message): the server refuses any other report shape."""
+    name = _str(type.__dict__["__name__"].__get__(type(e)))
     try:
-        msg = str(e)
+        msg = _str(str(e))[:500]
     except BaseException:
         msg = "<unprintable>"
-    return {"kind": "exception", "type": name, "message": msg[:500],
-            "errno": getattr(e, "errno", None) if isinstance(e, OSError) else None}
+    errno = None
+    if isinstance(e, OSError):
+        try:
+            errno = e.errno
+        except BaseException:
+            pass
+        if type(errno) is not int or not 0 <= errno < 1 << 31:
+            errno = None
+    return {"kind": "exception", "type": name, "message": msg, "errno": errno}
 
 
 def set_environment(scratch):
@@ -183,6 +197,9 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     except BaseException as e:
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
+    if len(fds) > STARTED_FD:  # from here on a setup_failed report is the program's (passk_report)
+        _write(STARTED_FD, b"S")
+        _close(STARTED_FD)
     mode = req["mode"]
     sys.modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
@@ -190,6 +207,8 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     sys.stderr = sys.__stderr__ = STREAMS[2]
     try:
         if program is None:
+            if mode != "humaneval":
+                _set_digits(LCB_INT_DIGITS)
             program = _compile_program(*program_source(mode, payload))
         if mode == "stdin":
             code = _run_stdin(program)
@@ -252,7 +271,7 @@ def _lcb_module(name, streams):
 def _lcb_globals(name):
     """This child's copy of the prebuilt module, and LiveCodeBench's interpreter settings."""
     sys.setrecursionlimit(50000)
-    _set_digits(50000)
+    _set_digits(LCB_INT_DIGITS)
     return LCB_MODULES[name]
 
 

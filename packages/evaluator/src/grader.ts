@@ -45,6 +45,15 @@ function expectedValues(problem: Problem): (PyValue | Error)[] {
   return values;
 }
 
+/** The functional result the report carries; only a program writing into the report channel makes it unreadable. */
+function resultValue(text: string): PyValue | Error {
+  try {
+    return parsePyJson(text);
+  } catch (e) {
+    return new Error(`the program wrote into the harness's report channel (its result is not readable: ${(e as Error).message})`);
+  }
+}
+
 function display(v: string): string {
   return clip(v, 120);
 }
@@ -105,7 +114,9 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
         const want = expected[i]!;
         if (want instanceof Error) return verdict('infra_error', i, clip(`expected output of test ${i} is not JSON: ${want.message}`));
         if (out.unrepresentable !== undefined) return verdict('wrong_answer', i, clip(`Wrong Answer: ${out.unrepresentable}`));
-        if (!pyEquals(parsePyJson(out.value!), want)) {
+        const got = resultValue(out.value!);
+        if (got instanceof Error) return verdict('runtime_error', i, clip(got.message));
+        if (!pyEquals(got, want)) {
           return verdict('wrong_answer', i, clip(`Wrong Answer: got ${display(out.value!)}, expected ${display(test.output.trim())}`));
         }
       }
