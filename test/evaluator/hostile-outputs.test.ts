@@ -60,6 +60,10 @@ test('functional: a 30 MB result string is read in linear time (wrong_answer)', 
   await expectStatus(fn('"y"'), `def f(x):\n    return "x" * ${MB30}`, 'wrong_answer', /got "xxx/);
 });
 
+test('functional: a 2 M-item result is read no further than the expected value\'s size (wrong_answer)', async () => {
+  await expectStatus(fn('[1, 1]'), `def f(x):\n    return [1] * 2_000_000`, 'wrong_answer');
+});
+
 test('functional: return 7 ** 1_800_000 is a fast wrong_answer (more than 50,000 digits, decided by bit_length)', async () => {
   const v = await g.grade({ problem: fn('1'), code: 'def f(x):\n    return 7 ** 1_800_000' });
   assert.equal(v.status, 'wrong_answer', v.message);
@@ -110,7 +114,9 @@ test('report: a forged report with NaN, a wrong shape or a huge int is a runtime
 });
 
 test('report: a forged result value that is not JSON or holds a 30 M-digit int is the program\'s failure', async () => {
-  await expectStatus(fn('1'), `${FORGE}def f(x):\n    forge(b'{"kind": "return", "value": "[1,"}')\n    os._exit(0)`, 'runtime_error', /report channel/);
+  await expectStatus(fn('[1, 2]'), `${FORGE}def f(x):\n    forge(b'{"kind": "return", "value": "[1,"}')\n    os._exit(0)`, 'runtime_error', /report channel/);
+  // more values than the expected output has: not equal, whatever follows (read no further)
+  await expectStatus(fn('1'), `${FORGE}def f(x):\n    forge(b'{"kind": "return", "value": "[1,"}')\n    os._exit(0)`, 'wrong_answer');
   await expectStatus(fn('1'), `${FORGE}def f(x):\n    forge(b'{"kind": "return", "value": "' + b"7" * ${MB30} + b'"}')\n    os._exit(0)`, 'runtime_error', /50000 digits/);
 });
 

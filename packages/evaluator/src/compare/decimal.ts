@@ -15,9 +15,12 @@
  */
 
 export type Dec =
-  | { kind: 'finite'; negative: boolean; digits: string; exponent: bigint } // value = ±digits × 10^exponent, digits without leading/trailing zeros ('' = zero)
+  | { kind: 'finite'; negative: boolean; digits: string; exponent: Exponent } // value = ±digits × 10^exponent, digits without leading/trailing zeros ('' = zero)
   | { kind: 'inf'; negative: boolean }
   | { kind: 'nan' };
+
+/** A number when a safe integer, else a bigint: one canonical form, so `===` is equality. */
+type Exponent = number | bigint;
 
 const SPECIAL = /^(?:(inf|infinity)|s?nan\d*)$/i;
 const EMAX = 999_999_999_999_999_999n;
@@ -41,48 +44,67 @@ function skipZeros(t: string, from: number, to: number): number {
 
 export function parseDecimal(token: string): Dec | null {
   const t = token.includes('_') ? token.replaceAll('_', '') : token;
+  const n = t.length;
   let i = 0;
-  const sign = t[0];
-  if (sign === '+' || sign === '-') i++;
-  const negative = sign === '-';
+  const sign = t.charCodeAt(0);
+  if (sign === 43 || sign === 45) i++; // + -
+  const negative = sign === 45;
   const intStart = i;
   const intEnd = digitsEnd(t, i);
   let fracStart = intEnd;
   let fracEnd = intEnd;
-  if (t[intEnd] === '.') {
+  if (t.charCodeAt(intEnd) === 46) { // .
     fracStart = intEnd + 1;
     fracEnd = digitsEnd(t, fracStart);
   }
   if (intEnd === intStart && fracEnd === fracStart) {
-    return SPECIAL.test(t.slice(i)) ? (/^s?nan/i.test(t.slice(i)) ? { kind: 'nan' } : { kind: 'inf', negative }) : null;
+    const rest = t.slice(i);
+    return SPECIAL.test(rest) ? (/^s?nan/i.test(rest) ? { kind: 'nan' } : { kind: 'inf', negative }) : null;
   }
-  let literal = 0n;
+  let literal: Exponent = 0;
   i = fracEnd;
-  if (t[i] === 'e' || t[i] === 'E') {
+  const e = t.charCodeAt(i);
+  if (e === 101 || e === 69) { // e E
     let j = i + 1;
-    if (t[j] === '+' || t[j] === '-') j++;
+    const s = t.charCodeAt(j);
+    if (s === 43 || s === 45) j++;
     const end = digitsEnd(t, j);
-    if (end === j || end !== t.length) return null;
+    if (end === j || end !== n) return null;
     const first = skipZeros(t, j, end);
     if (end - first > MAX_EXPONENT_DIGITS) return null;
-    literal = BigInt(t.slice(first, end) || '0') * (t[i + 1] === '-' ? -1n : 1n);
-  } else if (i !== t.length) {
+    // up to 15 digits, exactly a number, and then nowhere near libmpdec's limits
+    literal = end - first <= 15 ? Number(t.slice(first, end) || '0') : BigInt(t.slice(first, end));
+    if (s === 45) literal = -literal;
+  } else if (i !== n) {
     return null;
   }
   return finite(t, negative, intStart, intEnd, fracStart, fracEnd, literal);
 }
 
 /** The finite value of the digits t[intStart,intEnd) . t[fracStart,fracEnd) × 10^literal. */
-function finite(t: string, negative: boolean, intStart: number, intEnd: number, fracStart: number, fracEnd: number, literal: bigint): Dec | null {
-  const coefficient = t.slice(intStart, intEnd) + t.slice(fracStart, fracEnd);
-  const exponent = literal - BigInt(fracEnd - fracStart);
+function finite(t: string, negative: boolean, intStart: number, intEnd: number, fracStart: number, fracEnd: number, literal: Exponent): Dec | null {
+  const coefficient = fracEnd > fracStart ? t.slice(intStart, intEnd) + t.slice(fracStart, fracEnd) : t.slice(intStart, intEnd);
   const lead = skipZeros(coefficient, 0, coefficient.length);
   let last = coefficient.length;
   while (last > lead && coefficient.charCodeAt(last - 1) === 48) last--;
-  const significant = Math.max(1, coefficient.length - lead);
-  if (exponent + BigInt(significant - 1) > EMAX || exponent < ETINY) return null; // CPython: InvalidOperation
-  if (last === lead) return { kind: 'finite', negative, digits: '', exponent: 0n };
-  return { kind: 'finite', negative, digits: coefficient.slice(lead, last), exponent: exponent + BigInt(coefficient.length - last) };
+  const fraction = fracEnd - fracStart;
+  let exponent: Exponent;
+  if (typeof literal === 'number') {
+    exponent = literal - fraction; // |literal| < 10^15, lengths < 2^32: exact, and within Etiny..Emax
+  } else {
+    const e = literal - BigInt(fraction);
+    const significant = Math.max(1, coefficient.length - lead);
+    if (e + BigInt(significant - 1) > EMAX || e < ETINY) return null; // CPython: InvalidOperation
+    exponent = e;
+  }
+  if (last === lead) return { kind: 'finite', negative, digits: '', exponent: 0 };
+  const trailing = coefficient.length - last;
+  exponent = typeof exponent === 'number' ? exponent + trailing : canonical(exponent + BigInt(trailing));
+  return { kind: 'finite', negative, digits: coefficient.slice(lead, last), exponent };
+}
+
+function canonical(e: bigint): Exponent {
+  return e >= BigInt(Number.MIN_SAFE_INTEGER) && e <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(e) : e;
 }
 
 /** Python `Decimal(a) == Decimal(b)`: NaN is never equal; -0 == 0. */

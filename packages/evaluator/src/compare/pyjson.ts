@@ -15,6 +15,9 @@ export type PyValue =
 
 export class PyJsonError extends Error {}
 
+/** The text holds more values than the budget allows (so it cannot equal the value the budget came from). */
+export class PyJsonTooLarge extends PyJsonError {}
+
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 /** Python's int-string conversion limit as LiveCodeBench sets it (`sys.set_int_max_str_digits(50000)`). */
@@ -35,9 +38,13 @@ const WORDS = [
  * Iterative (an explicit stack, not recursion: any nesting depth is read without overflowing
  * Node's stack) and linear. An int of more than MAX_INT_DIGITS digits is refused as Python's
  * json.loads refuses it under LiveCodeBench's limit (and BigInt parsing is quadratic).
+ * `maxValues`: stop with PyJsonTooLarge once more values than this were read (a result is read
+ * with the expected value's count as budget: memory bounded by the expected output, not by what
+ * a program returns).
  */
-export function parsePyJson(text: string): PyValue {
+export function parsePyJson(text: string, maxValues = Infinity): PyValue {
   let i = 0;
+  let values = 0;
   const ws = (): void => {
     for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
   };
@@ -91,6 +98,7 @@ export function parsePyJson(text: string): PyValue {
   const stack: Open[] = [];
   for (;;) {
     ws();
+    if (++values > maxValues) throw new PyJsonTooLarge(`more than ${maxValues} values`);
     let v: PyValue;
     const c = text[i];
     if (c === '[' || c === '{') {
@@ -141,6 +149,18 @@ function numbersEqual(a: Num, b: Num): boolean {
   if (a.t === 'float' && b.t === 'float') return a.v === b.v;
   const [i, f] = a.t === 'int' ? [a.v, (b as { v: number }).v] : [(b as { v: bigint }).v, a.v as number];
   return Number.isFinite(f) && Number.isInteger(f) && BigInt(f) === i;
+}
+
+/** How many values `v` holds, itself included (the budget parsePyJson takes). */
+export function countValues(v: PyValue): number {
+  let n = 0;
+  const todo: PyValue[] = [v];
+  for (let x = todo.pop(); x; x = todo.pop()) {
+    n++;
+    if (x.t === 'list') for (const y of x.v) todo.push(y);
+    else if (x.t === 'dict') for (const y of x.v.values()) todo.push(y);
+  }
+  return n;
 }
 
 /** Python `a == b` for one pair, the containers' items pushed on `todo` (bool is an int; 1 == 1.0; NaN != NaN). */

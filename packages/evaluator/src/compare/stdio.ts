@@ -33,19 +33,13 @@ export function pyStrip(s: string): string {
 
 /** Python's str.split() (no argument). */
 export function pySplit(s: string): string[] {
-  return [...tokens(s)];
-}
-
-/** The tokens of `s` as str.split() gives them, one at a time. */
-function* tokens(s: string): Generator<string> {
-  let i = 0;
-  for (;;) {
-    while (i < s.length && isPyWs(s.charCodeAt(i))) i++;
-    if (i >= s.length) return;
-    const start = i;
-    while (i < s.length && !isPyWs(s.charCodeAt(i))) i++;
-    yield s.slice(start, i);
+  const out: string[] = [];
+  for (let i = tokenStart(s, 0); i < s.length; ) {
+    const e = tokenEnd(s, i);
+    out.push(s.slice(i, e));
+    i = tokenStart(s, e);
   }
+  return out;
 }
 
 function tokenCount(s: string): number {
@@ -65,33 +59,34 @@ function count(s: string, from: number, to: number, ch: string): number {
   return n;
 }
 
-/** The stripped lines of v.strip().split("\n"), one at a time. */
-function* strippedLinesOf(v: string, from: number, to: number): Generator<string> {
-  let start = from;
-  for (;;) {
-    let nl = v.indexOf('\n', start);
-    if (nl < 0 || nl > to) nl = to;
-    const [a, b] = stripRange(v, start, nl);
-    yield v.slice(a, b);
-    if (nl >= to) return;
-    start = nl + 1;
-  }
-}
-
 export function strippedLines(v: string): string[] {
   const [a, b] = stripRange(v, 0, v.length);
-  return [...strippedLinesOf(v, a, b)];
+  return v.slice(a, b).split('\n').map(pyStrip);
 }
 
-/** LCB's element-wise Decimal comparison of two lines that differ as strings. */
+/** End of the token starting at `i` (the first whitespace after it). */
+function tokenEnd(s: string, i: number): number {
+  while (i < s.length && !isPyWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Start of the next token at or after `i` (s.length if none). */
+function tokenStart(s: string, i: number): number {
+  while (i < s.length && isPyWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** LCB's element-wise Decimal comparison of two (stripped) lines that differ as strings. */
 function decimalLinesEqual(a: string, b: string): boolean {
   if (tokenCount(a) !== tokenCount(b)) return false;
-  const tb = tokens(b);
-  for (const x of tokens(a)) {
-    const y = tb.next().value as string;
-    const dx = parseDecimal(x);
-    const dy = dx && parseDecimal(y);
+  for (let i = 0, j = 0; i < a.length; ) {
+    const ie = tokenEnd(a, i);
+    const je = tokenEnd(b, j);
+    const dx = parseDecimal(a.slice(i, ie));
+    const dy = dx && parseDecimal(b.slice(j, je));
     if (!dx || !dy || !decimalEquals(dx, dy)) return false;
+    i = tokenStart(a, ie);
+    j = tokenStart(b, je);
   }
   return true;
 }
@@ -104,6 +99,12 @@ export interface StdioComparison {
 
 const clip = (s: string, n = 100): string => (s.length <= n ? s : `${s.slice(0, n / 2)}...(truncated) ...${s.slice(-n / 2)}`);
 
+/** End of the line starting at `from` in v[.., to) (its '\n', or `to`). */
+function lineEnd(v: string, from: number, to: number): number {
+  const nl = v.indexOf('\n', from);
+  return nl < 0 || nl > to ? to : nl;
+}
+
 export function compareStdout(prediction: string, expected: string): StdioComparison {
   const [pa, pb] = stripRange(prediction, 0, prediction.length);
   const [ga, gb] = stripRange(expected, 0, expected.length);
@@ -112,14 +113,18 @@ export function compareStdout(prediction: string, expected: string): StdioCompar
   if (pn !== gn) {
     return { equal: false, message: `Wrong answer: mismatched output length (${pn} lines, expected ${gn})` };
   }
-  const gl = strippedLinesOf(expected, ga, gb);
-  let i = 0;
-  for (const a of strippedLinesOf(prediction, pa, pb)) {
-    const b = gl.next().value as string;
+  for (let i = 0, ps = pa, gs = ga; i < pn; i++) {
+    const pe = lineEnd(prediction, ps, pb);
+    const ge = lineEnd(expected, gs, gb);
+    const [a0, a1] = stripRange(prediction, ps, pe);
+    const [b0, b1] = stripRange(expected, gs, ge);
+    const a = prediction.slice(a0, a1);
+    const b = expected.slice(b0, b1);
     if (a !== b && !decimalLinesEqual(a, b)) {
       return { equal: false, message: `Wrong answer at output_line_idx=${i}: ${clip(a)} != ${clip(b)}` };
     }
-    i++;
+    ps = pe + 1;
+    gs = ge + 1;
   }
   return { equal: true, message: '' };
 }
