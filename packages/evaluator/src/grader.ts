@@ -12,8 +12,13 @@ import { interpret, clip } from './outcome.js';
 import { StdoutComparer } from './compare/offload.js';
 import { countValues, parsePyJson, pyEquals, PyJsonTooLarge, type PyValue } from './compare/pyjson.js';
 
-/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results). */
-export const GRADER_VERSION = 'passk-forkserver-3';
+/**
+ * Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts
+ * Fraction, Decimal, deque results; 4: LCB programs compile under the 50,000-digit limit, result
+ * ints over 50,000 digits are a wrong answer, forged/odd reports are the program's runtime_error,
+ * deep results compared, Decimal tokens outside libmpdec's range are not Decimals).
+ */
+export const GRADER_VERSION = 'passk-forkserver-4';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
