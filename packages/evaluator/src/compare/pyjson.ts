@@ -34,6 +34,79 @@ const WORDS = [
   ['-Infinity', { t: 'float', v: -Infinity }],
 ] as const;
 
+/** The token-level reader under parsePyJson: whitespace, strings, keys, scalars. */
+class Scanner {
+  i = 0;
+
+  constructor(readonly text: string) {}
+
+  ws(): void {
+    const t = this.text;
+    let i = this.i;
+    for (let c = t.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = t.charCodeAt(++i));
+    this.i = i;
+  }
+
+  fail(what: string): never {
+    throw new PyJsonError(`${what} at char ${this.i}`);
+  }
+
+  /** The char at the cursor, then past it. */
+  next(): string | undefined {
+    return this.text[this.i++];
+  }
+
+  str(): string {
+    const t = this.text;
+    const start = this.i;
+    let i = start + 1;
+    let raw = false;
+    for (let c = t.charCodeAt(i); i < t.length && c !== 34; c = t.charCodeAt(i)) {
+      if (c === 92) {
+        raw = true;
+        i++;
+      }
+      i++;
+    }
+    this.i = i;
+    if (i >= t.length) this.fail('unterminated string');
+    this.i = i + 1;
+    const literal = t.slice(start, this.i);
+    try {
+      return raw ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+    } catch {
+      return this.fail('bad string escape');
+    }
+  }
+
+  key(): string {
+    this.ws();
+    if (this.text[this.i] !== '"') this.fail('expected a string key');
+    const k = this.str();
+    this.ws();
+    if (this.next() !== ':') this.fail("expected ':'");
+    return k;
+  }
+
+  scalar(): PyValue {
+    const t = this.text;
+    if (t[this.i] === '"') return { t: 'str', v: this.str() };
+    for (const [word, v] of WORDS) {
+      if (t.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v as PyValue;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(t);
+    if (!m) return this.fail('unexpected character');
+    this.i += m[0].length;
+    if (m[1] || m[2]) return { t: 'float', v: Number(m[0]) };
+    if (m[0].length - (m[0][0] === '-' ? 1 : 0) > MAX_INT_DIGITS) this.fail(`an int of more than ${MAX_INT_DIGITS} digits`);
+    return { t: 'int', v: BigInt(m[0]) };
+  }
+}
+
 /**
  * Iterative (an explicit stack, not recursion: any nesting depth is read without overflowing
  * Node's stack) and linear. An int of more than MAX_INT_DIGITS digits is refused as Python's
@@ -43,93 +116,42 @@ const WORDS = [
  * a program returns).
  */
 export function parsePyJson(text: string, maxValues = Infinity): PyValue {
-  let i = 0;
-  let values = 0;
-  const ws = (): void => {
-    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
-  };
-  const fail = (what: string): never => {
-    throw new PyJsonError(`${what} at char ${i}`);
-  };
-  const str = (): string => {
-    const start = i;
-    i++;
-    let raw = false;
-    for (let c = text.charCodeAt(i); i < text.length && c !== 34; c = text.charCodeAt(i)) {
-      if (c === 92) {
-        raw = true;
-        i++;
-      }
-      i++;
-    }
-    if (i >= text.length) fail('unterminated string');
-    i++;
-    const literal = text.slice(start, i);
-    try {
-      return raw ? (JSON.parse(literal) as string) : literal.slice(1, -1);
-    } catch {
-      return fail('bad string escape');
-    }
-  };
-  const key = (): string => {
-    ws();
-    if (text[i] !== '"') fail('expected a string key');
-    const k = str();
-    ws();
-    if (text[i++] !== ':') fail("expected ':'");
-    return k;
-  };
-  const scalar = (): PyValue => {
-    if (text[i] === '"') return { t: 'str', v: str() };
-    for (const [word, v] of WORDS) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return v as PyValue;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (!m) return fail('unexpected character');
-    i += m[0].length;
-    if (m[1] || m[2]) return { t: 'float', v: Number(m[0]) };
-    if (m[0].length - (m[0][0] === '-' ? 1 : 0) > MAX_INT_DIGITS) fail(`an int of more than ${MAX_INT_DIGITS} digits`);
-    return { t: 'int', v: BigInt(m[0]) };
-  };
+  const s = new Scanner(text);
   const stack: Open[] = [];
+  let values = 0;
   for (;;) {
-    ws();
+    s.ws();
     if (++values > maxValues) throw new PyJsonTooLarge(`more than ${maxValues} values`);
     let v: PyValue;
-    const c = text[i];
+    const c = text[s.i];
     if (c === '[' || c === '{') {
-      i++;
-      ws();
-      const close = c === '[' ? ']' : '}';
-      if (text[i] !== close) {
-        stack.push(c === '[' ? { t: 'list', v: [] } : { t: 'dict', v: new Map(), key: key() });
+      s.i++;
+      s.ws();
+      if (text[s.i] !== (c === '[' ? ']' : '}')) {
+        stack.push(c === '[' ? { t: 'list', v: [] } : { t: 'dict', v: new Map(), key: s.key() });
         continue;
       }
-      i++;
+      s.i++;
       v = c === '[' ? { t: 'list', v: [] } : { t: 'dict', v: new Map() };
     } else {
-      v = scalar();
+      v = s.scalar();
     }
     for (;;) {
       const top = stack[stack.length - 1];
       if (!top) {
-        ws();
-        if (i !== text.length) fail('extra data');
+        s.ws();
+        if (s.i !== text.length) s.fail('extra data');
         return v;
       }
       if (top.t === 'list') top.v.push(v);
       else top.v.set(top.key, v);
-      ws();
-      const d = text[i++];
+      s.ws();
+      const d = s.next();
       if (d === ',') {
-        if (top.t === 'dict') top.key = key();
+        if (top.t === 'dict') top.key = s.key();
         break;
       }
-      if (d !== (top.t === 'list' ? ']' : '}')) fail(top.t === 'list' ? "expected ',' or ']'" : "expected ',' or '}'");
+      if (d !== (top.t === 'list' ? ']' : '}')) s.fail(top.t === 'list' ? "expected ',' or ']'" : "expected ',' or '}'");
       stack.pop();
       v = { t: top.t, v: top.v } as PyValue;
     }
