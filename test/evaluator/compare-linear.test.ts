@@ -153,3 +153,54 @@ test('Decimal tokens: parsed and compared exactly as CPython does (real Python)'
     });
   });
 });
+
+test('stdout rule: 3,000 random outputs judged as LiveCodeBench\'s rule judges them in CPython', () => {
+  const tokens = ['1', '1.0', '01', '-0', '0', '1e1', '10', 'nan', 'inf', '1_0', 'x', '.5', '0.50', '1.', 'a1', '2'];
+  const seps = [' ', '  ', '\t', '\u00a0', '\u2003', '\u3000', '\x1c', '\n', '\r\n', '\v', '\x85', '\u2028', '\n\n', ' \n '];
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const output = (): string => {
+    let s = rand(3) === 0 ? seps[rand(seps.length)]! : '';
+    for (let k = rand(6); k >= 0; k--) s += tokens[rand(tokens.length)]! + seps[rand(seps.length)]!;
+    return s;
+  };
+  const pairs: [string, string][] = [];
+  for (let k = 0; k < 3000; k++) {
+    const a = output();
+    // half the time a variant of the same output, so that equal verdicts are frequent too
+    pairs.push([a, rand(2) ? output() : a.replace(/1\.0|0\.50/g, (m) => (m === '1.0' ? '1' : '.5')).replaceAll(' ', '\t')]);
+  }
+  const script = [
+    'import json, sys',
+    'from decimal import Decimal',
+    'def lines(v):',
+    '    return [l.strip() for l in v.strip().split("\\n")]',
+    'def decimals(line):',
+    '    try:',
+    '        return [Decimal(e) for e in line.split()]',
+    '    except Exception:',
+    '        return None',
+    'def equal(p, g):',
+    '    P, G = lines(p), lines(g)',
+    '    if len(P) != len(G):',
+    '        return False',
+    '    for a, b in zip(P, G):',
+    '        if a == b:',
+    '            continue',
+    '        da, db = decimals(a), decimals(b)',
+    '        if da is None or db is None or da != db:',
+    '            return False',
+    '    return True',
+    'print(json.dumps([equal(p, g) for p, g in json.loads(sys.stdin.read())]))',
+  ].join('\n');
+  const want = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs) }).toString()) as boolean[];
+  let equalCount = 0;
+  pairs.forEach(([p, g], k) => {
+    assert.equal(compareStdout(p, g).equal, want[k], `${JSON.stringify(p)} vs ${JSON.stringify(g)}`);
+    if (want[k]) equalCount++;
+  });
+  assert.ok(equalCount > 300, `${equalCount} equal pairs`);
+});
