@@ -2,7 +2,8 @@
 
 Never returns: every path ends in os._exit. The harness reports how the program ended on the
 report fd (3) as `nonce + "\n" + JSON`; the server trusts a report only if it starts with the
-per-execution nonce. Expected outputs are never here: the report carries the program's own
+per-execution nonce and has one of the harness's shapes (passk_report.py), and a `setup_failed`
+one only if the child never wrote the "started" byte on fd 4, written just before program code. Expected outputs are never here: the report carries the program's own
 result (functional kind) and Node compares it.
 """
 import builtins
@@ -198,8 +199,12 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
     if len(fds) > STARTED_FD:  # from here on a setup_failed report is the program's (passk_report)
-        _write(STARTED_FD, b"S")
-        _close(STARTED_FD)
+        try:
+            _write(STARTED_FD, b"S")
+            _close(STARTED_FD)
+        except OSError as e:
+            _report(nonce, {"kind": "setup_failed", "message": f"started pipe: {type(e).__name__}: {e}"})
+            _exit(120)
     mode = req["mode"]
     sys.modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
