@@ -19,6 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import passk_guard  # noqa: E402
 import passk_harness  # noqa: E402
+import passk_report  # noqa: E402
 import passk_sandbox  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
 
@@ -103,12 +104,26 @@ class Server:
                    if k != "input" or req["mode"] == "functional"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
-        program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
+        digits = sys.get_int_max_str_digits()  # LCB programs compile under LCB's limit (server and child)
+        sys.set_int_max_str_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
+        try:
+            program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
+        finally:
+            sys.set_int_max_str_digits(digits)
         start = time.monotonic()
-        pid = posix.fork()
+        pid = -1
+        started_r, started_w = posix.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)  # fd 4 in the child (passk_report)
+        try:
+            pid = posix.fork()
+        except BaseException:
+            posix.close(started_r)
+            raise
+        finally:
+            if pid != 0:
+                posix.close(started_w)
         if pid == 0:
             try:
-                passk_harness.run_child(req, payload, self.fds, self.scratch, self.uid, self.limits, program)
+                passk_harness.run_child(req, payload, self.fds + [started_w], self.scratch, self.uid, self.limits, program)
             finally:
                 os._exit(127)
         timed_out = False
@@ -138,17 +153,15 @@ class Server:
         out = os.pread(out_fd, min(out_size, cap), 0)
         err_size = os.fstat(err_fd).st_size
         err = os.pread(err_fd, STDERR_TAIL, max(0, min(err_size, cap) - STDERR_TAIL))
+        try:  # every process of the execution is dead: a read cannot block
+            started = posix.read(started_r, 1) == passk_report.STARTED
+        except BlockingIOError:
+            started = False
+        finally:
+            posix.close(started_r)
         rep_size = os.fstat(rep_fd).st_size
-        report, report_invalid = None, False
-        if rep_size:
-            raw = os.pread(rep_fd, rep_size, 0)
-            prefix = req["nonce"].encode() + b"\n"
-            try:
-                if not raw.startswith(prefix):
-                    raise ValueError("no nonce")
-                report = json.loads(raw[len(prefix):])
-            except ValueError:
-                report_invalid = True
+        raw = os.pread(rep_fd, rep_size, 0) if rep_size else b""
+        report, report_invalid = passk_report.parse(raw, req["nonce"], started)
         header = {
             "id": req["id"], "status": "ok", "wall_ms": round(wall_ms, 3),
             "cpu_ms": round((ru.ru_utime + ru.ru_stime) * 1000 + compile_ms, 3),

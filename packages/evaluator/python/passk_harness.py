@@ -2,7 +2,8 @@
 
 Never returns: every path ends in os._exit. The harness reports how the program ended on the
 report fd (3) as `nonce + "\n" + JSON`; the server trusts a report only if it starts with the
-per-execution nonce. Expected outputs are never here: the report carries the program's own
+per-execution nonce and has one of the harness's shapes (passk_report.py), and a `setup_failed`
+one only if the child never wrote the "started" byte on fd 4, written just before program code. Expected outputs are never here: the report carries the program's own
 result (functional kind) and Node compares it.
 """
 import builtins
@@ -27,8 +28,13 @@ _lseek = os.lseek
 _exit = os._exit
 # 3.11+ and 3.10.7+; an older 3.10 has no int/str digit limit at all, which is what 0 sets.
 _set_digits = getattr(sys, "set_int_max_str_digits", None) or (lambda n: None)
+_close = os.close
+_dumps = json.dumps
+_str = str.__str__  # an exact str, whatever str subclass a program's exception hands over
 
 REPORT_FD = 3
+STARTED_FD = 4  # the server's "setup is over" pipe: one byte, then closed before any program code (passk_report)
+LCB_INT_DIGITS = 50000  # LiveCodeBench's sys.set_int_max_str_digits, in force when the program is compiled
 LCB_PREAMBLE = (
     "from string import *\nfrom re import *\nfrom datetime import *\nfrom collections import *\n"
     "from heapq import *\nfrom bisect import *\nfrom copy import *\nfrom math import *\n"
@@ -111,7 +117,7 @@ def _text_stream(fd, mode):
 
 
 def _report(nonce, obj):
-    _report_bytes(nonce, json.dumps(obj).encode())
+    _report_bytes(nonce, _dumps(obj).encode())
 
 
 def _report_bytes(nonce, body):
@@ -130,13 +136,22 @@ def _flush():
 
 
 def _exception_report(e):
-    name = type(e).__name__
+    """Plain JSON types only, whatever the exception holds (an errno of NaN, a str subclass with
+    its own slicing, an unprintable message): the server refuses any other report shape."""
+    name = _str(type.__dict__["__name__"].__get__(type(e)))
     try:
-        msg = str(e)
+        msg = _str(str(e))[:500]
     except BaseException:
         msg = "<unprintable>"
-    return {"kind": "exception", "type": name, "message": msg[:500],
-            "errno": getattr(e, "errno", None) if isinstance(e, OSError) else None}
+    errno = None
+    if isinstance(e, OSError):
+        try:
+            errno = e.errno
+        except BaseException:
+            pass
+        if type(errno) is not int or not 0 <= errno < 1 << 31:
+            errno = None
+    return {"kind": "exception", "type": name, "message": msg, "errno": errno}
 
 
 def set_environment(scratch):
@@ -184,6 +199,13 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     except BaseException as e:
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
+    if len(fds) > STARTED_FD:  # from here on a setup_failed report is the program's (passk_report)
+        try:
+            _write(STARTED_FD, b"S")
+            _close(STARTED_FD)
+        except OSError as e:
+            _report(nonce, {"kind": "setup_failed", "message": f"started pipe: {type(e).__name__}: {e}"})
+            _exit(120)
     mode = req["mode"]
     sys.modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
@@ -191,6 +213,8 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     sys.stderr = sys.__stderr__ = STREAMS[2]
     try:
         if program is None:
+            if mode != "humaneval":
+                _set_digits(LCB_INT_DIGITS)
             program = _compile_program(*program_source(mode, payload))
         if mode == "stdin":
             code = _run_stdin(program)
@@ -253,7 +277,7 @@ def _lcb_module(name, streams):
 def _lcb_globals(name):
     """This child's copy of the prebuilt module, and LiveCodeBench's interpreter settings."""
     sys.setrecursionlimit(50000)
-    _set_digits(50000)
+    _set_digits(LCB_INT_DIGITS)
     return LCB_MODULES[name]
 
 

@@ -10,6 +10,13 @@ class Unequal(Exception):
     pass
 
 
+# Decided by bit_length before any decimal conversion (which is quadratic: 7 ** 1_800_000 would
+# take the whole CPU limit to print): ints below 2**166096 have at most 50,000 digits.
+MAX_INT_DIGITS = 50000
+_TOO_MANY_DIGITS = 10 ** MAX_INT_DIGITS
+_MAX_BITS_SAFE = (_TOO_MANY_DIGITS >> 1).bit_length()
+
+
 def encode(v):
     """JSON text of a result, by the base types' own methods (a subclass's __eq__/__repr__ is
     ignored: Node compares values, so a result cannot fake equality). Values that can never
@@ -21,6 +28,9 @@ def encode(v):
     if v is False:
         return "false"
     if isinstance(v, int):
+        if int.bit_length(v) > _MAX_BITS_SAFE and int.__abs__(v) >= _TOO_MANY_DIGITS:
+            raise Unequal(f"an int of more than {MAX_INT_DIGITS} digits (LiveCodeBench's limit) never equals "
+                          "an expected output")
         return int.__repr__(v)
     if isinstance(v, float):
         if v != v:

@@ -9,11 +9,16 @@ import { ServerPool, type PoolStats } from './sandbox/pool.js';
 import type { SandboxInfo } from './sandbox/server.js';
 import type { ExecRequest } from './sandbox/protocol.js';
 import { interpret, clip } from './outcome.js';
-import { compareStdout } from './compare/stdio.js';
-import { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
+import { StdoutComparer } from './compare/offload.js';
+import { countValues, parsePyJson, pyEquals, PyJsonTooLarge, type PyValue } from './compare/pyjson.js';
 
-/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results). */
-export const GRADER_VERSION = 'passk-forkserver-3';
+/**
+ * Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts
+ * Fraction, Decimal, deque results; 4: LCB programs compile under the 50,000-digit limit, result
+ * ints over 50,000 digits are a wrong answer, forged/odd reports are the program's runtime_error,
+ * deep results compared, Decimal tokens outside libmpdec's range are not Decimals).
+ */
+export const GRADER_VERSION = 'passk-forkserver-4';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
@@ -45,6 +50,24 @@ function expectedValues(problem: Problem): (PyValue | Error)[] {
   return values;
 }
 
+const valueCounts = new WeakMap<PyValue, number>();
+
+/**
+ * The functional result the report carries, read with the expected value's size as budget:
+ * `null` when it holds more values than the expected one (so it cannot be equal). Only a program
+ * writing into the report channel makes it unreadable (an Error).
+ */
+function resultValue(text: string, want: PyValue): PyValue | null | Error {
+  let budget = valueCounts.get(want);
+  if (budget === undefined) valueCounts.set(want, (budget = countValues(want)));
+  try {
+    return parsePyJson(text, budget);
+  } catch (e) {
+    if (e instanceof PyJsonTooLarge) return null;
+    return new Error(`the program wrote into the harness's report channel (its result is not readable: ${(e as Error).message})`);
+  }
+}
+
 function display(v: string): string {
   return clip(v, 120);
 }
@@ -56,6 +79,7 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
   await pool.start();
   const sandbox = pool.sandbox!;
   const pythonVersion = pool.pythonVersion!;
+  const comparer = new StdoutComparer();
   let closed: Promise<void> | null = null;
 
   async function grade({ problem, code, signal }: GradeRequest): Promise<Verdict> {
@@ -98,14 +122,16 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
         const out = interpret(req, r);
         if (!out.ok) return verdict(out.status, i, out.message);
         if (!functional) {
-          const cmp = compareStdout(out.stdout, test.output);
+          const cmp = await comparer.compare(out.stdout, test.output);
           if (!cmp.equal) return verdict('wrong_answer', i, clip(cmp.message));
           continue;
         }
         const want = expected[i]!;
         if (want instanceof Error) return verdict('infra_error', i, clip(`expected output of test ${i} is not JSON: ${want.message}`));
         if (out.unrepresentable !== undefined) return verdict('wrong_answer', i, clip(`Wrong Answer: ${out.unrepresentable}`));
-        if (!pyEquals(parsePyJson(out.value!), want)) {
+        const got = resultValue(out.value!, want);
+        if (got instanceof Error) return verdict('runtime_error', i, clip(got.message));
+        if (got === null || !pyEquals(got, want)) {
           return verdict('wrong_answer', i, clip(`Wrong Answer: got ${display(out.value!)}, expected ${display(test.output.trim())}`));
         }
       }
@@ -126,7 +152,7 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
     options: o,
     fingerprint: graderFingerprint(GRADER_VERSION, o, sandbox.level, python, pythonVersion),
     close() {
-      closed ??= pool.close();
+      closed ??= Promise.all([pool.close(), comparer.close()]).then(() => undefined);
       return closed;
     },
   };

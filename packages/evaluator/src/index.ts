@@ -8,6 +8,7 @@ export { createCachedGrader, problemDir, type CachedGrader, type CacheStats } fr
 export { normaliseProgram, programKey, problemFingerprint, NORMALISATION_VERSION } from './dedup.js';
 export { passAtK, meanPassAtK } from './passk.js';
 export { compareStdout, strippedLines, pyStrip, pySplit, type StdioComparison } from './compare/stdio.js';
+export { StdoutComparer } from './compare/offload.js';
 export { parseDecimal, decimalEquals, type Dec } from './compare/decimal.js';
 export { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
 export { resolvePython } from './sandbox/python.js';

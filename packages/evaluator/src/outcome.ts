@@ -4,7 +4,7 @@
  * Order matters and is documented in docs/grading.md ("Verdict statuses").
  */
 import type { VerdictStatus } from '@passk/core';
-import type { ExecRequest, ExecResult } from './sandbox/protocol.js';
+import type { ExecRequest, ExecResult, HarnessReport } from './sandbox/protocol.js';
 
 export type Outcome =
   | { ok: true; stdout: string; value?: string; unrepresentable?: string }
@@ -23,8 +23,34 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-export function interpret(req: ExecRequest, r: ExecResult): Outcome {
-  const rep = r.report;
+const FIELDS: Record<HarnessReport['kind'], Record<string, string[]>> = {
+  exception: { type: ['string'], message: ['string'], errno: ['number', 'null'] },
+  syntax_error: { message: ['string'] },
+  missing_function: { message: ['string'] },
+  return: { value: ['string'] },
+  unrepresentable: { message: ['string'] },
+  setup_failed: { message: ['string'] },
+  done: {},
+};
+
+/** The report if it has exactly one harness report's shape (the fork server checks it too: passk_report.py). */
+export function checkedReport(rep: unknown): HarnessReport | null {
+  if (typeof rep !== 'object' || rep === null || Array.isArray(rep)) return null;
+  const kind = (rep as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) return null;
+  const fields = FIELDS[kind as HarnessReport['kind']];
+  const keys = Object.keys(rep);
+  if (keys.length !== Object.keys(fields).length + 1) return null;
+  for (const [k, types] of Object.entries(fields)) {
+    const v = (rep as Record<string, unknown>)[k];
+    if (!types.includes(v === null ? 'null' : typeof v)) return null;
+  }
+  return rep as HarnessReport;
+}
+
+export function interpret(req: ExecRequest, result: ExecResult): Outcome {
+  const rep = checkedReport(result.report);
+  const r = rep === result.report ? result : { ...result, report: rep, report_invalid: true };
   const fail = (status: VerdictStatus, message: string): Outcome => ({ ok: false, status, message: clip(message) });
   if (rep?.kind === 'syntax_error') return fail('syntax_error', rep.message);
   if (r.timed_out) return fail('time_limit', `wall-clock backstop of ${req.wallMs / 1000} s reached (CPU ${Math.round(r.cpu_ms)} ms)`);

@@ -68,10 +68,17 @@ export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buff
   return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...parts.map(([, b]) => b)]);
 }
 
-/** Splits a byte stream into (header, body) frames; the body length comes from the header. */
+/**
+ * Splits a byte stream into (header, body) frames; the body length comes from the header.
+ * Linear in the bytes received: each chunk is searched for the header's newline once, and a
+ * header or body is concatenated once, when complete (a 30 MB header line, such as a report
+ * carrying a 30 MB result, arrives in hundreds of pipe chunks).
+ */
 export class FrameReader {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** Chunks before this index hold no newline (header search resumes here). */
+  private scanned = 0;
   private header: Record<string, unknown> | null = null;
   private need = 0;
 
@@ -84,30 +91,35 @@ export class FrameReader {
     this.chunks.push(chunk);
     this.size += chunk.length;
     for (;;) {
-      if (this.header === null) {
-        const buf = this.flatten();
-        const nl = buf.indexOf(10);
-        if (nl < 0) return;
-        this.header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Record<string, unknown>;
-        this.need = this.bodyLength(this.header);
-        this.reset(buf.subarray(nl + 1));
-      }
+      if (this.header === null && !this.takeHeader()) return;
       if (this.size < this.need) return;
-      const buf = this.flatten();
-      const header = this.header;
+      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+      const header = this.header!;
       this.header = null;
-      this.reset(buf.subarray(this.need));
+      this.reset([buf.subarray(this.need)]);
       this.onFrame(header, buf.subarray(0, this.need));
     }
   }
 
-  private flatten(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
-    return this.chunks[0] ?? Buffer.alloc(0);
+  /** Parses the header line if its newline has arrived; false if not yet. */
+  private takeHeader(): boolean {
+    for (; this.scanned < this.chunks.length; this.scanned++) {
+      const c = this.chunks[this.scanned]!;
+      const nl = c.indexOf(10);
+      if (nl < 0) continue;
+      const line = Buffer.concat([...this.chunks.slice(0, this.scanned), c.subarray(0, nl)]);
+      const rest = [c.subarray(nl + 1), ...this.chunks.slice(this.scanned + 1)];
+      this.header = JSON.parse(line.toString('utf8')) as Record<string, unknown>;
+      this.need = this.bodyLength(this.header);
+      this.reset(rest);
+      return true;
+    }
+    return false;
   }
 
-  private reset(rest: Buffer): void {
-    this.chunks = rest.length ? [rest] : [];
-    this.size = rest.length;
+  private reset(rest: Buffer[]): void {
+    this.chunks = rest.filter((b) => b.length > 0);
+    this.size = this.chunks.reduce((n, b) => n + b.length, 0);
+    this.scanned = 0;
   }
 }
