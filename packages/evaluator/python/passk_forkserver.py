@@ -104,12 +104,13 @@ class Server:
                    if k != "input" or req["mode"] == "functional"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
-        digits = sys.get_int_max_str_digits()  # LCB programs compile under LCB's limit (server and child)
-        sys.set_int_max_str_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
+        # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
+        digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+        passk_harness._set_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
         try:
             program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
         finally:
-            sys.set_int_max_str_digits(digits)
+            passk_harness._set_digits(digits)
         start = time.monotonic()
         pid = -1
         started_r, started_w = posix.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)  # fd 4 in the child (passk_report)
