@@ -20,10 +20,14 @@ import { extractCode } from '../extract.js';
  */
 export class BusyClock {
   private virtualMs = 0;
-  private lastMs = performance.now();
+  private lastMs: number;
   private active = 0;
+  /** @param now the time source, ms (a test passes its own). */
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.lastMs = now();
+  }
   private advance(): void {
-    const now = performance.now();
+    const now = this.now();
     if (this.active > 0) this.virtualMs += (now - this.lastMs) / this.active;
     this.lastMs = now;
   }
