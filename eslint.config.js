@@ -8,7 +8,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Functions still over 80 lines (up to 160): each one to bring under the limit, then drop from the list. */
+/** Functions still over 80 lines (up to 100): each one to bring under the limit, then drop from the list. */
 const OVER_80_PENDING = [
   'packages/evaluator/src/compare/pyjson.ts', // parsePyJson, 88 lines (evaluator being edited when the gate came)
   'packages/problems/src/lcb/pickle.ts', // unpickleString, 97 lines (problems being edited when the gate came)
@@ -34,7 +34,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  { files: OVER_80_PENDING, rules: { 'max-lines-per-function': ['error', { max: 160, skipBlankLines: true, skipComments: true }] } },
+  { files: OVER_80_PENDING, rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] } },
   {
     files: ['test/**', 'bench/**'],
     rules: {

@@ -16,7 +16,7 @@ import {
   silentLogger,
   throwIfAborted,
   unavailableError,
-  abortError,
+  Semaphore,
 } from './common.js';
 import { TINY_MODEL_NAME } from '../tiny-model/index.js';
 import { resolveEnginePreset } from './presets.js';
@@ -100,34 +100,21 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+/** The context's sequences, one per sample in flight: the common Semaphore counts the free ones (FIFO waiters). */
 class SequencePool {
-  private free: LlamaContextSequence[];
-  private waiters: Array<(seq: LlamaContextSequence) => void> = [];
+  private readonly free: LlamaContextSequence[];
+  private readonly slots: Semaphore;
   constructor(sequences: LlamaContextSequence[]) {
     this.free = [...sequences];
+    this.slots = new Semaphore(sequences.length);
   }
   async take(signal?: AbortSignal): Promise<LlamaContextSequence> {
-    const seq = this.free.pop();
-    if (seq) return seq;
-    return new Promise((resolve, reject) => {
-      const give = (s: LlamaContextSequence) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(s);
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(give);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(give);
-    });
+    await this.slots.acquire(signal); // a slot acquired is a sequence in `free`
+    return this.free.pop()!;
   }
   give(seq: LlamaContextSequence): void {
-    const next = this.waiters.shift();
-    if (next) next(seq);
-    else this.free.push(seq);
+    this.free.push(seq);
+    this.slots.release();
   }
 }
 
