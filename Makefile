@@ -63,8 +63,7 @@ lint: install
 # Python lint of the sandbox (flake8 from Debian's python3-flake8, pyright from npm); not yet part of `make test`.
 lint-py: install
 	@/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || bash test/setup.sh
-	/usr/bin/python3 -m flake8 packages/evaluator/python
-	npx pyright
+	@status=0; /usr/bin/python3 -m flake8 packages/evaluator/python || status=1; npx pyright || status=1; exit $$status
 
 # Unit and contract tests (no full pipeline, no sandbox, no model): the quick loop beside `make test`.
 test-fast: build
