@@ -70,7 +70,7 @@ test: build
 	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
 
 # The slow suites (real pipelines, the Python sandbox, model backends, chart rendering); `make test-fast` runs the rest.
-SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/problems/run-selection.test.ts test/report/*.test.ts)
+SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/backends/inflight.test.ts test/problems/run-selection.test.ts test/problems/check.test.ts test/report/*.test.ts)
 FAST_TEST_FILES := $(filter-out $(SLOW_TEST_FILES),$(TEST_FILES))
 .PHONY: lint lint-py test-fast
 
@@ -81,8 +81,7 @@ lint: install
 # Python lint of the sandbox (flake8 from Debian's python3-flake8, pyright from npm); not yet part of `make test`.
 lint-py: install
 	@/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || bash test/setup.sh
-	/usr/bin/python3 -m flake8 packages/evaluator/python
-	npx pyright
+	@status=0; /usr/bin/python3 -m flake8 packages/evaluator/python || status=1; npx pyright || status=1; exit $$status
 
 # Unit and contract tests (no full pipeline, no sandbox, no model): the quick loop beside `make test`.
 test-fast: build

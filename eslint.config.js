@@ -8,13 +8,10 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Functions still over 80 lines (up to 160): each one to bring under the limit, then drop from the list. */
+/** Functions still over 80 lines (up to 100): each one to bring under the limit, then drop from the list. */
 const OVER_80_PENDING = [
   'packages/evaluator/src/compare/pyjson.ts', // parsePyJson, 88 lines (evaluator being edited when the gate came)
   'packages/problems/src/lcb/pickle.ts', // unpickleString, 97 lines (problems being edited when the gate came)
-  'packages/generator/src/backends/http-client.ts', // request, 87 lines
-  'packages/generator/src/backends/llama.ts', // generate, 84 lines
-  'packages/generator/src/daemon/shard.ts', // generateShard, 87 lines
   'packages/evaluator/src/grader.ts', // createGrader, 83 lines (the lcb grading mode is being merged into it)
 ];
 
@@ -38,7 +35,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  { files: OVER_80_PENDING, rules: { 'max-lines-per-function': ['error', { max: 160, skipBlankLines: true, skipComments: true }] } },
+  { files: OVER_80_PENDING, rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] } },
   {
     // CommonJS preloads (bench/peers/node-cpu.cjs is given to `node --require`).
     files: ['**/*.cjs'],

@@ -99,13 +99,14 @@ test('inflight defaults: 1 for sim (and llama); the busy clock splits overlappin
   await sim.init();
   assert.equal(defaultInflight(sim), 1);
   await sim.close();
-  const clock = new BusyClock();
+  let nowMs = 0; // the clock's own time source: the shares are exact, whatever the machine's load
+  const clock = new BusyClock(() => nowMs);
   const a = clock.begin();
-  await new Promise((r) => setTimeout(r, 200));
+  nowMs += 200;
   const b = clock.begin();
-  await new Promise((r) => setTimeout(r, 200));
+  nowMs += 200;
   const shareA = clock.end(a);
   const shareB = clock.end(b);
-  assert.ok(Math.abs(shareA - 0.3) < 0.06, `A: 0.2 s alone + 0.2 s shared = 0.3 s (${shareA})`);
-  assert.ok(Math.abs(shareB - 0.1) < 0.06, `B: 0.2 s shared = 0.1 s (${shareB})`);
+  assert.equal(shareA, 0.3, 'A: 0.2 s alone + 0.2 s shared = 0.3 s');
+  assert.equal(shareB, 0.1, 'B: 0.2 s shared = 0.1 s');
 });

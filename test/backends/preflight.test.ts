@@ -21,14 +21,12 @@ let k = 0;
 
 async function refused(args: string[], env: NodeJS.ProcessEnv, stderr: string | RegExp): Promise<void> {
   const run = `pre${k++}`;
-  const t0 = Date.now();
   const r = await runPassk(['run', ...runDirs(root, run), '--problems', 'demo', '--end', '1', '--n', '2', '--temperatures', '0.5', '--evaluators', '1', ...args], { env, timeoutMs: 60_000 });
   assert.equal(r.code, 2, r.stdout + r.stderr);
   // The CLI's own line is the last one (the orchestrator's log also echoes errors to stderr).
   const last = r.stderr.trim().split('\n').at(-1)!;
   if (typeof stderr === 'string') assert.equal(last, stderr);
   else assert.match(last, stderr);
-  assert.ok(Date.now() - t0 < 30_000, 'at once, not after restarts');
   assert.equal(await exists(path.join(root, 'results', run, 'gpu0.log')), false, 'no generator was started');
   assert.equal(await exists(path.join(root, 'results', run, 'eval0.log')), false, 'no evaluator was started');
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { exitStatusOf, type ErrorCode } from '@passk/core';
 import { runPassk } from '../helpers/passk.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -36,6 +36,15 @@ test('passk run over a bad problem set: ERR_PROBLEM_INVALID with file, line and 
   await writeFile(file, '{"task_id": "t/0", "prompt": "def f():\\n", "entry_point": "f", "test": 3}\n');
   const args = ['run', '--run', 'bad', '--queue-dir', path.join(root, 'q'), '--results-dir', path.join(root, 'r'), '--problems', file, '--backend', 'sim'];
   await failsWith(args, 'ERR_PROBLEM_INVALID', new RegExp(`${file.replace(/[/.]/g, '\\$&')}, line 1, field test: must be a string, got number$`));
+});
+
+test('a daemon logs what stopped it with its code and exits 1 (its supervisor restarts it)', async () => {
+  const root = await tempDir();
+  const r = await runPassk(['combiner', '--run', 'nope', '--queue-dir', path.join(root, 'q'), '--results-dir', path.join(root, 'r')], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  const fatal = (await readFile(path.join(root, 'r', 'combiner.log'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.level === 60);
+  assert.equal(fatal?.err?.code, 'ERR_NO_PLAN', 'the fatal line of combiner.log carries the code');
+  assert.match(fatal.err.message, /run `nope` has no plan in .*: start it with `passk run`/);
 });
 
 test('a command line yargs cannot parse: `passk: …`, exit 2', async () => {

@@ -8,7 +8,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/tmp.js';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { grader, functionalProblem, humanEvalProblem, DOUBLE, DOUBLE_OK } from './helpers.js';
 
@@ -16,6 +20,20 @@ const g = await grader();
 after(() => g.close());
 const QUEUE = fileURLToPath(new URL('../../queue/', import.meta.url));
 const UID_BASE = 1_000_000;
+
+// What the two escape rows reach for, made here so they mean the same on every machine: a dataset file in
+// the host's temp dir (outside the sandbox's view, which has its own /tmp) and a listener on the host's
+// loopback (the sandbox's network namespace has only a loopback that is down).
+const OUTSIDE_FILE = path.join(await tempDir('passk-hostile-'), 'HumanEval.jsonl.gz');
+await writeFile(OUTSIDE_FILE, 'a dataset no sample may read');
+let accepted = 0;
+const listener = net.createServer((socket) => {
+  accepted++;
+  socket.destroy();
+});
+await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+const LISTENER_PORT = (listener.address() as net.AddressInfo).port;
+after(() => listener.close());
 
 /** Processes running as any execution uid (there must be none between executions). */
 function sandboxProcesses(): number[] {
@@ -50,8 +68,8 @@ const rows: [string, string, VerdictStatus | VerdictStatus[], Problem?, RegExp?]
   ['setsid + daemonised grandchild', 'import os, posix, time\nif posix.fork() == 0:\n    os.setsid()\n    if posix.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\nprint(int(input()) * 2)', 'passed'],
   ['writing outside the scratch dir (/tmp)', 'open("/tmp/passk-pwned", "w").write("x")', 'runtime_error'],
   ['writing into the queue dir', `open(${JSON.stringify(QUEUE + 'pwned')}, "w").write("x")`, 'runtime_error'],
-  ['reading the dataset', 'print(open("/work/shared/datasets/HumanEval.jsonl.gz", "rb").read(10))', 'runtime_error'],
-  ['opening a socket', 'import socket\nsocket.create_connection(("1.1.1.1", 80), timeout=2)', 'runtime_error'],
+  ['reading a dataset file outside the sandbox', `print(open(${JSON.stringify(OUTSIDE_FILE)}, "rb").read(10))`, 'runtime_error', undefined, /FileNotFoundError/],
+  ['connecting to a listener on the host loopback', `import socket\nsocket.create_connection(("127.0.0.1", ${LISTENER_PORT}), timeout=2)`, 'runtime_error', undefined, /Network is unreachable/],
   ['huge output', 'import sys\nwhile True:\n    sys.stdout.write("y" * 65536)', 'output_limit'],
   ['os._exit(0) before printing', 'import os\nos._exit(0)', 'wrong_answer'],
   ['sys.exit(0) before printing', 'import sys\nsys.exit(0)', 'wrong_answer'],
@@ -87,6 +105,8 @@ test('afterwards: no surviving processes, no restarts, no infra errors, files un
   assert.equal(g.stats.retries, 0);
   assert.ok(!existsSync(QUEUE + 'pwned'));
   assert.ok(!existsSync('/tmp/passk-pwned'));
+  assert.ok(existsSync(OUTSIDE_FILE), 'the dataset file was there to read');
+  assert.equal(accepted, 0, 'the loopback listener was never reached');
   const v = await g.grade({ problem: DOUBLE, code: DOUBLE_OK });
   assert.equal(v.status, 'passed');
 });

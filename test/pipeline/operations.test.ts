@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
 import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, processesMatching, PASSK, REPO } from '../helpers/passk.js';
 
@@ -90,7 +89,6 @@ test('SIGKILL of the orchestrator leaves no orphan: its workers release their cl
   run.child.kill('SIGKILL');
   await run.exit;
   await waitFor(() => processesMatching(queueDir).length === 0, 15_000, 'every worker to exit');
-  await sleep(100);
   assert.deepEqual((await leftovers(queueDir)).filter((f) => f.startsWith('claimed/') || f.startsWith('tmp/')), []);
 });
 

@@ -42,7 +42,8 @@ test('1,000 questions: the small multiples draw at most --max-question-panels pa
   // Every question is still in the per-question table and the CSV.
   assert.equal(section(md, 'Per question').trim().split('\n').length - 4, 1000);
   assert.equal((await readFile(path.join(dir, 'results.csv'), 'utf8')).trim().split('\n').length - 1, 4000);
-  assert.ok(elapsed < 60_000, `report took ${elapsed} ms`);
+  // Its time is a number for docs/benchmarks.md, not an assertion (a loaded machine is slower, not wrong).
+  process.stdout.write(`report of 1,000 questions: ${elapsed} ms\n`);
 
   // The cap is an option; every question fits → no note.
   const r = await buildRunReport(dir, { resamples: 0 });

@@ -57,6 +57,14 @@ export interface GenerationBackend {
   /** Load the model / start the engine / check the server. Called once per generator process. */
   init(signal?: AbortSignal): Promise<void>;
   generate(request: GenerationRequest): Promise<GeneratedSample[]>;
+  /** Optional: shards the backend keeps in flight by default (after init; the generator's `--inflight` default); absent: 1. */
+  defaultInflight?(): number;
+  /** Optional: cumulative request latencies (TTFT, TPOT, ITL, E2EL summaries) for the generator log. */
+  latency?(): object | undefined;
+  /** Optional: warnings raised so far (seed rule, …), recorded in every shard's `gen.warnings`. */
+  warnings?(): string[];
+  /** Optional: the prompt as the engine renders it (the embedded engine), kept in results/<run>/prompts/. */
+  renderPrompt?(request: Pick<GenerationRequest, 'prompt'>): Promise<string>;
   /** Release the model / stop the engine and wait until it has exited. Idempotent. */
   close(): Promise<void>;
 }

@@ -31,7 +31,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('evaluators', { type: 'number', default: Math.max(1, os.availableParallelism() - 1), describe: 'Evaluator processes to start here (more can be added by hand mid-run, on any machine)' })
       .option('combiner', { type: 'boolean', default: true, describe: 'Start the combiner here (--no-combiner when it runs on another machine)' })
       .option('eval-workers', { type: 'number', default: 1, describe: 'Sandboxed fork servers per evaluator' })
-      .option('n', { type: 'number', default: 10, describe: 'Completions per (question, temperature)' })
+      .option('n', { type: 'number', default: 10, describe: 'Samples per (question, temperature)' })
       .option('shard-size', { type: 'number', default: 100, describe: 'Samples per work item (shard)' })
       .option('temperatures', { type: 'string', default: SEED_TEMPERATURES.join(','), describe: 'Comma-separated temperatures' })
       .option('start', { type: 'number', default: 0, describe: 'First question index (inclusive)' })

@@ -67,6 +67,46 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/** What reading one response needs from its request. */
+interface Exchange {
+  url: string;
+  onText?: (text: string) => void;
+  /** True once the request has resolved or rejected. */
+  settled: () => boolean;
+  finish: (error: Error | undefined, response?: HttpResponse) => void;
+  /** (Re)arm the idle timer: data arrived. */
+  armIdle: () => void;
+}
+
+/** A 2xx body goes to onText as it arrives (when given), anything else is buffered; the end settles the request. */
+function readResponse(res: http.IncomingMessage, x: Exchange): void {
+  const { url, onText, finish } = x;
+  x.armIdle();
+  const status = res.statusCode ?? 0;
+  const ok = status >= 200 && status < 300;
+  res.setEncoding('utf8');
+  let buffered = '';
+  res.on('data', (text: string) => {
+    if (x.settled()) return;
+    x.armIdle();
+    if (ok && onText) {
+      try {
+        onText(text);
+      } catch (error) {
+        finish(error as Error);
+      }
+    } else buffered += text;
+  });
+  res.on('aborted', () => finish(new HttpTransportError(`connection to ${url} dropped mid-response`, 'truncated')));
+  res.on('error', (error) => finish(new HttpTransportError(`response from ${url} failed: ${error.message}`, 'truncated', error)));
+  res.on('end', () => {
+    if (x.settled()) return;
+    if (!res.complete) return finish(new HttpTransportError(`connection to ${url} dropped mid-response`, 'truncated'));
+    if (!ok) return finish(new HttpStatusError(status, buffered, parseRetryAfter(res.headers['retry-after']), url));
+    finish(undefined, { status, headers: res.headers, body: buffered });
+  });
+}
+
 export class HttpClient {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
@@ -115,40 +155,7 @@ export class HttpClient {
       const req = lib.request(
         target,
         { method, headers: reqHeaders, agent: isHttps ? this.httpsAgent : this.httpAgent },
-        (res) => {
-          armIdle();
-          const status = res.statusCode ?? 0;
-          const ok = status >= 200 && status < 300;
-          res.setEncoding('utf8');
-          let buffered = '';
-          res.on('data', (text: string) => {
-            if (settled) return;
-            armIdle();
-            if (ok && onText) {
-              try {
-                onText(text);
-              } catch (error) {
-                finish(error as Error);
-              }
-            } else buffered += text;
-          });
-          res.on('aborted', () =>
-            finish(new HttpTransportError(`connection to ${url} dropped mid-response`, 'truncated')),
-          );
-          res.on('error', (error) =>
-            finish(new HttpTransportError(`response from ${url} failed: ${error.message}`, 'truncated', error)),
-          );
-          res.on('end', () => {
-            if (settled) return;
-            if (!res.complete) {
-              return finish(new HttpTransportError(`connection to ${url} dropped mid-response`, 'truncated'));
-            }
-            if (!ok) {
-              return finish(new HttpStatusError(status, buffered, parseRetryAfter(res.headers['retry-after']), url));
-            }
-            finish(undefined, { status, headers: res.headers, body: buffered });
-          });
-        },
+        (res) => readResponse(res, { url, onText, settled: () => settled, finish, armIdle }),
       );
       req.on('error', (error) => finish(new HttpTransportError(`request to ${url} failed: ${error.message}`, 'network', error)));
       if (timeoutMs > 0) {

@@ -16,10 +16,19 @@ import {
   silentLogger,
   throwIfAborted,
   unavailableError,
-  abortError,
+  Semaphore,
 } from './common.js';
 import { TINY_MODEL_NAME } from '../tiny-model/index.js';
 import { resolveEnginePreset } from './presets.js';
+
+/** What every sample of one request shares: the module, the prompt's tokens, the clamped max_tokens, the stops. */
+interface PreparedRequest {
+  mod: typeof import('node-llama-cpp');
+  tokens: Token[];
+  promptTokens: number;
+  maxTokens: number;
+  stop: string[];
+}
 
 export interface LlamaBackendOptions {
   /** Path of the GGUF model file (`--model PATH`). Required. */
@@ -91,34 +100,21 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+/** The context's sequences, one per sample in flight: the common Semaphore counts the free ones (FIFO waiters). */
 class SequencePool {
-  private free: LlamaContextSequence[];
-  private waiters: Array<(seq: LlamaContextSequence) => void> = [];
+  private readonly free: LlamaContextSequence[];
+  private readonly slots: Semaphore;
   constructor(sequences: LlamaContextSequence[]) {
     this.free = [...sequences];
+    this.slots = new Semaphore(sequences.length);
   }
   async take(signal?: AbortSignal): Promise<LlamaContextSequence> {
-    const seq = this.free.pop();
-    if (seq) return seq;
-    return new Promise((resolve, reject) => {
-      const give = (s: LlamaContextSequence) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(s);
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(give);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(give);
-    });
+    await this.slots.acquire(signal); // a slot acquired is a sequence in `free`
+    return this.free.pop()!;
   }
   give(seq: LlamaContextSequence): void {
-    const next = this.waiters.shift();
-    if (next) next(seq);
-    else this.free.push(seq);
+    this.free.push(seq);
+    this.slots.release();
   }
 }
 
@@ -282,6 +278,60 @@ export class LlamaBackend implements GenerationBackend {
     return { tokens, count: tokens.length + bos };
   }
 
+  /** Sample j of the request on a sequence of the pool: seed seedBase + firstSample + j, TTFT and E2E measured. */
+  private async sample(request: GenerationRequest, prepared: PreparedRequest, j: number): Promise<GeneratedSample> {
+    const { mod, tokens, promptTokens, maxTokens, stop } = prepared;
+    const { signal } = request;
+    const index = request.firstSample + j;
+    const seed = request.seedBase + index;
+    const seq = await this.pool!.take(signal);
+    try {
+      throwIfAborted(signal);
+      const before = seq.tokenMeter.getState().usedOutputTokens;
+      const completion = new mod.LlamaCompletion({ contextSequence: seq });
+      const sent = performance.now();
+      let ttft: number | undefined;
+      try {
+        const result = await completion.generateCompletionWithMeta(tokens, {
+          maxTokens,
+          temperature: request.temperature,
+          topP: request.topP,
+          topK: 0,
+          minP: 0,
+          seed,
+          repeatPenalty: false,
+          trimWhitespaceSuffix: false,
+          disableContextShift: true,
+          ...(stop.length > 0 ? { customStopTriggers: stop } : {}),
+          ...(signal ? { signal } : {}),
+          onToken: () => {
+            ttft ??= performance.now() - sent;
+          },
+        });
+        const e2e = performance.now() - sent;
+        const completionTokens = seq.tokenMeter.getState().usedOutputTokens - before;
+        const finish: FinishReason = result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop';
+        const sample: GeneratedSample = {
+          index,
+          seed,
+          text: result.response,
+          finish_reason: finish,
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          e2e_ms: e2e,
+        };
+        // An EOS-only completion has no content chunk: like `vllm bench serve`, TTFT is then the
+        // time to the (empty) final result.
+        sample.ttft_ms = ttft ?? e2e;
+        return sample;
+      } finally {
+        completion.dispose({ disposeSequence: false });
+      }
+    } finally {
+      this.pool!.give(seq);
+    }
+  }
+
   async generate(request: GenerationRequest): Promise<GeneratedSample[]> {
     if (this.closed) throw backendError('llama backend: generate() after close()');
     if (!this.pool) await this.init(request.signal);
@@ -300,60 +350,9 @@ export class LlamaBackend implements GenerationBackend {
       this.logger.debug({ requested: request.maxTokens, max_tokens: maxTokens, prompt_tokens: promptTokens }, 'llama: max_tokens clamped to the context');
     }
     const stop = request.stop.filter((s) => s.length > 0);
-
-    const one = async (j: number): Promise<GeneratedSample> => {
-      const index = request.firstSample + j;
-      const seed = request.seedBase + index;
-      const seq = await this.pool!.take(signal);
-      try {
-        throwIfAborted(signal);
-        const before = seq.tokenMeter.getState().usedOutputTokens;
-        const completion = new mod.LlamaCompletion({ contextSequence: seq });
-        const sent = performance.now();
-        let ttft: number | undefined;
-        try {
-          const result = await completion.generateCompletionWithMeta(tokens, {
-            maxTokens,
-            temperature: request.temperature,
-            topP: request.topP,
-            topK: 0,
-            minP: 0,
-            seed,
-            repeatPenalty: false,
-            trimWhitespaceSuffix: false,
-            disableContextShift: true,
-            ...(stop.length > 0 ? { customStopTriggers: stop } : {}),
-            ...(signal ? { signal } : {}),
-            onToken: () => {
-              ttft ??= performance.now() - sent;
-            },
-          });
-          const e2e = performance.now() - sent;
-          const completionTokens = seq.tokenMeter.getState().usedOutputTokens - before;
-          const finish: FinishReason = result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop';
-          const sample: GeneratedSample = {
-            index,
-            seed,
-            text: result.response,
-            finish_reason: finish,
-            prompt_tokens: promptTokens,
-            completion_tokens: completionTokens,
-            e2e_ms: e2e,
-          };
-          // An EOS-only completion has no content chunk: like `vllm bench serve`, TTFT is then the
-          // time to the (empty) final result.
-          sample.ttft_ms = ttft ?? e2e;
-          return sample;
-        } finally {
-          completion.dispose({ disposeSequence: false });
-        }
-      } finally {
-        this.pool!.give(seq);
-      }
-    };
-
     const started = performance.now();
-    const samples = await Promise.all(Array.from({ length: request.count }, (_, j) => one(j)));
+    const prepared: PreparedRequest = { mod, tokens, promptTokens, maxTokens, stop };
+    const samples = await Promise.all(Array.from({ length: request.count }, (_, j) => this.sample(request, prepared, j)));
     const wall = performance.now() - started;
     const completion = samples.reduce((a, s) => a + s.completion_tokens, 0);
     this.logger.debug(

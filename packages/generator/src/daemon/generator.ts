@@ -35,7 +35,7 @@ export interface GeneratorDaemonOptions {
 
 /** The backend's own choice of shards in flight (after init), else 1. */
 export function defaultInflight(backend: GenerationBackend): number {
-  const n = (backend as { defaultInflight?: () => number }).defaultInflight?.();
+  const n = backend.defaultInflight?.();
   return n !== undefined && Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
@@ -79,7 +79,7 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
       samples: (shard) => shard.samples.length,
       done: (claim, shard) => {
         // Backends that measure requests (openai, vllm) expose cumulative TTFT/TPOT/ITL/E2EL summaries.
-        const latency = (generator as { latency?: () => unknown }).latency?.();
+        const latency = generator.latency?.();
         logger.info(
           { item: claim.stem, samples: shard.samples.length, completion_tokens: shard.gen.completion_tokens, gen_tps: shard.gen.gen_tps, wall_s: shard.gen.wall_s, elapsed_s: shard.gen.elapsed_s, finish_reasons: shard.gen.finish_reasons, ...(latency ? { latency } : {}) },
           'shard generated',

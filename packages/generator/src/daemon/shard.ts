@@ -8,6 +8,7 @@ import { access, mkdir } from 'node:fs/promises';
 import {
   writeResultFile, jsonText, PasskError,
   type RunLayout, type WorkItem, type Shard, type ShardSample, type Plan, type GenerationBackend, type GenerationPrompt, type RunStore,
+  type Problem, type GeneratedSample,
 } from '@passk/core';
 import { buildPrompt, stopSequences } from '../prompts.js';
 import { extractCode } from '../extract.js';
@@ -20,10 +21,14 @@ import { extractCode } from '../extract.js';
  */
 export class BusyClock {
   private virtualMs = 0;
-  private lastMs = performance.now();
+  private lastMs: number;
   private active = 0;
+  /** @param now the time source, ms (a test passes its own). */
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.lastMs = now();
+  }
   private advance(): void {
-    const now = performance.now();
+    const now = this.now();
     if (this.active > 0) this.virtualMs += (now - this.lastMs) / this.active;
     this.lastMs = now;
   }
@@ -57,31 +62,53 @@ async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
 
-/** The prompt as the backend's engine renders it, when the backend can tell (the embedded engine). */
-async function renderedPrompt(backend: GenerationBackend, prompt: GenerationPrompt): Promise<string | undefined> {
-  const render = (backend as { renderPrompt?: (r: { prompt: GenerationPrompt }) => Promise<string> }).renderPrompt;
-  return render ? render.call(backend, { prompt }) : undefined;
+/** results/<run>/prompts/q{idx}.json, once per question: the prompt, and the engine's rendering when it can tell. */
+async function keepPrompt(ctx: ShardContext, questionIdx: number, prompt: GenerationPrompt): Promise<void> {
+  const { backend, layout } = ctx;
+  const promptFile = path.join(layout.resultsDir, 'prompts', `q${questionIdx}.json`);
+  if (await exists(promptFile)) return;
+  await mkdir(path.dirname(promptFile), { recursive: true });
+  const rendered = await backend.renderPrompt?.({ prompt });
+  await writeResultFile(
+    promptFile,
+    jsonText({ question_idx: questionIdx, backend: backend.name, prompt, ...(rendered !== undefined ? { rendered } : {}) }),
+    { fsync: false },
+  );
 }
 
-/** Seed-rule and other warnings the backend has raised so far (recorded in every shard's gen). */
-function backendWarnings(backend: GenerationBackend): string[] {
-  return (backend as { warnings?: () => string[] }).warnings?.() ?? [];
+/** The shard's samples (code extracted) and their token and finish-reason totals. */
+function shardSamples(problem: Problem, generated: GeneratedSample[], strict: boolean) {
+  const finishReasons: Record<string, number> = {};
+  let promptTokens = 0;
+  let completionTokens = 0;
+  const samples: ShardSample[] = generated.map((g) => {
+    const { code, method } = extractCode(problem, g.text, { strict });
+    finishReasons[g.finish_reason] = (finishReasons[g.finish_reason] ?? 0) + 1;
+    promptTokens += g.prompt_tokens;
+    completionTokens += g.completion_tokens;
+    const sample: ShardSample = {
+      index: g.index,
+      seed: g.seed,
+      output: g.text,
+      code,
+      extraction: method,
+      finish_reason: g.finish_reason,
+      prompt_tokens: g.prompt_tokens,
+      completion_tokens: g.completion_tokens,
+    };
+    if (g.ttft_ms !== undefined) sample.ttft_ms = g.ttft_ms;
+    if (g.e2e_ms !== undefined) sample.e2e_ms = g.e2e_ms;
+    if (g.sim_intended !== undefined) sample.sim_intended = g.sim_intended;
+    return sample;
+  });
+  return { samples, finishReasons, promptTokens, completionTokens };
 }
 
 export async function generateShard(ctx: ShardContext, item: WorkItem, signal: AbortSignal): Promise<Shard> {
-  const { backend, plan, layout } = ctx;
+  const { backend, plan } = ctx;
   const problem = await ctx.problems.problem(item.question_idx);
   const prompt = buildPrompt(problem);
-  const promptFile = path.join(layout.resultsDir, 'prompts', `q${item.question_idx}.json`);
-  if (!(await exists(promptFile))) {
-    await mkdir(path.dirname(promptFile), { recursive: true });
-    const rendered = await renderedPrompt(backend, prompt);
-    await writeResultFile(
-      promptFile,
-      jsonText({ question_idx: item.question_idx, backend: backend.name, prompt, ...(rendered !== undefined ? { rendered } : {}) }),
-      { fsync: false },
-    );
-  }
+  await keepPrompt(ctx, item.question_idx, prompt);
   const clock = ctx.clock ?? new BusyClock();
   const token = clock.begin();
   const startedAt = new Date();
@@ -108,33 +135,11 @@ export async function generateShard(ctx: ShardContext, item: WorkItem, signal: A
   const finishedAt = new Date();
   const elapsed = (finishedAt.getTime() - startedAt.getTime()) / 1000;
   const wall = Math.round(share * 1000) / 1000;
-  const finishReasons: Record<string, number> = {};
-  let promptTokens = 0;
-  let completionTokens = 0;
-  const samples: ShardSample[] = generated.map((g) => {
-    const { code, method } = extractCode(problem, g.text, { strict: ctx.strictExtraction === true });
-    finishReasons[g.finish_reason] = (finishReasons[g.finish_reason] ?? 0) + 1;
-    promptTokens += g.prompt_tokens;
-    completionTokens += g.completion_tokens;
-    const sample: ShardSample = {
-      index: g.index,
-      seed: g.seed,
-      output: g.text,
-      code,
-      extraction: method,
-      finish_reason: g.finish_reason,
-      prompt_tokens: g.prompt_tokens,
-      completion_tokens: g.completion_tokens,
-    };
-    if (g.ttft_ms !== undefined) sample.ttft_ms = g.ttft_ms;
-    if (g.e2e_ms !== undefined) sample.e2e_ms = g.e2e_ms;
-    if (g.sim_intended !== undefined) sample.sim_intended = g.sim_intended;
-    return sample;
-  });
+  const { samples, finishReasons, promptTokens, completionTokens } = shardSamples(problem, generated, ctx.strictExtraction === true);
   if (samples.length !== item.count) {
     throw new PasskError('ERR_BACKEND', `backend returned ${samples.length} samples for a shard of ${item.count}`);
   }
-  const warnings = backendWarnings(backend);
+  const warnings = backend.warnings?.() ?? [];
   return {
     ...item,
     gen: {
