@@ -8,12 +8,25 @@
 import { readFile, rmdir } from 'node:fs/promises';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
-const CONTROLLERS = ['pids', 'memory'] as const;
+const CONTROLLERS = ['pids', 'memory', 'cpuacct'] as const;
+/** The children's group below the server's (memory, cpuacct): passk_sandbox.RUN. */
+const RUN = 'run';
 const ROUNDS = 400;
 
 /** The cgroup directories a fork server with this pid uses (docs/sandbox.md). */
 export function serverCgroupDirs(serverPid: number): string[] {
   return CONTROLLERS.map((c) => `${CGROUP_ROOT}/${c}/passk/${serverPid}`);
+}
+
+async function killAll(pids: number[]): Promise<void> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone, or not ours to kill (EPERM without root) */
+    }
+  }
+  await new Promise((r) => setTimeout(r, 5));
 }
 
 async function members(dir: string): Promise<number[] | null> {
@@ -24,25 +37,21 @@ async function members(dir: string): Promise<number[] | null> {
   }
 }
 
-/** SIGKILL every process left in a dead server's cgroups until none is left, then rmdir them. */
+/** SIGKILL every process left in a dead server's cgroups until none is left, then rmdir them (children's group first). */
 export async function sweepServerCgroups(serverPid: number): Promise<void> {
   for (const dir of serverCgroupDirs(serverPid)) {
-    for (let round = 0; round < ROUNDS; round++) {
-      const pids = await members(dir);
-      // Gone, or the pid was reused by a new server that joined it: not a dead server's cgroup.
-      if (pids === null || pids.includes(serverPid)) break;
-      if (pids.length === 0) {
-        await rmdir(dir).catch(() => {});
-        break;
-      }
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone, or not ours to kill (EPERM without root) */
+    // The pid was reused by a new server that joined it: not a dead server's cgroup.
+    if ((await members(dir))?.includes(serverPid)) continue;
+    for (const group of [`${dir}/${RUN}`, dir]) {
+      for (let round = 0; round < ROUNDS; round++) {
+        const pids = await members(group);
+        if (pids === null || pids.includes(serverPid)) break; // gone (or taken over, as above)
+        if (pids.length === 0) {
+          await rmdir(group).catch(() => {});
+          break;
         }
+        await killAll(pids);
       }
-      await new Promise((r) => setTimeout(r, 5));
     }
   }
 }
