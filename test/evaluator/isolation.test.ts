@@ -70,6 +70,25 @@ test('state left by one execution is gone for the next', { skip: !isRoot && 'nee
   }
 });
 
+test("200 MB of SysV shared memory left by one sample is not charged to the next", { skip: !isRoot && 'needs root' }, async () => {
+  // Never IPC_RMID'd: before, the segments stayed charged to the server's memory cgroup for good.
+  const leave = [
+    LIBC.trim(),
+    'libc.shmat.restype = ctypes.c_void_p',
+    'for k in range(2):',
+    '    shm = libc.shmget(0x7000 + k, 100 << 20, 0o1666)',
+    '    assert shm >= 0, ctypes.get_errno()',
+    '    p = libc.shmat(shm, None, 0)',
+    '    ctypes.memset(p, 1, 100 << 20)',
+    '    libc.shmdt(ctypes.c_void_p(p))',
+    ANSWER,
+  ].join('\n');
+  const a = await g.grade({ problem: DOUBLE, code: leave });
+  assert.equal(a.status, 'passed', JSON.stringify(a));
+  const b = await g.grade({ problem: DOUBLE, code: `x = bytearray(200 << 20)\n${ANSWER}` });
+  assert.equal(b.status, 'passed', JSON.stringify(b));
+});
+
 test('60k empty directories cost the next execution nothing (the scratch tmpfs is replaced)', { skip: !isRoot && 'needs root' }, async () => {
   const a = await g.grade({ problem: DOUBLE, code: `import posix\nfor i in range(60000):\n    posix.mkdir(str(i))\n${ANSWER}` });
   assert.ok(['passed', 'time_limit'].includes(a.status), JSON.stringify(a));
