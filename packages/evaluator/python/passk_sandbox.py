@@ -44,7 +44,6 @@ PR_SET_CHILD_SUBREAPER = 36
 PIVOT_ROOT_NR = {"x86_64": 155, "aarch64": 41}
 
 CGROUP_V1 = "/sys/fs/cgroup"
-CONTROLLERS = ("pids", "memory", "cpuacct")
 RUN = "run"  # the children's memory cgroup, below the server's
 UID_BASE = 1_000_000
 SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"]
@@ -70,19 +69,25 @@ def set_subreaper():
 
 
 class Cgroups:
-    """The server's own pids + memory cgroups (v1). Children inherit membership at fork."""
+    """The server's own pids, memory and cpuacct cgroups (v1) and the children's `run` groups.
+    cpuacct is optional (`self.acct`): without it, grandchildren's CPU is not charged."""
 
     def __init__(self, name, max_procs, mem_bytes):
         self.pids_dir = -1
         self.oom_fd = -1
-        bases = [os.path.join(CGROUP_V1, c, "passk") for c in CONTROLLERS]
+        self.usage_fd = -1
+        acct_root = controller_root("cpuacct")
+        self.acct = acct_root is not None
+        bases = [os.path.join(CGROUP_V1, c, "passk") for c in ("pids", "memory")]
+        bases += [os.path.join(acct_root, "passk")] if self.acct else []
         for base in bases:
             os.makedirs(base, exist_ok=True)
         _remove_stale(bases, name)
-        pids, mem, acct = (os.path.join(base, name) for base in bases)
-        run, acct_run = os.path.join(mem, RUN), os.path.join(acct, RUN)
-        for path in (pids, mem, acct, run, acct_run):
+        groups = [os.path.join(base, name) for base in bases]  # pids, memory[, cpuacct]
+        runs = [os.path.join(g, RUN) for g in groups[1:]]  # memory[, cpuacct]
+        for path in groups + runs:
             os.makedirs(path, exist_ok=True)
+        pids, mem, run = groups[0], groups[1], runs[0]
         # +1: the server itself lives in the cgroup.
         _write(os.path.join(pids, "pids.max"), str(max_procs + 1))
         # Children move themselves into the `run` groups (passk_isolation.enter_child). The memory
@@ -95,10 +100,11 @@ class Cgroups:
                 _write(os.path.join(path, "memory.swappiness"), "0")
             except OSError:
                 pass
-        for path in (pids, mem, acct):
+        for path in groups:
             _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
-        self.run_dirs = [os.open(p, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for p in (run, acct_run)]
-        self.usage_fd = os.open(os.path.join(acct_run, "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
+        self.run_dirs = [os.open(p, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for p in runs]
+        if self.acct:
+            self.usage_fd = os.open(os.path.join(runs[1], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
         # reopened for every read (v1 caches the pid list per open file for up to a second).
         self.pids_dir = os.open(pids, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -113,7 +119,7 @@ class Cgroups:
 
     def usage_ns(self):
         """CPU time (ns) of every process that ever ran in the children's group (exact once dead)."""
-        return int(os.pread(self.usage_fd, 64, 0))
+        return int(os.pread(self.usage_fd, 64, 0)) if self.usage_fd >= 0 else 0
 
     def members(self):
         fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.pids_dir)
@@ -128,6 +134,16 @@ class Cgroups:
             if line.startswith(b"oom_kill "):
                 return int(line.split()[1])
         return 0
+
+
+def controller_root(name):
+    """The v1 hierarchy of controller `name` (cpuacct is often co-mounted with cpu), or None."""
+    names = ("cpuacct", "cpu,cpuacct", "cpuacct,cpu") if name == "cpuacct" else (name,)
+    for entry in names:
+        path = os.path.join(CGROUP_V1, entry)
+        if os.path.isfile(os.path.join(path, "cgroup.procs")):
+            return path
+    return None
 
 
 def _write(path, text):
@@ -317,6 +333,8 @@ def setup(options):
         try:
             cgroups = Cgroups(str(os.getpid()), options["max_procs"], options["mem_bytes"])
             info["cgroup"] = True
+            if not cgroups.acct:
+                warn("cgroup v1 cpuacct unavailable: CPU of grandchildren the program does not wait for is not charged")
         except OSError as e:
             warn(f"cgroup v1 pids/memory unavailable ({e}): whole-tree kill falls back to killpg, no process cap")
         try:

@@ -8,7 +8,8 @@
 import { readFile, rmdir } from 'node:fs/promises';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
-const CONTROLLERS = ['pids', 'memory', 'cpuacct'] as const;
+/** cpuacct may be co-mounted with cpu and have no `cpuacct` alias (passk_sandbox.controller_root); a missing one is skipped. */
+const CONTROLLERS = ['pids', 'memory', 'cpuacct', 'cpu,cpuacct'] as const;
 /** The children's group below the server's (memory, cpuacct): passk_sandbox.RUN. */
 const RUN = 'run';
 const ROUNDS = 400;
