@@ -5,6 +5,7 @@
  * server does the same for stale cgroups at start (passk_sandbox._remove_stale); both are
  * idempotent. Without root or cgroups there is nothing to read and nothing happens.
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile, rmdir } from 'node:fs/promises';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -14,9 +15,24 @@ const CONTROLLERS = ['pids', 'memory', 'cpuacct', 'cpu,cpuacct'] as const;
 const RUN = 'run';
 const ROUNDS = 400;
 
+/** The mounted hierarchies among CONTROLLERS (a plain directory of the same name is not one). */
+function hierarchies(): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const c of CONTROLLERS) {
+    const root = `${CGROUP_ROOT}/${c}`;
+    if (!existsSync(`${root}/cgroup.procs`)) continue;
+    const real = realpathSync(root);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push(root);
+  }
+  return out;
+}
+
 /** The cgroup directories a fork server with this pid uses (docs/sandbox.md). */
 export function serverCgroupDirs(serverPid: number): string[] {
-  return CONTROLLERS.map((c) => `${CGROUP_ROOT}/${c}/passk/${serverPid}`);
+  return hierarchies().map((root) => `${root}/passk/${serverPid}`);
 }
 
 async function killAll(pids: number[]): Promise<void> {
