@@ -191,6 +191,8 @@ class Server:
             self.clean(self.scratch)
             if posix.stat(self.scratch).st_mode & 0o7777 != 0o700:  # the program chmod'ed its cwd
                 posix.chmod(self.scratch, 0o700)
+            if self.info["mountns"]:  # private view, but no tmpfs could be mounted per execution
+                self.clean(passk_isolation.SHM)
         self.fds = self.fresh.renew_fds(self.fds)
         return self.fresh.tree_cpu_ms()
 

@@ -5,8 +5,8 @@ Server side (`Fresh`), between two executions, O(1) whatever the program left:
     is dead: no file, directory, timestamp, xattr or mode carries over, and no per-entry cleanup);
   * the four stdio/report memfds are created anew (their open file descriptions and inodes:
     O_APPEND/O_NONBLOCK/F_SETOWN, flock/OFD locks and user.* xattrs do not carry over);
-  * the seccomp filter (passk_seccomp) is installed once in the server, so children inherit it
-    at fork at no cost.
+(The seccomp filter, passk_seccomp, is installed once in the server by passk_sandbox and
+inherited at fork at no cost per execution.)
 Child side (`enter_child`, called by passk_harness.setup_child as root, before the uid drop):
   * a fresh IPC namespace: SysV shm/msg/sem and POSIX mqueues die with the execution;
   * the children's own memory and cpuacct cgroups (the server stays out of them: an OOM there
@@ -54,7 +54,11 @@ class Fresh:
         _CHILD["run_dirs"] = cgroups.run_dirs if cgroups is not None else []
         if self.mounts:
             os.makedirs(scratch, mode=0o700, exist_ok=True)
-            self._mount_all()
+            try:
+                self._mount_all()
+            except OSError as e:  # the caller then empties the scratch dir after each execution
+                self.mounts = False
+                info["warnings"].append(f"per-execution tmpfs unavailable ({e}): the scratch dir is emptied instead")
 
     def _mount_all(self):
         for target, opts in ((self.scratch, self._scratch_opts), (SHM, self._shm_opts)):
