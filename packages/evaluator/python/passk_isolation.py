@@ -9,13 +9,13 @@ Server side (`Fresh`), between two executions, O(1) whatever the program left:
 inherited at fork at no cost per execution.)
 Child side (`enter_child`, called by passk_harness.setup_child as root, before the uid drop):
   * a fresh IPC namespace: SysV shm/msg/sem and POSIX mqueues die with the execution;
-  * the children's own memory and cpuacct cgroups (the server stays out of them: an OOM there
-    never picks it, and their CPU, grandchildren's included, is counted exactly);
+  * the children's own memory cgroup (the server stays out of it: an OOM there never picks it);
   * RLIMIT_NOFILE.
 """
 import ctypes
 import os
 import resource
+import time
 
 CLONE_NEWIPC = 0x08000000
 MS_NOSUID = 2
@@ -49,7 +49,7 @@ class Fresh:
         self._flags = ctypes.c_ulong(MS_NOSUID | MS_NODEV)
         self.retired = []  # the previous execution's memfds, still being read by the caller
         self.cgroups = cgroups
-        self.mark = cgroups.usage_ns() if cgroups is not None else 0
+        self.mark = self._cpu()
         _CHILD["ipc"] = bool(info["netns"])  # root with namespaces: the child can unshare too
         _CHILD["run_dirs"] = cgroups.run_dirs if cgroups is not None else []
         if self.mounts:
@@ -84,14 +84,23 @@ class Fresh:
         return new_fds()
 
 
+    def _cpu(self):
+        """(server's own CPU ns, its cpuacct group's CPU ns). Reading the process clock first makes
+        the kernel charge the server's running slice to the group too (task_sched_runtime ->
+        update_curr -> cpuacct_charge), so the difference is the children's to within the µs
+        between the two reads, without moving each child into a group of its own."""
+        if self.cgroups is None or not self.cgroups.acct:
+            return 0, 0
+        own = time.process_time_ns()
+        return own, self.cgroups.usage_ns()
+
     def tree_cpu_ms(self):
         """CPU time of every process of the execution (grandchildren the program did not wait for
-        included), once all are dead: the children's cpuacct group since the last call."""
-        if self.cgroups is None:
-            return 0.0
-        now = self.cgroups.usage_ns()
-        used, self.mark = now - self.mark, now
-        return used / 1e6
+        included), once all are dead: the group's CPU since the last call minus the server's."""
+        now = self._cpu()
+        used = (now[1] - self.mark[1]) - (now[0] - self.mark[0])
+        self.mark = now
+        return max(0, used) / 1e6
 
 
 def new_fds():

@@ -6,9 +6,9 @@ Called once at server start, before the first fork; every child inherits the res
     directories Python needs (/usr, /etc, the interpreter's prefix, ...), a fresh /proc, a few
     device nodes, a private /dev/shm and a private /tmp (where the scratch dir lives).
     Everything else (/work, /root, /home, /var, run directories, datasets) is not in the view;
-  * one cgroup v1 `pids`, `memory` and `cpuacct` cgroup per server, which the server joins
-    (children inherit the pids one at fork), each of the last two with a `run` group below it
-    that children move into (passk_isolation): the memory limit and the CPU count are theirs;
+  * one cgroup v1 `pids`, `memory` and `cpuacct` cgroup per server, which the server joins and
+    children inherit at fork; the memory one has a `run` group below it that children move into
+    (passk_isolation): the memory limit is theirs, the server is out of their OOM's reach;
   * submounts of the read-only binds (Docker's /etc/hosts, ...) are read-only too;
   * the seccomp filter (passk_seccomp), installed last by the server and inherited;
   * a per-server uid (1_000_000 + server pid) that children switch to, so that they cannot
@@ -84,15 +84,14 @@ class Cgroups:
             os.makedirs(base, exist_ok=True)
         _remove_stale(bases, name)
         groups = [os.path.join(base, name) for base in bases]  # pids, memory[, cpuacct]
-        runs = [os.path.join(g, RUN) for g in groups[1:]]  # memory[, cpuacct]
-        for path in groups + runs:
+        pids, mem, run = groups[0], groups[1], os.path.join(groups[1], RUN)
+        for path in groups + [run]:
             os.makedirs(path, exist_ok=True)
-        pids, mem, run = groups[0], groups[1], runs[0]
         # +1: the server itself lives in the cgroup.
         _write(os.path.join(pids, "pids.max"), str(max_procs + 1))
-        # Children move themselves into the `run` groups (passk_isolation.enter_child). The memory
-        # one has the limit, so a memory-cgroup OOM there can only pick them (the server's group
-        # bounds server + run); the cpuacct one counts their CPU, grandchildren included.
+        # Children move themselves into the memory `run` group (passk_isolation.enter_child), which
+        # has the limit: a memory-cgroup OOM there can only pick them (the server's group bounds
+        # server + run). cpuacct counts server + children; passk_isolation subtracts the server.
         _write(os.path.join(run, "memory.limit_in_bytes"), str(mem_bytes))
         _write(os.path.join(mem, "memory.limit_in_bytes"), str(mem_bytes + 64 * 1024 * 1024))
         for path in (mem, run):
@@ -102,9 +101,9 @@ class Cgroups:
                 pass
         for path in groups:
             _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
-        self.run_dirs = [os.open(p, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for p in runs]
+        self.run_dirs = [os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)]
         if self.acct:
-            self.usage_fd = os.open(os.path.join(runs[1], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
+            self.usage_fd = os.open(os.path.join(groups[2], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
         # reopened for every read (v1 caches the pid list per open file for up to a second).
         self.pids_dir = os.open(pids, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -118,7 +117,8 @@ class Cgroups:
         return int(os.pread(self.pids_current, 64, 0)) == 1
 
     def usage_ns(self):
-        """CPU time (ns) of every process that ever ran in the children's group (exact once dead)."""
+        """CPU time (ns) charged to the server's cpuacct group: the server and every process it
+        forked (a dead one's exactly; the running server's up to its last scheduler update)."""
         return int(os.pread(self.usage_fd, 64, 0)) if self.usage_fd >= 0 else 0
 
     def members(self):
