@@ -115,6 +115,13 @@ test('the seccomp filter denies keyrings, io_uring, bpf, perf, netlink, vsock, n
   assert.equal(v.status, 'passed', `${v.status}: ${v.message}`);
 });
 
+test('the seccomp filter assembles for both architectures (x86_64 with its x32 check, aarch64)', () => {
+  const check = `import sys\nsys.path.insert(0, ${JSON.stringify(PYTHON_DIR)})\nimport passk_seccomp as s\nprint(len(s.build("x86_64")) // 8, len(s.build("aarch64")) // 8)`;
+  const [x86, arm] = execFileSync('python3', ['-c', check]).toString().trim().split(' ').map(Number);
+  assert.equal(x86, arm! + 1); // the x32 jump
+  assert.ok(arm! > 40 && x86! < 256, `${x86} ${arm}`);
+});
+
 /** Threads (clone3 gets ENOSYS, glibc falls back to clone), numpy's BLAS threads, fork, a pool. */
 const UNDER_FILTER = [
   'import threading, numpy, posix, os',
