@@ -5,7 +5,7 @@ Protocol (binary, one request in flight):
   request  = header JSON line + payload parts (raw bytes, lengths in header["parts"])
   response = header JSON line + stdout bytes + stderr bytes (lengths in the header)
 The first line the server writes is a hello: {"hello": 1, "pid", "python", "sandbox"}.
-Per request: fork, new session, limits, run, collect, kill the whole tree, empty the scratch dir.
+Per request: fork, new session, limits, run, collect, kill the whole tree, fresh scratch and memfds.
 """
 import gc
 import json
@@ -19,6 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import passk_guard  # noqa: E402
 import passk_harness  # noqa: E402
+import passk_isolation  # noqa: E402
 import passk_report  # noqa: E402
 import passk_sandbox  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
@@ -33,12 +34,7 @@ class Server:
         self.limits = {k: options[k] for k in ("mem_bytes", "output_bytes", "max_procs")}
         self.limits["fail_setup"] = options.get("fail_child_setup", "")  # tests only (faultInjection)
         self.pid = os.getpid()
-        if os.geteuid() == 0:
-            try:
-                with open("/proc/self/oom_score_adj", "w") as f:
-                    f.write("-1000")
-            except OSError:
-                pass
+        oom_protected = passk_sandbox.protect_from_oom() if os.geteuid() == 0 else True
         # Protocol fds move out of 0/1 so nothing a child inherits can reach them.
         self.proto_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
         self.proto_out = os.dup(1)
@@ -48,14 +44,20 @@ class Server:
         os.close(devnull)
         passk_harness.warm_up()
         self.info, self.cgroups, self.uid, self.scratch = passk_sandbox.setup(options)
-        os.makedirs(self.scratch, mode=0o700, exist_ok=True)
-        if self.uid is not None:
-            os.chown(self.scratch, self.uid, self.uid)
+        if not oom_protected:
+            self.info["warnings"].append(
+                "oom_score_adj -1000 refused (no CAP_SYS_RESOURCE): a host-wide OOM may pick the server"
+                + (" (its children's memory cgroup is separate: a sample's OOM never does)" if self.cgroups else ""))
+        self.fresh = passk_isolation.Fresh(self.info, self.cgroups, self.scratch, self.uid, options["tmp_bytes"])
+        if not self.fresh.mounts:
+            os.makedirs(self.scratch, mode=0o700, exist_ok=True)
+            if self.uid is not None:
+                os.chown(self.scratch, self.uid, self.uid)
         passk_harness.set_environment(self.scratch)
-        self.shm = "/dev/shm" if self.info["mountns"] else None
-        self.fds = [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("stdin", "stdout", "stderr", "report")]
+        self.fds = passk_isolation.new_fds()
         self.precompiler = Precompiler(options.get("server_compile", True))
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
+        passk_sandbox.install_filter(self.info, options)
         for w in self.info["warnings"]:
             sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
         # os.fork, os.kill, os.chdir, shutil.rmtree, ... are None from here on: the server uses posix.*.
@@ -140,11 +142,7 @@ class Server:
             os.close(pidfd)
         wall_ms = (time.monotonic() - start) * 1000
         self.kill_tree(pid)
-        self.clean(self.scratch)
-        if posix.stat(self.scratch).st_mode & 0o7777 != 0o700:  # the program chmod'ed its cwd
-            posix.chmod(self.scratch, 0o700)
-        if self.shm:
-            self.clean(self.shm)
+        tree_cpu_ms = self.renew()
         oom = False
         if self.cgroups:  # OOM kills happen only while an execution runs: compare with the last count
             oom_now = self.cgroups.oom_kills()
@@ -165,7 +163,7 @@ class Server:
         report, report_invalid = passk_report.parse(raw, req["nonce"], started)
         header = {
             "id": req["id"], "status": "ok", "wall_ms": round(wall_ms, 3),
-            "cpu_ms": round((ru.ru_utime + ru.ru_stime) * 1000 + compile_ms, 3),
+            "cpu_ms": round(max((ru.ru_utime + ru.ru_stime) * 1000, tree_cpu_ms) + compile_ms, 3),
             "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "timed_out": timed_out, "oom": oom, "output_full": out_size >= cap,
@@ -199,6 +197,18 @@ class Server:
             if attempt:
                 time.sleep(0.001)
         raise RuntimeError("the execution's processes survived 5000 SIGKILL sweeps")
+
+    def renew(self):
+        """After the tree is dead: a fresh scratch dir, /dev/shm and memfds for the next execution
+        (passk_isolation). Returns the CPU ms of the whole tree (0 without cgroups)."""
+        if not self.fresh.renew_mounts():  # no private view: empty the host temp dir instead
+            self.clean(self.scratch)
+            if posix.stat(self.scratch).st_mode & 0o7777 != 0o700:  # the program chmod'ed its cwd
+                posix.chmod(self.scratch, 0o700)
+            if self.info["mountns"]:  # private view, but no tmpfs could be mounted per execution
+                self.clean(passk_isolation.SHM)
+        self.fds = self.fresh.renew_fds(self.fds)
+        return self.fresh.tree_cpu_ms()
 
     def reap(self):
         while True:

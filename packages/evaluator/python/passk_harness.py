@@ -16,6 +16,7 @@ import sys
 import traceback
 import types
 
+import passk_isolation
 import passk_values
 from passk_values import Unequal, encode, plain
 
@@ -175,6 +176,7 @@ def setup_child(req, fds, scratch, uid, limits, fail=False):
     # The fds first: a failure below is then reported on the report fd (3), as setup_failed.
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
+    passk_isolation.enter_child()  # own IPC namespace and cgroups, RLIMIT_NOFILE
     os.closerange(len(fds), 1 << 16)
     cpu_s = max(1, -(-int(req["cpu_ms"]) // 1000))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))

@@ -5,9 +5,15 @@ the tests of one stdin/functional sample share one compile. compile() of hostile
 expensive or deep, and the server has no RLIMIT_CPU/RLIMIT_AS of its own, so the server compiles
 only sources that cannot hurt it; everything else is compiled in the child as before:
 
-  * at most MAX_CHARS characters: parse + compile time is then bounded (worst measured, an
-    8 KB chain of comparisons: ≈ 15 ms; typical programs: 0.05–0.3 ms), and so is the depth
-    (the compiler raises RecursionError well below the C stack at this size);
+  * at most MAX_CHARS characters: parse + compile time is then bounded, as long as nothing is
+    duplicated (next rule), and so is the depth (the compiler raises RecursionError well below
+    the C stack at this size). Worst shapes measured (scripts in docs/sandbox.md), 2026-12-05 on
+    the shared 2-core dev box: 8 KB of f-strings 3.9 ms, an if/elif ladder 3.8 ms, a chain of
+    comparisons 2.5 ms; typical programs: 0.05–0.3 ms;
+  * no `finally`: CPython 3.11 compiles a finally body once per way out of its try (normal,
+    exception, each return/break/continue), so nested try/finally grows as 4^depth: 18 levels
+    (843 bytes) take 2 s and 760 MB, 20 levels exhaust 2 GB. Such sources (rare in solutions)
+    are compiled in the child, under its CPU and memory limits;
   * at most MAX_STARS `*`: CPython 3.11 folds `'a' * 4096` into a constant and then folds `+`
     chains of such constants without any size limit, which is quadratic (16 KB of
     `'a'*4096+...` takes 18 s). Every big constant needs a `*`, so few stars = small constants;
@@ -29,7 +35,8 @@ MAX_LAMBDAS = 64
 
 
 def safe_to_compile(src):
-    return len(src) <= MAX_CHARS and src.count("*") <= MAX_STARS and src.count("lambda") <= MAX_LAMBDAS
+    return (len(src) <= MAX_CHARS and src.count("*") <= MAX_STARS and src.count("lambda") <= MAX_LAMBDAS
+            and "finally" not in src)
 
 
 class Precompiler:

@@ -6,8 +6,11 @@ Called once at server start, before the first fork; every child inherits the res
     directories Python needs (/usr, /etc, the interpreter's prefix, ...), a fresh /proc, a few
     device nodes, a private /dev/shm and a private /tmp (where the scratch dir lives).
     Everything else (/work, /root, /home, /var, run directories, datasets) is not in the view;
-  * one cgroup v1 `pids` and one `memory` cgroup per server, which the server joins so that
-    every child inherits them (no per-execution attach cost);
+  * one cgroup v1 `pids`, `memory` and `cpuacct` cgroup per server, which the server joins and
+    children inherit at fork; the memory one has a `run` group below it that children move into
+    (passk_isolation): the memory limit is theirs, the server is out of their OOM's reach;
+  * submounts of the read-only binds (Docker's /etc/hosts, ...) are read-only too;
+  * the seccomp filter (passk_seccomp), installed last by the server and inherited;
   * a per-server uid (1_000_000 + server pid) that children switch to, so that they cannot
     signal or ptrace the server, the daemon or another server's children.
 
@@ -21,6 +24,8 @@ import posix
 import signal
 import sys
 import time
+
+import passk_seccomp
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -39,6 +44,7 @@ PR_SET_CHILD_SUBREAPER = 36
 PIVOT_ROOT_NR = {"x86_64": 155, "aarch64": 41}
 
 CGROUP_V1 = "/sys/fs/cgroup"
+RUN = "run"  # the children's memory cgroup, below the server's
 UID_BASE = 1_000_000
 SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"]
 DEVICES = ["null", "zero", "full", "random", "urandom"]
@@ -63,41 +69,57 @@ def set_subreaper():
 
 
 class Cgroups:
-    """The server's own pids + memory cgroups (v1). Children inherit membership at fork."""
+    """The server's own pids, memory and cpuacct cgroups (v1) and the children's `run` groups.
+    cpuacct is optional (`self.acct`): without it, grandchildren's CPU is not charged."""
 
     def __init__(self, name, max_procs, mem_bytes):
         self.pids_dir = -1
         self.oom_fd = -1
-        base_pids = os.path.join(CGROUP_V1, "pids", "passk")
-        base_mem = os.path.join(CGROUP_V1, "memory", "passk")
-        for base in (base_pids, base_mem):
+        self.usage_fd = -1
+        acct_root = controller_root("cpuacct")
+        self.acct = acct_root is not None
+        bases = [os.path.join(CGROUP_V1, c, "passk") for c in ("pids", "memory")]
+        bases += [os.path.join(acct_root, "passk")] if self.acct else []
+        for base in bases:
             os.makedirs(base, exist_ok=True)
-        _remove_stale(base_pids, base_mem, name)
-        pids = os.path.join(base_pids, name)
-        mem = os.path.join(base_mem, name)
-        os.makedirs(pids, exist_ok=True)
-        os.makedirs(mem, exist_ok=True)
+        _remove_stale(bases, name)
+        groups = [os.path.join(base, name) for base in bases]  # pids, memory[, cpuacct]
+        pids, mem, run = groups[0], groups[1], os.path.join(groups[1], RUN)
+        for path in groups + [run]:
+            os.makedirs(path, exist_ok=True)
         # +1: the server itself lives in the cgroup.
         _write(os.path.join(pids, "pids.max"), str(max_procs + 1))
-        # The server's own memory (~20-40 MB) is charged too: give it headroom.
+        # Children move themselves into the memory `run` group (passk_isolation.enter_child), which
+        # has the limit: a memory-cgroup OOM there can only pick them (the server's group bounds
+        # server + run). cpuacct counts server + children; passk_isolation subtracts the server.
+        _write(os.path.join(run, "memory.limit_in_bytes"), str(mem_bytes))
         _write(os.path.join(mem, "memory.limit_in_bytes"), str(mem_bytes + 64 * 1024 * 1024))
-        try:
-            _write(os.path.join(mem, "memory.swappiness"), "0")
-        except OSError:
-            pass
-        _write(os.path.join(pids, "cgroup.procs"), str(os.getpid()))
-        _write(os.path.join(mem, "cgroup.procs"), str(os.getpid()))
+        for path in (mem, run):
+            try:
+                _write(os.path.join(path, "memory.swappiness"), "0")
+            except OSError:
+                pass
+        for path in groups:
+            _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
+        self.run_dirs = [os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)]
+        if self.acct:
+            self.usage_fd = os.open(os.path.join(groups[2], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
         # reopened for every read (v1 caches the pid list per open file for up to a second).
         self.pids_dir = os.open(pids, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         # pids.current, unlike cgroup.procs, is read fresh by every pread of one open file.
         self.pids_current = os.open(os.path.join(pids, "pids.current"), os.O_RDONLY | os.O_CLOEXEC)
-        self.oom_fd = os.open(os.path.join(mem, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
+        self.oom_fd = os.open(os.path.join(run, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
 
     def alone(self):
         """True if the server is the only task charged to the pids cgroup. A task is charged from
         fork until it is reaped, so zombies and tasks being forked count too."""
         return int(os.pread(self.pids_current, 64, 0)) == 1
+
+    def usage_ns(self):
+        """CPU time (ns) charged to the server's cpuacct group: the server and every process it
+        forked (a dead one's exactly; the running server's up to its last scheduler update)."""
+        return int(os.pread(self.usage_fd, 64, 0)) if self.usage_fd >= 0 else 0
 
     def members(self):
         fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.pids_dir)
@@ -112,6 +134,16 @@ class Cgroups:
             if line.startswith(b"oom_kill "):
                 return int(line.split()[1])
         return 0
+
+
+def controller_root(name):
+    """The v1 hierarchy of controller `name` (cpuacct is often co-mounted with cpu), or None."""
+    names = ("cpuacct", "cpu,cpuacct", "cpuacct,cpu") if name == "cpuacct" else (name,)
+    for entry in names:
+        path = os.path.join(CGROUP_V1, entry)
+        if os.path.isfile(os.path.join(path, "cgroup.procs")):
+            return path
+    return None
 
 
 def _write(path, text):
@@ -148,22 +180,27 @@ def kill_members(path, rounds=400):
     return False
 
 
-def _remove_stale(base_pids, base_mem, own):
-    """Per-server cgroups of servers that are gone: kill what still runs in them, then rmdir them.
-    A live server's cgroup is left alone; our own name (a reused pid) is emptied, not removed."""
-    for entry in set(os.listdir(base_pids)) | set(os.listdir(base_mem)):
+def _remove_stale(bases, own):
+    """Per-server cgroups of servers that are gone: kill what still runs in them, then rmdir them
+    (the children's `run` group first). A live server's cgroups are left alone; our own name (a
+    reused pid) is emptied, not removed."""
+    entries = set()
+    for base in bases:
+        entries |= set(os.listdir(base))
+    for entry in entries:
         if not entry.isdigit() or (entry != own and _live_server(int(entry))):
             continue
-        for base in (base_pids, base_mem):
+        for base in bases:
             path = os.path.join(base, entry)
-            if not os.path.isdir(path):
-                continue
-            kill_members(path)
-            if entry != own:
-                try:
-                    posix.rmdir(path)
-                except OSError:
-                    pass
+            for group in (os.path.join(path, RUN), path):
+                if not os.path.isdir(group):
+                    continue
+                kill_members(group)
+                if entry != own:
+                    try:
+                        posix.rmdir(group)
+                    except OSError:
+                        pass
 
 
 def _bind_ro(src, target):
@@ -173,7 +210,45 @@ def _bind_ro(src, target):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         open(target, "a").close()
     _mount(src, target, None, MS_BIND | MS_REC)
-    _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+    # A recursive bind copies the submounts (Docker's /etc/hosts, a bind under /opt, ...) with
+    # their own flags: each is remounted read-only too, the top first, keeping its other flags.
+    for point, flags in _mounts_under(target):
+        _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | flags)
+
+
+MOUNT_FLAGS = {b"nodev": MS_NODEV, b"noexec": MS_NOEXEC, b"noatime": 1024, b"nodiratime": 2048,
+               b"relatime": 1 << 21}
+
+
+def _unescape(field):
+    """mountinfo escapes space, tab, newline and backslash as octal (\\040)."""
+    out, i = bytearray(), 0
+    while i < len(field):
+        if field[i] == 0x5C and i + 3 < len(field) and field[i + 1:i + 4].isdigit():
+            out.append(int(field[i + 1:i + 4], 8))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return bytes(out)
+
+
+def _mounts_under(target):
+    """(mount point, flags to keep) of `target` and every mount below it, parents first."""
+    with open("/proc/self/mountinfo", "rb") as f:
+        lines = f.read().splitlines()
+    top = target.encode()
+    found = []
+    for line in lines:
+        fields = line.split(b" ")
+        point = _unescape(fields[4])
+        if point == top or point.startswith(top + b"/"):
+            flags = 0
+            for opt in fields[5].split(b","):
+                flags |= MOUNT_FLAGS.get(opt, 0)
+            found.append((point.count(b"/"), point.decode("utf-8", "surrogateescape"), flags))
+    found.sort()
+    return [(point, flags) for _, point, flags in found]
 
 
 def _python_dirs():
@@ -215,6 +290,30 @@ def _build_root(new_root, tmp_bytes):
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
 
 
+def protect_from_oom():
+    """oom_score_adj -1000 for the server; False if the kernel refused it (no CAP_SYS_RESOURCE)."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("-1000")
+        with open("/proc/self/oom_score_adj") as f:
+            return f.read().strip() == "-1000"
+    except OSError:
+        return False
+
+
+def install_filter(info, options):
+    """The seccomp filter (passk_seccomp), last step of the server's setup: children inherit it."""
+    info["seccomp"] = False
+    if options.get("isolation") == "none":
+        return
+    try:
+        passk_seccomp.Filter().install()
+        info["seccomp"] = True
+    except OSError as e:
+        info["warnings"].append(f"seccomp filter unavailable ({e}): keyrings, io_uring, bpf, ... reachable")
+        info["level"] = "degraded"
+
+
 def setup(options):
     """Isolate the server. Returns (info, cgroups or None, uid or None, scratch_root)."""
     info = {"level": "full", "netns": False, "mountns": False, "cgroup": False, "uid": None, "warnings": []}
@@ -234,6 +333,8 @@ def setup(options):
         try:
             cgroups = Cgroups(str(os.getpid()), options["max_procs"], options["mem_bytes"])
             info["cgroup"] = True
+            if not cgroups.acct:
+                warn("cgroup v1 cpuacct unavailable: CPU of grandchildren the program does not wait for is not charged")
         except OSError as e:
             warn(f"cgroup v1 pids/memory unavailable ({e}): whole-tree kill falls back to killpg, no process cap")
         try:

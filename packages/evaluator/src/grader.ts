@@ -16,7 +16,8 @@ import { countValues, parsePyJson, pyEquals, PyJsonTooLarge, type PyValue } from
  * Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts
  * Fraction, Decimal, deque results; 4: LCB programs compile under the 50,000-digit limit, result
  * ints over 50,000 digits are a wrong answer, forged/odd reports are the program's runtime_error,
- * deep results compared, Decimal tokens outside libmpdec's range are not Decimals).
+ * deep results compared, Decimal tokens outside libmpdec's range are not Decimals; grandchildren's
+ * CPU charged, RLIMIT_NOFILE 1024, seccomp, fresh IPC/scratch per execution).
  */
 export const GRADER_VERSION = 'passk-forkserver-4';
 

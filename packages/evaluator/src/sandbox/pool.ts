@@ -46,7 +46,7 @@ export class ServerPool {
     if (!this.sandbox && server.hello) {
       this.sandbox = server.hello.sandbox;
       this.pythonVersion = server.hello.python;
-      for (const w of this.sandbox.warnings) this.options.onWarning(`sandbox degraded: ${w}`);
+      for (const w of this.sandbox.warnings) this.options.onWarning(`sandbox ${this.sandbox.level === 'full' ? 'warning' : 'degraded'}: ${w}`);
     }
     return server;
   }

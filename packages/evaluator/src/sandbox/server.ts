@@ -14,6 +14,8 @@ export interface SandboxInfo {
   mountns: boolean;
   cgroup: boolean;
   uid: number | null;
+  /** The seccomp filter is installed (passk_seccomp.py). */
+  seccomp?: boolean;
   warnings: string[];
 }
 
