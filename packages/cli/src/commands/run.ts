@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { loadProblems, planSelection, selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel, BACKEND_NAMES } from '@passk/generator';
-import { WorkerRuntime, PasskError, questionResultsDir, localHost, sweepTmp, type Plan } from '@passk/core';
+import { WorkerRuntime, PasskError, questionResultsDir, localHost, sweepTmp, planGrading, type Plan } from '@passk/core';
 import { withRunOptions, withBackendFlags, backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt, SEED_TEMPERATURES, type BackendFlagArgs } from '../options.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from '../orchestrator/plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from '../orchestrator/failed.js';
@@ -92,6 +92,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
     limitArgs(argv); // the evaluators' limit flags, checked before anything starts (ERR_BAD_OPTION)
+    // lcb grading (the default) goes with LiveCodeBench's extraction rule; the fallbacks are opt-in.
+    argv.strictExtraction ??= (argv.grading ?? 'lcb') === 'lcb';
     process.exitCode = await orchestrate(argv);
   },
 };
@@ -172,6 +174,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       model: model || backend,
       simulated,
       strictExtraction: argv.strictExtraction,
+      grading: argv.grading ?? 'lcb',
     });
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
@@ -196,7 +199,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
     const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
     const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
-    const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs(argv), `--dedup=${argv.dedup}`];
+    const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs({ ...argv, grading: planGrading(plan) }), `--dedup=${argv.dedup}`];
     for (let j = 0; j < evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
     for (let i = 0; i < gpus; i++) {
       specs.push({

@@ -35,6 +35,8 @@ export interface PlanRequest {
   simulated: boolean;
   /** `--strict-extraction`. @default false */
   strictExtraction?: boolean;
+  /** `--grading`. @default 'lcb' */
+  grading?: 'lcb' | 'judge' | 'human-eval';
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -60,6 +62,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     model: request.model,
     simulated: request.simulated,
     strict_extraction: request.strictExtraction ?? false,
+    grading: request.grading ?? 'lcb',
     ...(request.selection ? { selection: request.selection } : {}),
   };
   return { plan, selected };
