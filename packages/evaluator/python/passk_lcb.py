@@ -21,7 +21,12 @@ from passk_lcb_values import Unequal, encode_result
 FRAME_FD = 4
 GO_FD = 5
 _MISSING = object()
-_read = os.read  # captured before any program runs
+# Captured before any program runs (as lcb_runner's module binds them at import): a program that
+# rebinds io.StringIO or json.loads does not change the harness.
+_read = os.read
+_StringIO = io.StringIO
+_json_loads = json.loads
+_json_dumps = json.dumps
 
 
 # --- lcb_runner's code transformation (stdin kind) ------------------------------------------------
@@ -130,7 +135,7 @@ class _MockStdin:
 
     def __init__(self, text):
         self._text = text
-        self._io = io.StringIO(text)
+        self._io = _StringIO(text)
         self.buffer = _StdinBytes(text)
 
     def read(self, *args):
@@ -179,7 +184,7 @@ def run_stdin_test(method, text):
     """One call of wrapped_function as lcb_runner's call_method + Capturing: returns the captured
     stdout; a SystemExit ends the test normally; any other exception propagates."""
     saved_stdout = sys.stdout
-    captured = io.StringIO()
+    captured = _StringIO()
     captured.close = _close_takes_one_argument
     sys.stdout = captured
     try:
@@ -201,9 +206,8 @@ def run_stdin_test(method, text):
     return output
 
 
-def run_functional_test(method, input_text):
+def run_functional_test(method, args):
     """(kind, body) of one call: the result (a top-level tuple becomes a list) as JSON text."""
-    args = [json.loads(line) for line in input_text.split("\n")]
     result = method(*args)
     if isinstance(result, tuple):
         result = list(result)
@@ -240,12 +244,14 @@ def wait_for_go():
 
 def _exception_body(e):
     report = H._exception_report(e)
-    return json.dumps({"type": report["type"], "message": report["message"], "errno": report["errno"]}).encode()
+    return _json_dumps({"type": report["type"], "message": report["message"], "errno": report["errno"]}).encode()
 
 
 def run_tests(req, payload, nonce):
-    inputs = json.loads(payload["inputs"])
+    inputs = _json_loads(payload["inputs"])
     functional = req["mode"] == "lcb-functional"
+    if functional:  # lcb_runner parses every test's arguments before loading the program
+        inputs = [[_json_loads(line) for line in text.split("\n")] for text in inputs]
     try:
         method = (load_functional_program(payload["code"], req["func_name"]) if functional
                   else load_stdin_program(payload["code"]))
@@ -256,7 +262,7 @@ def run_tests(req, payload, nonce):
     for i, text in enumerate(inputs):
         try:
             if functional:
-                kind, body = run_functional_test(method, text)
+                kind, body = run_functional_test(method, text)  # text: the parsed arguments
                 frame = (kind, body.encode("utf-8", "surrogatepass"))
             else:
                 frame = ("out", run_stdin_test(method, text).encode("utf-8", "surrogatepass"))
