@@ -59,6 +59,8 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   }
   const runSummary = await readJson(path.join(resultsDir, 'run_summary.json'));
   assert.equal(runSummary.finished, true);
+  assert.equal(runSummary.grading, 'lcb', 'the default grading mode, recorded');
+  assert.equal(runSummary.strict_extraction, true, "lcb grading goes with LiveCodeBench's extraction rule");
   assert.equal(runSummary.questions_done, 4);
   assert.equal(runSummary.samples_done, 4 * 2 * 6);
   assert.deepEqual(await leftovers(queueDir), []);

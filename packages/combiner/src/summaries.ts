@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/report';
 import {
-  writeResultFile, jsonText, questionResultsDir, errnoCode,
+  writeResultFile, jsonText, questionResultsDir, errnoCode, planGrading,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
 } from '@passk/core';
 
@@ -46,6 +46,8 @@ export function buildSummary(plan: Plan, question: PlanQuestion, state: Question
     backend: plan.backend,
     model: plan.model,
     simulated: plan.simulated,
+    grading: planGrading(plan),
+    strict_extraction: plan.strict_extraction ?? false,
   };
 }
 
@@ -90,6 +92,8 @@ export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: 
     backend: plan.backend,
     model: plan.model,
     simulated: plan.simulated,
+    grading: planGrading(plan),
+    strict_extraction: plan.strict_extraction ?? false,
     n: plan.n,
     temperatures: plan.temperatures,
     questions_total: plan.questions.length,
