@@ -5,6 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
 import { grader, stdinProblem, functionalProblem } from './helpers.js';
@@ -152,4 +153,43 @@ test('lcb mode: a program that tampers with the harness gets its own failure, ne
       }),
     ),
   );
+});
+
+/** Pids of the children of this process's fork servers (the lcb children running now). */
+function serverChildren(): number[] {
+  const stat = (pid: string): string[] | null => {
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return null;
+    }
+  };
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  const servers = new Set(pids.filter((p) => stat(p)?.[1] === String(process.pid)));
+  return pids.filter((p) => servers.has(stat(p)?.[1] ?? '') && stat(p)?.[0] !== 'Z').map(Number);
+}
+
+test('lcb mode: a child SIGKILLed from outside is run again; only a reproduced death is the verdict', async () => {
+  const one = await grader({ grading: 'lcb', workers: 1, cpuLimitSeconds: 2, wallLimitSeconds: 20 });
+  try {
+    // Test 0 sleeps long enough to be found and killed from outside (found by polling /proc).
+    const code = `${READ}import time\ntime.sleep(4)\nprint(a + b)`;
+    const graded = one.grade({ problem: stdinProblem([['1 2\n', '3\n']], 'lcb-kill'), code });
+    let killed = 0;
+    while (killed === 0) {
+      for (const pid of serverChildren()) {
+        process.kill(pid, 'SIGKILL');
+        killed++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const v = await graded;
+    assert.equal(v.status, 'passed', `killed once from outside: ${JSON.stringify(v)}`);
+    // The program's own SIGKILL, every time: its verdict.
+    const self = await one.grade({ problem: SUM, code: `${READ}import posix, signal\nposix.kill(posix.getpid(), signal.SIGKILL)` });
+    assert.equal(self.status, 'runtime_error');
+  } finally {
+    await one.close();
+  }
 });

@@ -101,17 +101,26 @@ export async function gradeLcb(pool: ServerPool, o: ResolvedOptions, problem: Pr
     wallMs: o.wallMs,
     totalMs: lcbTotalMs(o.wallMs, tests.length),
   };
-  let failure: Failure | null = null;
-  const onTest = (frame: LcbTestFrame): boolean => {
-    const t = tests[frame.index];
-    failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : judgeFrame(frame, t.output, functional ? expected[frame.index] : undefined);
-    return failure === null;
-  };
-  const r = await pool.exec(req, (frame) => {
-    failure = null; // a retried attempt starts over
-    return onTest(frame);
-  });
-  const f = failure as Failure | null;
-  if (f !== null) return { status: f.status, failed: f.index, ran: f.index + 1, message: f.message, cpuMs: r.cpu_ms };
-  return { ...ending(r, tests.length, o.wallMs, o.cpuMs), cpuMs: r.cpu_ms };
+  let cpuMs = 0;
+  // A SIGKILL the sandbox did not send and cannot explain (not its time-out, not the cgroup's OOM
+  // kill) may come from outside (the global OOM killer, an operator): the sample is run again, and
+  // only a reproduced death is the program's verdict (docs/grading.md, "lcb mode").
+  for (let run = 1; ; run++) {
+    let failure: Failure | null = null;
+    const r = await pool.exec(req, (frame) => {
+      const t = tests[frame.index];
+      failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : judgeFrame(frame, t.output, functional ? expected[frame.index] : undefined);
+      return failure === null;
+    });
+    cpuMs += r.cpu_ms;
+    const f = failure as Failure | null;
+    if (f !== null) return { status: f.status, failed: f.index, ran: f.index + 1, message: f.message, cpuMs };
+    if (run < 2 && unexplainedKill(r)) continue;
+    return { ...ending(r, tests.length, o.wallMs, o.cpuMs), cpuMs };
+  }
+}
+
+/** The child died of SIGKILL while running, and the sandbox neither sent it nor saw an OOM kill. */
+function unexplainedKill(r: ExecResult): boolean {
+  return r.signal === 9 && r.lcb?.ended === 'exit' && !r.oom && !r.timed_out;
 }
