@@ -6,6 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
 import { grader, stdinProblem, functionalProblem } from './helpers.js';
@@ -191,5 +193,20 @@ test('lcb mode: a child SIGKILLed from outside is run again; only a reproduced d
     assert.equal(self.status, 'runtime_error');
   } finally {
     await one.close();
+  }
+});
+
+test('lcb mode: the same verdicts under full CPU load', async () => {
+  // Two busy processes per core (ours, killed by pid below), then the quick rows of the table again.
+  // LiveCodeBench's own limits (6 s of wall time per test): load must not reach them.
+  const six = await grader({ grading: 'lcb', cpuLimitSeconds: 6, wallLimitSeconds: 6 });
+  const burners = Array.from({ length: 2 * availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  try {
+    const quick = rows.filter((r) => r.status !== 'time_limit' && r.status !== 'memory_limit');
+    const got = await Promise.all(quick.map((r) => six.grade({ problem: r.problem, code: r.code })));
+    assert.deepEqual(got.map((v, i) => `${quick[i]!.name}: ${v.status}`), quick.map((r) => `${r.name}: ${r.status}`));
+  } finally {
+    for (const b of burners) b.kill('SIGKILL');
+    await six.close();
   }
 });
