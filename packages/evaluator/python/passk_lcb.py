@@ -75,7 +75,8 @@ def load_stdin_program(code):
     """(module, wrapped_function) as lcb_runner's grade_stdio has them after compile_code."""
     wrapped = wrap_top_level(unwrap_main_guard(code))
     if wrapped is None:
-        raise H._Syntax("SyntaxError: lcb_runner cannot parse or transform the program")
+        _compile(code)  # the program's own SyntaxError, if that is why
+        raise H._Syntax("SyntaxError: lcb_runner cannot transform the program")
     imports, src = wrapped
     if _has_future_import(imports):
         raise H._Syntax("SyntaxError: from __future__ imports must occur at the beginning of the file "
