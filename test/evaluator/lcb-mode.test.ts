@@ -6,7 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
@@ -209,4 +210,22 @@ test('lcb mode: the same verdicts under full CPU load', async () => {
     for (const b of burners) b.kill('SIGKILL');
     await six.close();
   }
+});
+
+test('lcb mode: numpy scalars, Decimal and Fraction results are the JSON values Python\'s == finds them equal to', (t) => {
+  // passk_lcb_values.py directly, with an interpreter that has numpy (Debian: python3-numpy).
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) return t.skip(`${python} has no numpy`);
+  const dir = fileURLToPath(new URL('../../packages/evaluator/python', import.meta.url));
+  const script = [
+    'import sys, json', `sys.path.insert(0, ${JSON.stringify(dir)})`, 'import numpy as np', 'from decimal import Decimal', 'from fractions import Fraction',
+    'from passk_lcb_values import encode_result, Unequal',
+    'def enc(v):', '    try:', '        return encode_result(v)', '    except Unequal:', '        return None',
+    'vals = [np.int64(3), np.float64(0.5), np.float32(0.1), np.bool_(True), [np.int32(1), Decimal("2.50")], Decimal("1e3"), Fraction(1, 3), Fraction(6, 4), Decimal("0.1"), {"a": np.float64(2.0)}]',
+    'print(json.dumps([enc(v) for v in vals]))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  // np.float32(0.1) == 0.1 is False (its exact double is not 0.1's); Fraction(1, 3) and Decimal("0.1") equal no JSON value.
+  assert.deepEqual(JSON.parse(r.stdout), ['3', '0.5', '0.10000000149011612', 'true', '[1,2.5]', '1000', null, '1.5', null, '{"a":2.0}']);
 });
