@@ -92,8 +92,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('progress-interval', { type: 'number', default: 10, describe: 'Seconds between progress lines when stdout is not a TTY' }) as never,
   handler: async (argv) => {
     limitArgs(argv); // the evaluators' limit flags, checked before anything starts (ERR_BAD_OPTION)
-    // lcb grading (the default) goes with LiveCodeBench's extraction rule; the fallbacks are opt-in.
-    argv.strictExtraction ??= (argv.grading ?? 'lcb') === 'lcb';
     process.exitCode = await orchestrate(argv);
   },
 };
@@ -173,8 +171,9 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       backend,
       model: model || backend,
       simulated,
-      strictExtraction: argv.strictExtraction,
-      grading: argv.grading ?? 'lcb',
+      // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
+      ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
+      ...(argv.grading !== undefined ? { grading: argv.grading } : {}),
     });
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
