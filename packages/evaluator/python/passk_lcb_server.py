@@ -123,7 +123,10 @@ class Supervisor:
                     self.ended = "timeout"
                     break
                 exited = pidfd in events
-                for index, kind, body in self._read_frames(exited):
+                frames, eof = self._read_frames(exited)
+                if eof and self.channel.frame_r in events:  # closed by the program: never poll it again (no spin on POLLHUP)
+                    poller.unregister(self.channel.frame_r)
+                for index, kind, body in frames:
                     cpu0, phase_end = self._frame(pid, index, kind, body, cpu0, total_end)
                     if self.ended:
                         break
@@ -137,17 +140,18 @@ class Supervisor:
         return self.info()
 
     def _read_frames(self, exited):
+        """(complete frames read now, whether the pipe is at end of file)."""
         out = []
         while True:
             try:
                 data = posix.read(self.channel.frame_r, 1 << 16)
             except BlockingIOError:
-                return out
+                return out, False
             if not data:
-                return out
+                return out, True
             out += self.frames.feed(data)
             if self.frames.error or (not exited and out):
-                return out
+                return out, False
 
     def _frame(self, pid, index, kind, body, cpu0, total_end):
         """Handle one frame; returns the CPU reading and deadline of the next phase."""
