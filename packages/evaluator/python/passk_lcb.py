@@ -32,23 +32,26 @@ _json_dumps = json.dumps
 # --- lcb_runner's code transformation (stdin kind) ------------------------------------------------
 def unwrap_main_guard(code):
     """If the LAST top-level statement is `if <test>:` whose test unparses to exactly
-    `__name__ == '__main__'`, replace it by its body (its `else:` is dropped). Any failure: unchanged."""
+    `__name__ == '__main__'`, replace it by its body (its `else:` is dropped). Any failure: unchanged.
+    Returns (code, its tree when the code is unchanged and parsed, else None)."""
+    tree = None
     try:
         tree = ast.parse(code)
         last = tree.body[-1]
         if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
-            return ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body)
+            return ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body), None
     except BaseException:
         pass
-    return code
+    return code, tree
 
 
-def wrap_top_level(code):
+def wrap_top_level(code, tree=None):
     """Top-level imports stay at module level; every other top-level statement becomes the body of
     `def wrapped_function():` (so top-level names are locals of it). Returns (imports, source) or
-    None when lcb_runner's transformation fails (it then runs the raw text, which fails there)."""
+    None when lcb_runner's transformation fails (it then runs the raw text, which fails there).
+    `tree`: ast.parse(code) when already parsed."""
     try:
-        tree = ast.parse(code)
+        tree = tree or ast.parse(code)
         imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
         others = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
         no_args = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
@@ -73,7 +76,7 @@ def _compile(src):
 
 def load_stdin_program(code):
     """(module, wrapped_function) as lcb_runner's grade_stdio has them after compile_code."""
-    wrapped = wrap_top_level(unwrap_main_guard(code))
+    wrapped = wrap_top_level(*unwrap_main_guard(code))
     if wrapped is None:
         _compile(code)  # the program's own SyntaxError, if that is why
         raise H._Syntax("SyntaxError: lcb_runner cannot transform the program")
@@ -93,8 +96,8 @@ def load_stdin_program(code):
 
 def load_functional_program(code, func_name):
     """The bound method (or module function) lcb_runner's grade_call_based calls for every test."""
-    try:
-        tree = ast.parse(code)
+    try:  # (parsed only when it can matter)
+        tree = ast.parse(code) if "__future__" in code else None
     except BaseException:
         tree = None
     if tree is not None and _has_future_import(tree.body):
