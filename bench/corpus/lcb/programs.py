@@ -58,6 +58,9 @@ STDIN_TEMPLATES = {
     "deep_recursion": ("import sys\n{solve}\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nassert depth(20000) == 20000\nprint(solve(sys.stdin.read()))\n", 2),
     "star_imports": ("import sys\n{solve}\nprint(solve(sys.stdin.read()), end='\\n' if gcd(4, 6) == 2 and deque else '')\n", 2),  # the preamble's names
     "redirect_stdout": ("import sys, io\n{solve}\nbuf = io.StringIO()\nold = sys.stdout\nsys.stdout = buf\nprint(solve(sys.stdin.read()))\nsys.stdout = old\nprint(buf.getvalue(), end='')\n", 2),
+    "top_level_return": ("import sys\n{solve}\nans = solve(sys.stdin.read())\nif ans is not None:\n    print(ans)\n    return\nprint('unreachable')\n", 3),  # ast.parse accepts it; inside wrapped_function it is valid
+    "top_level_yield": ("import sys\n{solve}\nprint(solve(sys.stdin.read()))\nif False:\n    yield\n", 2),  # wrapped_function becomes a generator: nothing runs
+    "star_import_in_if": ("import sys\n{solve}\nif True:\n    from math import *\nprint(solve(sys.stdin.read()))\n", 2),  # import * inside the function: SyntaxError
     # verdicts
     "crash_after_output": ("import sys\n{solve}\nprint(solve(sys.stdin.read()))\n1 / 0\n", 3),
     "wrong_extra_line": ("import sys\n{solve}\nprint(solve(sys.stdin.read()))\nprint('extra')\n", 2),
