@@ -32,7 +32,7 @@ const FLAGS: { flag: NumberFlag; option: NumberOption; unit: string }[] = [
 export function withLimitOptions<T>(y: Argv<T>): Argv<T & LimitFlagArgs> {
   return y
     .option('cpu-limit', { type: 'number', default: LIMIT_DEFAULTS.cpuLimitSeconds, describe: 'CPU seconds per execution: one test (LiveCodeBench), one program (HumanEval); see docs/grading.md' })
-    .option('wall-limit', { type: 'number', describe: 'Wall-clock backstop seconds per execution, for programs that sleep or block [default: 2 × cpu-limit + 1]' })
+    .option('wall-limit', { type: 'number', describe: 'Wall-clock seconds per execution: the backstop for programs that sleep or block (judge, human-eval), the wall limit of each test (lcb, as LiveCodeBench) [default: judge, human-eval: 2 × cpu-limit + 1; lcb: cpu-limit]' })
     .option('memory-mb', { type: 'number', default: LIMIT_DEFAULTS.memoryMb, describe: 'Memory per execution (RLIMIT_AS + memory cgroup of the tree), MiB' })
     .option('output-limit-mb', { type: 'number', default: LIMIT_DEFAULTS.outputLimitMb, describe: 'stdout cap per execution, MiB' })
     .option('grading', { type: 'string', describe: "Grading of stdin/functional problems: lcb = lcb_runner's verdicts (LiveCodeBench-comparable), judge = a real process per test as a contest judge; HumanEval problems are always human-eval (docs/grading.md) [default: lcb; passk evaluator: the run's plan]" }) as unknown as Argv<T & LimitFlagArgs>;
