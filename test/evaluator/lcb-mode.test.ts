@@ -232,3 +232,14 @@ test('lcb mode: numpy scalars, Decimal and Fraction results are the JSON values 
   // np.float32(0.1) == 0.1 is False (its exact double is not 0.1's); Fraction(1, 3) and Decimal("0.1") equal no JSON value.
   assert.deepEqual(JSON.parse(r.stdout), ['3', '0.5', '0.10000000149011612', 'true', '[1,2.5]', '1000', null, '1.5', null, '{"a":2.0}']);
 });
+
+test('lcb mode: a child that cannot set its limits is retried, then infra_error (never a verdict about the program)', async () => {
+  const broken = await grader({ grading: 'lcb', workers: 1, attempts: 2, faultInjection: { childSetup: true } });
+  try {
+    const v = await broken.grade({ problem: SUM, code: 'print(3)' });
+    assert.equal(v.status, 'infra_error', JSON.stringify(v));
+    assert.equal(broken.stats.infraErrors, 1);
+  } finally {
+    await broken.close();
+  }
+});
