@@ -46,6 +46,7 @@ const rows: Row[] = [
   { name: 'sys.stdin.buffer.readline() is the first line every time', problem: stdinProblem([['1\n2\n', '3\n']]), code: 'import sys\na = sys.stdin.buffer.readline()\nb = sys.stdin.buffer.readline()\nprint(int(a) + int(b))', status: 'wrong_answer' },
   { name: 'for line in sys.stdin is a TypeError', problem: SUM, code: 'import sys\nfor line in sys.stdin:\n    print(sum(map(int, line.split())))', status: 'runtime_error' },
   { name: 'open(0) reads the real (empty) stdin', problem: SUM, code: 'print(sum(map(int, open(0).read().split())))', status: 'wrong_answer' },
+  { name: 'builtins.open is mock_open over the input during a test', problem: SUM, code: 'import builtins\nprint(sum(map(int, builtins.open(0).read().split())))', status: 'passed' },
   { name: 'os.read(0) reads the real (empty) stdin', problem: SUM, code: 'import os\nprint(sum(map(int, os.read(0, 99).split())))', status: 'wrong_answer' },
   { name: 'from sys import stdin: the real stdin, its read() patched', problem: SUM, code: 'from sys import stdin\nprint(sum(map(int, stdin.read().split())))', status: 'passed' },
   { name: 'from sys import stdin: readline() has no line end, StopIteration at the end', problem: SUM, code: 'from sys import stdin\nl = stdin.readline()\nassert not l.endswith("\\n")\nprint(sum(map(int, l.split())))\nstdin.readline()\nstdin.readline()', status: 'runtime_error' },

@@ -21,6 +21,8 @@ STDIN_TEMPLATES = {
     "open0": ("{solve}\nprint(solve(open(0).read()))\n", 4),  # the real, empty stdin
     "from_sys_stdin_read": ("from sys import stdin\n{solve}\nprint(solve(stdin.read()))\n", 4),  # the real stdin's patched read()
     "from_sys_stdin_readline": ("from sys import stdin\n{solve}\nfirst = stdin.readline()\nprint(solve(first + '\\n' + stdin.read()))\n", 3),  # no line end
+    "builtins_open": ("import builtins\n{solve}\nprint(solve(builtins.open(0).read()))\n", 2),  # mock_open: the input
+    "builtins_open_lines": ("{solve}\nwith __builtins__['open']('input.txt') as f:\n    print(solve(''.join(f.readlines())))\n", 2),
     "os_read0": ("import os\n{solve}\nprint(solve(os.read(0, 1 << 20).decode()))\n", 3),
     "read_twice": ("import sys\n{solve}\nsys.stdin.read()\nprint(solve(sys.stdin.read()))\n", 3),  # read() is not consumed there
     "fileno": ("import sys, os\n{solve}\nprint(solve(os.read(sys.stdin.fileno(), 1 << 20).decode()))\n", 2),

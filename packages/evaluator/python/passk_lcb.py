@@ -10,6 +10,7 @@ kinds: ready, out (stdin kind: the captured stdout), ret (functional: JSON), unr
 value that never equals a JSON value), exc (the test raised: JSON {type, message}).
 """
 import ast
+import builtins
 import io
 import json
 import os
@@ -155,6 +156,44 @@ class _MockStdin:
         return getattr(self._io, name)
 
 
+class _OpenMock:
+    """`builtins.open` during a test (what the program's own `open` is not: the preamble bound the
+    real one; library code and `builtins.open` see this): every call returns the same file-like
+    handle, its data reset to the input; reads consume it; writes and close() do nothing."""
+
+    def __init__(self, text):
+        self._text = text
+        self._io = _StringIO(text)
+
+    def __call__(self, *args, **kwargs):
+        self._io = _StringIO(self._text)
+        return self
+
+    def read(self, *args):
+        return self._io.read(*args)
+
+    def readline(self, *args):
+        return self._io.readline(*args)
+
+    def readlines(self, *args):
+        return self._io.readlines(*args)
+
+    def __iter__(self):
+        return iter(self._io.readline, "")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, *args):
+        return None
+
+    def close(self, *args):
+        return None
+
+
 def _close_takes_one_argument(arg):
     """The captured stdout's close(): `sys.stdout.close()` without an argument is a TypeError."""
     return 1
@@ -196,11 +235,13 @@ def run_stdin_test(method, text):
         saved = _patched_real_stdin(real, text)
         try:
             sys.stdin = _MockStdin(text)
+            real_open, builtins.open = builtins.open, _OpenMock(text)
             try:
                 method()
             except SystemExit:
                 pass
             finally:
+                builtins.open = real_open
                 sys.stdin = real
         finally:
             _unpatch(real, saved)
