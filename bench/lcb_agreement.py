@@ -77,7 +77,8 @@ def corpus(out_dir):
     for pid, p in sorted(P.FUNCTIONAL.items()):
         tests[pid] = p["tests"]
         rows.append(_row(pid, "functional", p["tests"], p["func"]))
-    samples = _stdin_programs(P.STDIN, T.STDIN_TEMPLATES) + _functional_programs(P.FUNCTIONAL, T.FUNCTIONAL_TEMPLATES, T.FUNCTIONAL_EXTRA)
+    samples = (_stdin_programs(P.STDIN, T.STDIN_TEMPLATES)
+               + _functional_programs(P.FUNCTIONAL, T.FUNCTIONAL_TEMPLATES, T.FUNCTIONAL_EXTRA))
     with open(os.path.join(out_dir, "problems.jsonl"), "w") as f:
         f.writelines(json.dumps(r) + "\n" for r in rows)
     with open(os.path.join(out_dir, "samples.jsonl"), "w") as f:

@@ -350,4 +350,3 @@ def run_child(req, payload, fds, scratch, uid, limits):
         code = 1
     H._flush()
     H._exit(code)
-
