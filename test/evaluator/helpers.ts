@@ -9,6 +9,8 @@ export const hasHumanEval = existsSync(HUMANEVAL);
 
 /** Limits small enough that hostile programs finish fast. */
 export const TEST_LIMITS: GraderOptions = {
+  // The existing evaluator tests describe the real-process semantics; lcb mode has its own (lcb-mode.test.ts).
+  grading: 'judge',
   workers: 2,
   cpuLimitSeconds: 1,
   wallLimitSeconds: 3,

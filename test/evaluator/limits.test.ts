@@ -56,7 +56,8 @@ test('--help of evaluate, evaluator and run lists the four limit flags with thei
     assert.equal(code, 0);
     const help = stdout.replace(/\s+/g, ' '); // yargs wraps lines
     assert.match(help, /--cpu-limit (?:(?!--).)*\[default: 6\]/, cmd);
-    assert.match(help, /--wall-limit (?:(?!--).)*\[default: 2 × cpu-limit \+ 1\]/, cmd);
+    assert.match(help, /--wall-limit (?:(?!--).)*\[default: judge, human-eval: 2 × cpu-limit \+ 1; lcb: cpu-limit\]/, cmd);
+    assert.match(help, /--grading (?:(?!--).)*\[default: lcb; passk evaluator: the run's plan\]/, cmd);
     assert.match(help, /--memory-mb (?:(?!--).)*\[default: 2048\]/, cmd);
     assert.match(help, /--output-limit-mb (?:(?!--).)*\[default: 32\]/, cmd);
   }

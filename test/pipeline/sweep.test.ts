@@ -59,6 +59,8 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   }
   const runSummary = await readJson(path.join(resultsDir, 'run_summary.json'));
   assert.equal(runSummary.finished, true);
+  assert.equal(runSummary.grading, 'lcb', 'the default grading mode, recorded');
+  assert.equal(runSummary.strict_extraction, true, "lcb grading goes with LiveCodeBench's extraction rule");
   assert.equal(runSummary.questions_done, 4);
   assert.equal(runSummary.samples_done, 4 * 2 * 6);
   assert.deepEqual(await leftovers(queueDir), []);
@@ -72,9 +74,13 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   const mismatch = await runPassk(['run', ...runDirs(root, 'sweep'), ...SMALL.map((a) => (a === '6' ? '7' : a))]);
   assert.equal(mismatch.code, 2);
   assert.match(mismatch.stderr, /ERR_PLAN_MISMATCH: .*plan\.json: run `sweep` exists with a different plan \(n: was 6, now 7\)/);
-  const strict = await runPassk([...args, '--strict-extraction']);
+  // --grading lcb (the default) implies LiveCodeBench's extraction rule; the fallbacks are opt-in.
+  const strict = await runPassk([...args, '--no-strict-extraction']);
   assert.equal(strict.code, 2);
-  assert.match(strict.stderr, /different plan \(strict_extraction: was false, now true\)/);
+  assert.match(strict.stderr, /different plan \(strict_extraction: was true, now false\)/);
+  const judge = await runPassk([...args, '--grading', 'judge', '--strict-extraction']);
+  assert.equal(judge.code, 2);
+  assert.match(judge.stderr, /different plan \(grading: was "lcb", now "judge"\)/);
 });
 
 test('bad options get exact messages', async () => {

@@ -21,6 +21,6 @@ export async function makeRunGrader(layout: RunLayout, flags: GraderFlags, logge
     ...limitOptions(flags),
   });
   const o = inner.options;
-  logger?.info({ python: inner.python, python_version: inner.pythonVersion, sandbox: inner.sandbox.level, workers: o.workers, cpu_ms: o.cpuMs, wall_ms: o.wallMs, mem_bytes: o.memBytes, output_bytes: o.outputBytes, dedup: flags.dedup }, 'grader ready');
+  logger?.info({ grading: o.grading, python: inner.python, python_version: inner.pythonVersion, sandbox: inner.sandbox.level, workers: o.workers, cpu_ms: o.cpuMs, wall_ms: o.wallMs, mem_bytes: o.memBytes, output_bytes: o.outputBytes, dedup: flags.dedup }, 'grader ready');
   return flags.dedup ? createCachedGrader(inner, layout.cacheDir) : inner;
 }

@@ -67,7 +67,7 @@ export function withBackendFlags<T>(y: Argv<T>) {
     .option('preset', { type: 'string', describe: 'Preset name: built in (balanced, performance, memory_optimized) or in --engine-config (default: the file\'s "default", else balanced)' })
     .option('max-concurrency', { type: 'number', describe: 'openai/vllm: HTTP requests in flight per generator (default: the preset\'s maxConcurrency; balanced: 16)' })
     .option('inflight', { type: 'number', describe: 'Shards each generator works on at once (default: vllm/openai the max concurrency, llama and sim 1)' })
-    .option('strict-extraction', { type: 'boolean', default: false, describe: "Extract code with LiveCodeBench's rule exactly, no fallbacks (docs/extraction.md), for leaderboard-comparable numbers" })
+    .option('strict-extraction', { type: 'boolean', describe: "Extract code with LiveCodeBench's rule exactly, no fallbacks (docs/extraction.md); --no-strict-extraction opts in to the fallbacks [default: on with --grading lcb (the default), off with judge; passk generator: the run's plan]" })
     .option('sim-tps', { type: 'number', default: 200_000, describe: 'sim backend: output tokens/s per generator (0 = no pacing)' })
     .option('sim-time-limit-rate', { type: 'number', default: 0, describe: 'sim backend: fraction of wrong samples that loop forever' });
 }
@@ -81,7 +81,7 @@ export interface BackendFlagArgs {
   preset?: string;
   maxConcurrency?: number;
   inflight?: number;
-  strictExtraction: boolean;
+  strictExtraction?: boolean;
   simTps: number;
   simTimeLimitRate: number;
 }

@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/stats';
 import {
-  writeResultFile, jsonText, questionResultsDir, errnoCode, isPasskError, readRegularText, SMALL_FILE_MAX_BYTES,
+  writeResultFile, jsonText, questionResultsDir, errnoCode, planGrading, isPasskError, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
 } from '@passk/core';
 
@@ -50,6 +50,8 @@ export function buildSummary(plan: Plan, question: PlanQuestion, state: Question
     backend: plan.backend,
     model: plan.model,
     simulated: plan.simulated,
+    grading: planGrading(plan),
+    strict_extraction: plan.strict_extraction ?? false,
   };
 }
 
@@ -94,6 +96,8 @@ export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: 
     backend: plan.backend,
     model: plan.model,
     simulated: plan.simulated,
+    grading: planGrading(plan),
+    strict_extraction: plan.strict_extraction ?? false,
     n: plan.n,
     temperatures: plan.temperatures,
     questions_total: plan.questions.length,

@@ -20,11 +20,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import passk_guard  # noqa: E402
 import passk_harness  # noqa: E402
 import passk_isolation  # noqa: E402
+import passk_lcb  # noqa: E402
+import passk_lcb_server  # noqa: E402
 import passk_report  # noqa: E402
 import passk_sandbox  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
 
 STDERR_TAIL = 4096
+LCB_MODES = ("lcb-stdin", "lcb-functional")  # --grading lcb: every test in one child
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 
 
@@ -99,20 +102,24 @@ class Server:
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, 0)
         data = parts.get("input", b"")
-        if req["mode"] != "functional" and data:
+        lcb = req["mode"] in LCB_MODES
+        if req["mode"] != "functional" and not lcb and data:
             os.write(stdin_fd, data)
             os.lseek(stdin_fd, 0, 0)
         payload = {k: v.decode("utf-8", "replace") for k, v in parts.items()
                    if k != "input" or req["mode"] == "functional"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
-        # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
-        digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
-        passk_harness._set_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
-        try:
-            program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
-        finally:
-            passk_harness._set_digits(digits)
+        if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
+            program, compile_ms, channel = None, 0, passk_lcb_server.Channel()
+        else:
+            # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
+            digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+            passk_harness._set_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
+            try:
+                program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
+            finally:
+                passk_harness._set_digits(digits)
         start = time.monotonic()
         pid = -1
         started_r, started_w = posix.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)  # fd 4 in the child (passk_report)
@@ -126,20 +133,18 @@ class Server:
                 posix.close(started_w)
         if pid == 0:
             try:
+                if lcb:  # fds 0-3 memfds, 4 the started pipe, 5-6 the frame/go pipes (passk_lcb)
+                    passk_lcb.run_child(req, payload, self.fds + [started_w] + channel.child_fds(), self.scratch,
+                                        self.uid, self.limits)
                 passk_harness.run_child(req, payload, self.fds + [started_w], self.scratch, self.uid, self.limits, program)
             finally:
                 os._exit(127)
-        timed_out = False
-        pidfd = os.pidfd_open(pid)
-        try:
-            poller = select.poll()
-            poller.register(pidfd, select.POLLIN)
-            if not poller.poll(req["wall_ms"]):
-                timed_out = True
-                posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
-            _, status, ru = os.wait4(pid, 0)
-        finally:
-            os.close(pidfd)
+        lcb_info = None
+        if lcb:
+            status, ru, lcb_info = self.supervise_lcb(req, pid, start, channel)
+            timed_out = lcb_info["ended"] in ("timeout", "cpu")
+        else:
+            status, ru, timed_out = self.wait_child(req, pid)
         wall_ms = (time.monotonic() - start) * 1000
         self.kill_tree(pid)
         tree_cpu_ms = self.renew()
@@ -170,7 +175,38 @@ class Server:
             "report": report, "report_invalid": report_invalid,
             "stdout_bytes": len(out), "stderr_bytes": len(err),
         }
+        if lcb_info is not None:  # in lcb mode the real stdout is not the program's output
+            header["lcb"], header["stdout_bytes"], out = lcb_info, 0, b""
         return header, out, err
+
+    @staticmethod
+    def wait_child(req, pid):
+        """Wait for a child with the wall backstop: (status, rusage, timed_out)."""
+        timed_out = False
+        pidfd = os.pidfd_open(pid)
+        try:
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            if not poller.poll(req["wall_ms"]):
+                timed_out = True
+                posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+            _, status, ru = os.wait4(pid, 0)
+        finally:
+            os.close(pidfd)
+        return status, ru, timed_out
+
+    def supervise_lcb(self, req, pid, start, channel):
+        """lcb mode's wait loop (passk_lcb_server.py): test frames to Node, its go/stop back."""
+        channel.after_fork()
+        sup = passk_lcb_server.Supervisor(req, channel, self.limits["output_bytes"],
+                                          lambda h, body: self.send(h, body), self.proto_in.readline)
+        try:
+            info = sup.run(pid, start)
+        finally:
+            passk_lcb_server.kill(pid)  # stop, done, time-out: the child's verdict is already known
+            channel.close()
+        _, status, ru = os.wait4(pid, 0)
+        return status, ru, info
 
     def kill_tree(self, pid):
         """Kill every process of the execution, including setsid'd grandchildren (cgroup sweep)."""

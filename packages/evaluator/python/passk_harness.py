@@ -192,6 +192,17 @@ def setup_child(req, fds, scratch, uid, limits, fail=False):
         os.setresuid(uid, uid, uid)
 
 
+def mark_started(nonce):
+    """Setup is over: one byte on the started pipe (fd 4), closed before any program code runs; from
+    here on a setup_failed report is the program's (passk_report)."""
+    try:
+        _write(STARTED_FD, b"S")
+        _close(STARTED_FD)
+    except OSError as e:
+        _report(nonce, {"kind": "setup_failed", "message": f"started pipe: {type(e).__name__}: {e}"})
+        _exit(120)
+
+
 def run_child(req, payload, fds, scratch, uid, limits, program=None):
     """`program`: the code object the server compiled (None: compile the source here)."""
     nonce = req["nonce"].encode()
@@ -201,13 +212,7 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     except BaseException as e:
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
-    if len(fds) > STARTED_FD:  # from here on a setup_failed report is the program's (passk_report)
-        try:
-            _write(STARTED_FD, b"S")
-            _close(STARTED_FD)
-        except OSError as e:
-            _report(nonce, {"kind": "setup_failed", "message": f"started pipe: {type(e).__name__}: {e}"})
-            _exit(120)
+    mark_started(nonce)
     mode = req["mode"]
     sys.modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]

@@ -2,22 +2,23 @@
  * The fork-server Grader: LiveCodeBench stdin and functional tests (public first, then private,
  * stopping at the first failure) and HumanEval check programs, every execution in the sandbox.
  */
-import { PasskError, type Grader, type GradeRequest, type Problem, type Verdict, type VerdictStatus } from '@passk/core';
+import { PasskError, type Grader, type GradeRequest, type Verdict, type VerdictStatus } from '@passk/core';
 import { resolveOptions, graderFingerprint, type GraderOptions, type ResolvedOptions } from './options.js';
 import { resolvePython } from './sandbox/python.js';
 import { ServerPool, type PoolStats } from './sandbox/pool.js';
 import type { SandboxInfo } from './sandbox/server.js';
-import type { ExecRequest } from './sandbox/protocol.js';
-import { interpret, clip } from './outcome.js';
+import { clip } from './outcome.js';
 import { StdoutComparer } from './compare/offload.js';
-import { countValues, parsePyJson, pyEquals, PyJsonTooLarge, type PyValue } from './compare/pyjson.js';
+import { gradeLcb } from './lcb.js';
+import { gradeJudge, gradeHumanEval } from './judge.js';
 
 /**
  * Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts
  * Fraction, Decimal, deque results; 4: LCB programs compile under the 50,000-digit limit, result
  * ints over 50,000 digits are a wrong answer, forged/odd reports are the program's runtime_error,
  * deep results compared, Decimal tokens outside libmpdec's range are not Decimals; grandchildren's
- * CPU charged, RLIMIT_NOFILE 1024, seccomp, fresh IPC/scratch per execution).
+ * CPU charged, RLIMIT_NOFILE 1024, seccomp, fresh IPC/scratch per execution; the grading mode, lcb
+ * by default).
  */
 export const GRADER_VERSION = 'passk-forkserver-4';
 
@@ -34,45 +35,6 @@ export interface PasskGrader extends Grader {
   readonly options: ResolvedOptions;
 }
 
-const expectedCache = new WeakMap<Problem, (PyValue | Error)[]>();
-
-function expectedValues(problem: Problem): (PyValue | Error)[] {
-  let values = expectedCache.get(problem);
-  if (!values) {
-    values = problem.tests.map((t) => {
-      try {
-        return parsePyJson(t.output);
-      } catch (e) {
-        return e as Error;
-      }
-    });
-    expectedCache.set(problem, values);
-  }
-  return values;
-}
-
-const valueCounts = new WeakMap<PyValue, number>();
-
-/**
- * The functional result the report carries, read with the expected value's size as budget:
- * `null` when it holds more values than the expected one (so it cannot be equal). Only a program
- * writing into the report channel makes it unreadable (an Error).
- */
-function resultValue(text: string, want: PyValue): PyValue | null | Error {
-  let budget = valueCounts.get(want);
-  if (budget === undefined) valueCounts.set(want, (budget = countValues(want)));
-  try {
-    return parsePyJson(text, budget);
-  } catch (e) {
-    if (e instanceof PyJsonTooLarge) return null;
-    return new Error(`the program wrote into the harness's report channel (its result is not readable: ${(e as Error).message})`);
-  }
-}
-
-function display(v: string): string {
-  return clip(v, 120);
-}
-
 export async function createGrader(options: GraderOptions = {}): Promise<PasskGrader> {
   const o = resolveOptions(options);
   const python = await resolvePython(o.python);
@@ -84,6 +46,9 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
   let closed: Promise<void> | null = null;
 
   async function grade({ problem, code, signal }: GradeRequest): Promise<Verdict> {
+    if (o.grading === 'human-eval' && problem.kind !== 'humaneval') {
+      throw new PasskError('ERR_BAD_OPTION', `--grading human-eval applies to HumanEval problems only; problem ${problem.id} is of kind ${problem.kind} (use lcb or judge)`);
+    }
     const start = performance.now();
     let cpu = 0;
     let ran = 0;
@@ -96,47 +61,16 @@ export async function createGrader(options: GraderOptions = {}): Promise<PasskGr
       wall_ms: Math.round((performance.now() - start) * 1000) / 1000,
       message,
     });
-    const base = { code, cpuMs: o.cpuMs, wallMs: o.wallMs };
     try {
-      if (problem.kind === 'humaneval') {
-        const he = problem.humaneval;
-        if (!he) throw new PasskError('ERR_PROBLEM_INVALID', `problem ${problem.id}: kind humaneval without humaneval parts`);
-        signal?.throwIfAborted();
-        const r = await pool.exec({ ...base, mode: 'humaneval', prompt: he.prompt, test: he.test, entryPoint: he.entry_point });
-        ran = 1;
-        cpu += r.cpu_ms;
-        const out = interpret({ ...base, mode: 'humaneval' }, r);
-        return out.ok ? verdict('passed', null, '') : verdict(out.status, null, out.message);
-      }
-      const functional = problem.kind === 'functional';
-      if (functional && !problem.func_name) throw new PasskError('ERR_PROBLEM_INVALID', `problem ${problem.id}: functional kind without func_name`);
-      const expected = functional ? expectedValues(problem) : [];
-      for (let i = 0; i < problem.tests.length; i++) {
-        signal?.throwIfAborted();
-        const test = problem.tests[i]!;
-        const req: ExecRequest = functional
-          ? { ...base, mode: 'functional', input: test.input, funcName: problem.func_name! }
-          : { ...base, mode: 'stdin', input: test.input };
-        const r = await pool.exec(req);
-        ran++;
-        cpu += r.cpu_ms;
-        const out = interpret(req, r);
-        if (!out.ok) return verdict(out.status, i, out.message);
-        if (!functional) {
-          const cmp = await comparer.compare(out.stdout, test.output);
-          if (!cmp.equal) return verdict('wrong_answer', i, clip(cmp.message));
-          continue;
-        }
-        const want = expected[i]!;
-        if (want instanceof Error) return verdict('infra_error', i, clip(`expected output of test ${i} is not JSON: ${want.message}`));
-        if (out.unrepresentable !== undefined) return verdict('wrong_answer', i, clip(`Wrong Answer: ${out.unrepresentable}`));
-        const got = resultValue(out.value!, want);
-        if (got instanceof Error) return verdict('runtime_error', i, clip(got.message));
-        if (got === null || !pyEquals(got, want)) {
-          return verdict('wrong_answer', i, clip(`Wrong Answer: got ${display(out.value!)}, expected ${display(test.output.trim())}`));
-        }
-      }
-      return verdict('passed', null, '');
+      if (problem.kind === 'functional' && !problem.func_name) throw new PasskError('ERR_PROBLEM_INVALID', `problem ${problem.id}: functional kind without func_name`);
+      const out = problem.kind === 'humaneval'
+        ? await gradeHumanEval(pool, o, problem, code, signal)
+        : o.grading === 'lcb'
+          ? await gradeLcb(pool, comparer, o, problem, code, signal)
+          : await gradeJudge(pool, comparer, o, problem, code, signal, (n) => (ran = n));
+      ran = out.ran;
+      cpu += out.cpuMs;
+      return verdict(out.status, out.failed, out.message);
     } catch (error) {
       if (signal?.aborted) throw error;
       const failed = problem.kind === 'humaneval' ? null : ran;

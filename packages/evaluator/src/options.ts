@@ -2,7 +2,24 @@
 import { availableParallelism } from 'node:os';
 import { PasskError } from '@passk/core';
 
+/**
+ * How LiveCodeBench-kind problems are graded (docs/grading.md): `lcb` reproduces lcb_runner's
+ * verdicts (every test of a sample in one child, mocked stdin, captured stdout, state carried
+ * across functional tests); `judge` runs each test as a real process as a contest judge does.
+ * HumanEval problems are always graded with human-eval's semantics (`human-eval`).
+ */
+export type GradingMode = 'lcb' | 'judge' | 'human-eval';
+export const GRADING_MODES: readonly GradingMode[] = ['lcb', 'judge', 'human-eval'];
+/** The mode when none is given. */
+export const DEFAULT_GRADING: GradingMode = 'lcb';
+
 export interface GraderOptions {
+  /**
+   * Grading mode of stdin and functional problems: `lcb` or `judge` (`human-eval` is the only mode
+   * of HumanEval problems, whatever is given; given for another kind, grading it is refused).
+   * @default 'lcb'
+   */
+  grading?: GradingMode;
   /**
    * Python interpreter, started by this exact path (never through a PATH shim).
    * @default the real path of `sys.executable` of `python3` on PATH, resolved once per process
@@ -16,7 +33,11 @@ export interface GraderOptions {
    * @default 6 (LiveCodeBench's per-test limit, which is wall time there)
    */
   cpuLimitSeconds?: number;
-  /** Wall-clock backstop per execution (programs that sleep or block), seconds. @default 2 × cpuLimitSeconds + 1 */
+  /**
+   * Wall-clock limit per execution, seconds: the backstop for programs that sleep or block (judge,
+   * human-eval); in lcb mode the wall limit of each test (LiveCodeBench's 6 s are wall time).
+   * @default judge, human-eval: 2 × cpuLimitSeconds + 1; lcb: cpuLimitSeconds
+   */
   wallLimitSeconds?: number;
   /** Memory per execution: RLIMIT_AS of every process and the memory cgroup of the tree, MiB. @default 2048 */
   memoryMb?: number;
@@ -50,6 +71,7 @@ export interface GraderOptions {
 }
 
 export interface ResolvedOptions {
+  grading: GradingMode;
   python?: string;
   workers: number;
   cpuMs: number;
@@ -83,11 +105,14 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
   if (o.isolation !== undefined && o.isolation !== 'auto' && o.isolation !== 'none') {
     throw new PasskError('ERR_BAD_OPTION', `isolation must be 'auto' or 'none', got ${String(o.isolation)}`);
   }
+  const grading = o.grading ?? DEFAULT_GRADING;
+  if (!GRADING_MODES.includes(grading)) throw new PasskError('ERR_BAD_OPTION', `grading must be one of ${GRADING_MODES.join(', ')}, got ${String(o.grading)}`);
   return {
+    grading,
     ...(o.python ? { python: o.python } : {}),
     workers,
     cpuMs: Math.round(cpuS * 1000),
-    wallMs: Math.round(positive('wallLimitSeconds', o.wallLimitSeconds, 2 * cpuS + 1) * 1000),
+    wallMs: Math.round(positive('wallLimitSeconds', o.wallLimitSeconds, grading === 'lcb' ? cpuS : 2 * cpuS + 1) * 1000),
     memBytes: Math.round(positive('memoryMb', o.memoryMb, LIMIT_DEFAULTS.memoryMb) * MiB),
     outputBytes: Math.round(positive('outputLimitMb', o.outputLimitMb, LIMIT_DEFAULTS.outputLimitMb) * MiB),
     maxProcesses: Math.floor(positive('maxProcesses', o.maxProcesses, 64)),
@@ -111,5 +136,5 @@ export function limitsFingerprint(o: ResolvedOptions): string {
  * different `--python` sharing a run's cache never reuse each other's verdicts.
  */
 export function graderFingerprint(version: string, o: ResolvedOptions, sandboxLevel: string, python: string, pythonVersion: string): string {
-  return `${version};${limitsFingerprint(o)};sandbox=${sandboxLevel};python=${python};pyver=${pythonVersion}`;
+  return `${version};grading=${o.grading};${limitsFingerprint(o)};sandbox=${sandboxLevel};python=${python};pyver=${pythonVersion}`;
 }

@@ -5,6 +5,7 @@ import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
 import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, positiveInt, type BackendFlagArgs } from '../options.js';
+import { PasskError, planGrading } from '@passk/core';
 import { makeRunGrader, withLimitOptions, limitOptions, type LimitFlagArgs } from '../grader-factory.js';
 
 type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
@@ -48,13 +49,20 @@ export const evaluatorCommand: CommandModule<object, Common & LimitFlagArgs & { 
     limitOptions(argv); // a bad limit (--cpu-limit 0) is ERR_BAD_OPTION before the worker starts
     const layout = layoutFrom(argv);
     const workers = Math.max(1, Math.min(argv.workers, os.availableParallelism()));
+    const transport = await transportFrom(layout, argv);
+    const plan = await transport.store.readPlan();
+    // The run's grading mode; a different --grading would mix two modes' verdicts in one run.
+    const grading = plan ? planGrading(plan) : argv.grading;
+    if (plan && argv.grading !== undefined && argv.grading !== grading) {
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` is graded with --grading ${grading} (its plan); got --grading ${argv.grading}`);
+    }
     process.exitCode = await runEvaluator({
-      transport: await transportFrom(layout, argv),
+      transport,
       layout,
       id: argv.id,
       parentPid: argv.parentPid,
       concurrency: workers,
-      makeGrader: ({ runtime }) => makeRunGrader(layout, { ...argv, workers, dedup: argv.dedup }, runtime.logger),
+      makeGrader: ({ runtime }) => makeRunGrader(layout, { ...argv, ...(grading ? { grading } : {}), workers, dedup: argv.dedup }, runtime.logger),
     });
   },
 };

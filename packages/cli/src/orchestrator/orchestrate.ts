@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, planGrading, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
@@ -93,7 +93,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
       await printResults(layout, say);
       return 0;
     }
-    supervisor = startWorkers(argv, layout, logger, { gpus, evaluators });
+    supervisor = startWorkers(argv, layout, logger, { gpus, evaluators, grading: planGrading(plan) });
     if (argv.metricsPort !== undefined) closers.push(await serveMetrics(argv.metricsPort, argv.metricsHost, layout, transport, supervisor, say));
     return await watch({ argv, layout, transport, runtime, plan, supervisor, failedCtx, say });
   } catch (error) {
@@ -230,7 +230,9 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     backend: numbers.backend,
     model: numbers.model || numbers.backend,
     simulated: numbers.simulated,
-    strictExtraction: argv.strictExtraction,
+    // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
+    ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
+    ...(argv.grading !== undefined ? { grading: argv.grading } : {}),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
   return { plan, resumed };
@@ -246,11 +248,11 @@ async function queueWork(argv: RunArgs, layout: Layout, transport: Transport, ru
 }
 
 /** The combiner, E evaluators and G generators (staggered by 500 ms) under one supervisor. */
-function startWorkers(argv: RunArgs, layout: Layout, logger: Logger, counts: { gpus: number; evaluators: number }): Supervisor {
+function startWorkers(argv: RunArgs, layout: Layout, logger: Logger, counts: { gpus: number; evaluators: number; grading: ReturnType<typeof planGrading> }): Supervisor {
   const supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
   const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
   const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
-  const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs(argv), `--dedup=${argv.dedup}`];
+  const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs({ ...argv, grading: counts.grading }), `--dedup=${argv.dedup}`];
   for (let j = 0; j < counts.evaluators; j++) specs.push({ name: `eval${j}`, role: 'evaluator', args: [...common, '--id', String(j), ...evalArgs] });
   for (let i = 0; i < counts.gpus; i++) {
     specs.push({ name: `gpu${i}`, role: 'generator', args: [...common, '--gpu', String(i), ...backendFlagArgs(argv)], delayMs: 500 * i });

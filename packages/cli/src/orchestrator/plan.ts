@@ -7,7 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import {
-  PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
+  PasskError, planDifferences, planGrading, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
   parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
@@ -33,8 +33,10 @@ export interface PlanRequest {
   backend: string;
   model: string;
   simulated: boolean;
-  /** `--strict-extraction`. @default false */
+  /** `--strict-extraction`. @default true with grading lcb, else false (resuming: the plan's) */
   strictExtraction?: boolean;
+  /** `--grading`. @default 'lcb' (resuming: the plan's) */
+  grading?: 'lcb' | 'judge' | 'human-eval';
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -59,7 +61,8 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     backend: request.backend,
     model: request.model,
     simulated: request.simulated,
-    strict_extraction: request.strictExtraction ?? false,
+    strict_extraction: request.strictExtraction ?? (request.grading ?? 'lcb') === 'lcb',
+    grading: request.grading ?? 'lcb',
     ...(request.selection ? { selection: request.selection } : {}),
   };
   return { plan, selected };
@@ -68,8 +71,13 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 /** Write a new plan, or check that an existing one matches; returns the plan in force. */
 export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
   await ensureLayout(layout);
-  const { plan, selected } = buildPlan(request);
   const existing = await transport.store.readPlan();
+  // Not given: the run's own (the same command resumes; an older plan reads as judge). Given: compared.
+  if (existing) {
+    request = { ...request, grading: request.grading ?? planGrading(existing) };
+    if (request.strictExtraction === undefined && request.grading === planGrading(existing)) request = { ...request, strictExtraction: existing.strict_extraction ?? false };
+  }
+  const { plan, selected } = buildPlan(request);
   if (existing) {
     const field = (p: Plan, f: string) => JSON.stringify((p as unknown as Record<string, unknown>)[f] ?? '…');
     // `selection` is reported per flag (selection.release: was "v5", now "v6"); a plan written

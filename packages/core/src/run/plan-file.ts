@@ -22,9 +22,15 @@ export async function readPlan(layout: RunLayout): Promise<Plan | undefined> {
 }
 
 /** Names of the identity fields on which two plans differ (empty: the second resumes the first). */
+/** The plan's grading mode; a plan written before the modes existed was graded as `judge` is now. */
+export function planGrading(p: Pick<Plan, 'grading'>): 'lcb' | 'judge' | 'human-eval' {
+  return p.grading ?? 'judge';
+}
+
 export function planDifferences(a: Plan, b: Plan): string[] {
   // Fields added later read as their default in older plans.
-  const value = (p: Plan, field: (typeof PLAN_IDENTITY_FIELDS)[number]) => (field === 'strict_extraction' ? (p.strict_extraction ?? false) : p[field]);
+  const value = (p: Plan, field: (typeof PLAN_IDENTITY_FIELDS)[number]) =>
+    field === 'strict_extraction' ? (p.strict_extraction ?? false) : field === 'grading' ? planGrading(p) : p[field];
   const diffs: string[] = PLAN_IDENTITY_FIELDS.filter((field) => JSON.stringify(value(a, field)) !== JSON.stringify(value(b, field)));
   const ids = (p: Plan) => JSON.stringify(p.questions.map((q) => [q.idx, q.id]));
   if (ids(a) !== ids(b)) diffs.push('questions');

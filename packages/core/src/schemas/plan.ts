@@ -45,10 +45,16 @@ export interface Plan {
   selection?: PlanSelection;
   /** `--strict-extraction` (LiveCodeBench's rule with no fallbacks). Absent in older plans: false. */
   strict_extraction?: boolean;
+  /**
+   * `--grading`: how stdin/functional problems are graded (`lcb` = lcb_runner's verdicts, `judge` =
+   * a real process per test; HumanEval problems are always `human-eval`). Absent in older plans:
+   * `judge` (what passk did before the modes existed).
+   */
+  grading?: 'lcb' | 'judge' | 'human-eval';
 }
 
 /** Fields that must agree for a second `passk run` to resume the first. */
-export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'selection', 'strict_extraction'] as const;
+export const PLAN_IDENTITY_FIELDS = ['problems', 'n', 'shard_size', 'temperatures', 'seed', 'top_p', 'max_tokens', 'stop', 'backend', 'model', 'selection', 'strict_extraction', 'grading'] as const;
 
 export const planSchema = {
   $id: 'passk/plan',
@@ -79,6 +85,7 @@ export const planSchema = {
     model: { type: 'string' },
     simulated: { type: 'boolean' },
     strict_extraction: { type: 'boolean' },
+    grading: { enum: ['lcb', 'judge', 'human-eval'] },
     selection: {
       type: 'object',
       required: ['release', 'start_date', 'end_date', 'platform', 'difficulty', 'exclude_errata', 'skip_invalid'],

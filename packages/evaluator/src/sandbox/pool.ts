@@ -4,7 +4,7 @@
  * failures the execution rejects with ERR_SANDBOX, which the grader turns into `infra_error`.
  */
 import { PasskError } from '@passk/core';
-import { ForkServer, type SandboxInfo } from './server.js';
+import { ForkServer, type OnTest, type SandboxInfo } from './server.js';
 import type { ExecRequest, ExecResult } from './protocol.js';
 import type { ResolvedOptions } from '../options.js';
 
@@ -77,7 +77,8 @@ export class ServerPool {
     }
   }
 
-  async exec(req: ExecRequest): Promise<ExecResult> {
+  /** `onTest`: lcb modes (called again from the first test when an attempt is retried). */
+  async exec(req: ExecRequest, onTest?: OnTest): Promise<ExecResult> {
     if (this.closed) throw new PasskError('ERR_SANDBOX', 'the grader is closed');
     this.stats.executions++;
     let last: Error | null = null;
@@ -94,7 +95,7 @@ export class ServerPool {
         }
       }
       try {
-        const result = await server.run(req);
+        const result = await server.run(req, onTest);
         if (result.report?.kind === 'setup_failed') throw new PasskError('ERR_SANDBOX', `child setup failed: ${result.report.message}`);
         this.release(server);
         return result;

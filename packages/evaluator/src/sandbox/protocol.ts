@@ -3,7 +3,7 @@
  * byte parts whose lengths the header gives. No escaping of programs, inputs or outputs.
  */
 
-export type ExecMode = 'stdin' | 'functional' | 'humaneval';
+export type ExecMode = 'stdin' | 'functional' | 'humaneval' | 'lcb-stdin' | 'lcb-functional';
 
 export interface ExecRequest {
   mode: ExecMode;
@@ -17,6 +17,30 @@ export interface ExecRequest {
   entryPoint?: string;
   cpuMs: number;
   wallMs: number;
+  /**
+   * lcb modes only (docs/grading.md, "lcb mode"): every test's input, run in ONE child; `cpuMs`
+   * and `wallMs` are then per phase (loading the program, each test) and `totalMs` bounds the sample.
+   */
+  inputs?: string[];
+  totalMs?: number;
+}
+
+/** lcb modes: one test's frame, forwarded by the server; Node answers go (true) or stop (false). */
+export interface LcbTestFrame {
+  index: number;
+  /** out: captured stdout; ret: the result as JSON; unrep: a result that equals no JSON value; exc: JSON {type, message, errno}. */
+  kind: 'out' | 'ret' | 'unrep' | 'exc';
+  body: Buffer;
+}
+
+/** lcb modes: how the child's run ended (the server's view). */
+export interface LcbEnd {
+  /** -1: loading the program; else the index of the test running (= tests when all ran). */
+  phase: number;
+  /** Tests Node approved. */
+  approved: number;
+  ended: 'stop' | 'done' | 'exit' | 'timeout' | 'cpu' | 'bad_frame' | 'output_limit' | 'node_gone';
+  message: string;
 }
 
 /** How the harness inside the child says the program ended (trusted only with the nonce). */
@@ -41,6 +65,8 @@ export interface ExecResult {
   report_invalid: boolean;
   stdout: Buffer;
   stderr: string;
+  /** lcb modes only. */
+  lcb?: LcbEnd;
 }
 
 export interface ResponseHeader extends Omit<ExecResult, 'stdout' | 'stderr'> {
@@ -55,6 +81,7 @@ export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buff
   const parts: [string, Buffer][] = [['code', Buffer.from(req.code)], ['input', Buffer.from(req.input ?? '')]];
   if (req.prompt !== undefined) parts.push(['prompt', Buffer.from(req.prompt)]);
   if (req.test !== undefined) parts.push(['test', Buffer.from(req.test)]);
+  if (req.inputs !== undefined) parts.push(['inputs', Buffer.from(JSON.stringify(req.inputs))]);
   const header = {
     id,
     nonce,
@@ -63,6 +90,7 @@ export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buff
     wall_ms: req.wallMs,
     func_name: req.funcName,
     entry_point: req.entryPoint,
+    ...(req.inputs !== undefined ? { tests: req.inputs.length, total_ms: req.totalMs } : {}),
     parts: parts.map(([name, b]) => [name, b.length]),
   };
   return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...parts.map(([, b]) => b)]);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PasskError } from '@passk/core';
-import { encodeRequest, FrameReader, type ExecRequest, type ExecResult, type ResponseHeader } from './protocol.js';
+import { encodeRequest, FrameReader, type ExecRequest, type ExecResult, type LcbTestFrame, type ResponseHeader } from './protocol.js';
 import type { ResolvedOptions } from '../options.js';
 import { sweepServerCgroups } from './cgroup.js';
 
@@ -31,7 +31,9 @@ const START_TIMEOUT_MS = 30_000;
 /** Extra time, beyond the wall backstop, before a silent server counts as hung. */
 const HANG_GRACE_MS = 10_000;
 
-type Pending = { resolve: (r: ExecResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (r: ExecResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; onTest?: OnTest; hangMs?: number };
+/** lcb modes: judge one test's frame; true = passed, run the next test; false = stop. */
+export type OnTest = (frame: LcbTestFrame) => boolean | Promise<boolean>;
 
 export class ForkServer {
   private nextId = 1;
@@ -119,6 +121,7 @@ export class ForkServer {
       }
       return;
     }
+    if (h.status === 'test') return this.onTestFrame(h, body);
     const header = h as unknown as ResponseHeader;
     const p = this.pending;
     this.pending = null;
@@ -130,6 +133,24 @@ export class ForkServer {
     }
     const { id: _id, status: _s, message: _m, stdout_bytes, stderr_bytes, ...rest } = header;
     p.resolve({ ...rest, stdout: body.subarray(0, stdout_bytes), stderr: body.subarray(stdout_bytes, stdout_bytes + stderr_bytes).toString('utf8') });
+  }
+
+  /** lcb modes: a test's output before the execution ends; answer go/stop on the request pipe. */
+  private onTestFrame(h: Record<string, unknown>, body: Buffer): void {
+    const p = this.pending;
+    if (!p?.onTest) return this.fail(new Error('unexpected test frame'));
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.fail(new Error(`no response within ${p.hangMs} ms`)), p.hangMs);
+    const frame = { index: Number(h.index), kind: h.kind as LcbTestFrame['kind'], body: body.subarray(0, Number(h.stdout_bytes ?? 0)) };
+    // A big stdout is compared in a worker thread (compare/offload.ts): the answer may come later.
+    void Promise.resolve()
+      .then(() => p.onTest!(frame))
+      .then(
+        (go) => {
+          if (!this.dead && this.pending === p) this.child.stdin.write(go ? 'g\n' : 's\n');
+        },
+        (error: Error) => this.fail(error),
+      );
   }
 
   private fail(error: Error): void {
@@ -147,14 +168,16 @@ export class ForkServer {
   }
 
   /** Run one execution. Rejects (ERR_SANDBOX) only for infrastructure trouble. */
-  run(req: ExecRequest): Promise<ExecResult> {
+  run(req: ExecRequest, onTest?: OnTest): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new PasskError('ERR_SANDBOX', 'fork server busy'));
     const id = this.nextId++;
     const nonce = randomBytes(16).toString('hex');
+    // lcb modes: wallMs is per phase (loading, then each test; the first frame comes after two), re-armed at each test frame
+    const hangMs = (req.inputs ? 2 : 1) * req.wallMs + HANG_GRACE_MS;
     return new Promise<ExecResult>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new Error(`no response within ${req.wallMs + HANG_GRACE_MS} ms`)), req.wallMs + HANG_GRACE_MS);
-      this.pending = { resolve, reject, timer };
+      const timer = setTimeout(() => this.fail(new Error(`no response within ${hangMs} ms`)), hangMs);
+      this.pending = { resolve, reject, timer, hangMs, ...(onTest ? { onTest } : {}) };
       this.child.stdin.write(encodeRequest(id, nonce, req));
     });
   }

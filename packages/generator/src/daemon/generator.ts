@@ -65,9 +65,11 @@ export async function runGenerator(options: GeneratorDaemonOptions): Promise<num
     await backend.init(runtime.signal);
     const generator = backend;
     const inflight = options.inflight ?? defaultInflight(generator);
-    logger.info({ inflight, strict_extraction: options.strictExtraction === true }, 'model ready');
+    // The flag, else the plan's rule (passk run records it: on with --grading lcb).
+    const strictExtraction = options.strictExtraction ?? plan.strict_extraction ?? false;
+    logger.info({ inflight, strict_extraction: strictExtraction }, 'model ready');
     const clock = new BusyClock();
-    const ctx = { backend: generator, plan, problems: transport.store, layout, generatorName: runtime.identity.name, clock, strictExtraction: options.strictExtraction };
+    const ctx = { backend: generator, plan, problems: transport.store, layout, generatorName: runtime.identity.name, clock, strictExtraction };
     await runClaimLoop<WorkItem, Shard>(runtime, {
       from: 'gen',
       to: 'eval',
