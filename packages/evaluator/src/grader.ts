@@ -12,8 +12,8 @@ import { interpret, clip } from './outcome.js';
 import { compareStdout } from './compare/stdio.js';
 import { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
 
-/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results). */
-export const GRADER_VERSION = 'passk-forkserver-3';
+/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results; 4: HumanEval check() in its own process, stdout discarded). */
+export const GRADER_VERSION = 'passk-forkserver-4';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
