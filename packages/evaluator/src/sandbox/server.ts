@@ -60,7 +60,9 @@ export class ForkServer {
       server_compile: o.serverCompile,
       ...(o.failChildSetup ? { fail_child_setup: o.failChildSetup } : {}),
     };
-    const child = spawn(python, ['-I', '-S', SERVER_SCRIPT, JSON.stringify(options)], {
+    // -I (no PYTHON* variables, no user site, no script dir on sys.path) but not -S: `site` runs as in
+    // `python3`, so the interpreter's site-packages (numpy, ...) and .pth entries are importable.
+    const child = spawn(python, ['-I', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // PASSK_RUN_MARKER: an opaque tag of the run's processes (set by whoever starts `passk run`, e.g.
       // the crash test) kept on the server, so that a leftover server or child can be found by it.
