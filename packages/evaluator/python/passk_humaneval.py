@@ -116,7 +116,6 @@ def _serve(code, entry_point, calls, results):
 class Candidate:
     def __init__(self, pid, calls, results):
         self.pid, self.calls, self.results = pid, calls, results
-        self.status = None
 
     def loaded(self):
         """None once the completion ran and defined the entry point, else the report to give."""
@@ -128,8 +127,11 @@ class Candidate:
         raise self._exception(msg)
 
     def call(self, args, kwargs):
-        passk_wire.send(self.calls, [[passk_wire.encode(a) for a in args],
-                                     {str(k): passk_wire.encode(v) for k, v in kwargs.items()}])
+        msg = [[passk_wire.encode(a) for a in args], {str(k): passk_wire.encode(v) for k, v in kwargs.items()}]
+        try:
+            passk_wire.send(self.calls, msg)
+        except OSError:  # EPIPE: the candidate is gone; how it ended is the answer
+            self._gone()
         msg = self._receive()
         if type(msg) is list and len(msg) == 2 and msg[0] == "ok":
             return passk_wire.decode(msg[1])
@@ -141,10 +143,13 @@ class Candidate:
         except OSError:
             msg = None
         if msg is None:
-            self.status = os.waitpid(self.pid, 0)[1]
-            self.pid = None
-            raise CandidateGone(self.status)
+            self._gone()
         return msg
+
+    def _gone(self):
+        status = os.waitpid(self.pid, 0)[1]
+        self.pid = None
+        raise CandidateGone(status)
 
     @staticmethod
     def _exception(msg):
