@@ -140,3 +140,18 @@ test('a program that SIGKILLs itself is its own verdict: runtime_error after one
   assert.equal(g.stats.unexplainedDeaths - before, 1);
   assert.equal(g.stats.infraErrors, 0);
 });
+
+test("the memory cgroup's own OOM kill is memory_limit at once, not an unexplained death", { skip }, async () => {
+  const small = await grader({ workers: 1, memoryMb: 128 });
+  try {
+    // Ten processes of 25 MB each: every one is under RLIMIT_AS, together they pass the cgroup's limit.
+    const hog = 'import posix, os, time\nfor k in range(10):\n    if posix.fork() == 0:\n        x = bytearray(25 << 20)\n        for i in range(0, len(x), 4096):\n            x[i] = 1\n        time.sleep(0.5)\n        os._exit(0)\nfor k in range(10):\n    os.wait()\nprint(int(input()) * 2)';
+    const v = await small.grade({ problem: DOUBLE, code: hog });
+    assert.equal(v.status, 'memory_limit', JSON.stringify(v));
+    assert.match(v.message, /memory cgroup/);
+    assert.equal(small.stats.unexplainedDeaths, 0);
+    assert.equal((await small.grade({ problem: DOUBLE, code: 'print(int(input()) * 2)' })).status, 'passed');
+  } finally {
+    await small.close();
+  }
+});
