@@ -40,7 +40,6 @@ LCB_PREAMBLE = (
     "import json\nsys.setrecursionlimit(50000)\n"
 )
 PREAMBLE_CODE = compile(LCB_PREAMBLE, "<lcb-preamble>", "exec")
-HUMANEVAL_CACHE = {}  # source text -> code object; prompts and tests are dataset text, not samples
 
 
 PREAMBLE_NAMES = {}  # the names the LCB preamble binds, computed once in the server
@@ -76,15 +75,6 @@ def program_source(mode, payload):
     if mode == "humaneval":
         return payload["prompt"] + payload["code"], "<completion>"
     return payload["code"], "<solution>"
-
-
-def compiled_dataset_text(src, name):
-    code = HUMANEVAL_CACHE.get(src)
-    if code is None:
-        if len(HUMANEVAL_CACHE) > 512:
-            HUMANEVAL_CACHE.clear()
-        code = HUMANEVAL_CACHE[src] = compile(src, name, "exec", dont_inherit=True)
-    return code
 
 
 class _NoStdin(io.TextIOBase):
@@ -331,65 +321,16 @@ def _run_functional(req, payload, nonce, code):
 
 
 def _run_humaneval(req, payload, nonce, code):
-    """The checker (docs/sandbox.md, "HumanEval: checker and candidate"): prompt + completion
-    run in a candidate process forked here; the test and check() run here, where no sample code
-    ever runs, calling the candidate by value through a pipe."""
-    entry_point = req["entry_point"]
-    try:
-        candidate = passk_humaneval.start(code, entry_point)
-    except OSError as e:  # no sample code has run: the sandbox's failure, retried by the pool
-        _report(nonce, {"kind": "setup_failed", "message": f"HumanEval checker: {type(e).__name__}: {e}"})
-        return 120
-    try:
-        report = _check(payload, entry_point, candidate)
-    except passk_humaneval.CandidateGone as e:
-        report = passk_humaneval.die_like(e.args[0])
-    except passk_humaneval.CandidateError as e:
-        report = _exception_report(e) | {"type": e.type_name}
-    except SystemExit as e:
-        report = _exception_report(e)
-    candidate.close()  # reaped: its CPU time is charged to this execution
-    if report is not None:
-        _report(nonce, report)
-        return 1
-    _report_bytes(nonce, DONE)
-    return 0
-
-
-def _check(payload, entry_point, candidate):
-    """None when check() returned; a report when the completion did not load."""
-    missing = candidate.loaded()
-    if missing is not None:
-        return missing
-
-    def proxy(*args, **kwargs):
-        return candidate.call(args, kwargs)
-
-    proxy.__name__ = proxy.__qualname__ = entry_point
-    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test
-    exec(_prompt_helpers(payload["prompt"]), tests.__dict__)
-    tests.__dict__[entry_point] = proxy  # tests may call the function by name (HumanEval/33)
-    exec(compiled_dataset_text(payload["test"], "<test>"), tests.__dict__)
-    tests.__dict__[entry_point] = proxy
-    tests.check(proxy)
-    return None
-
-
-def _prompt_helpers(prompt):
-    """The prompt alone, compiled (a prompt that ends in a bare signature gets a `pass` body)."""
-    for src in (prompt, prompt + "\n    pass\n"):
-        try:
-            return compiled_dataset_text(src, "<prompt>")
-        except SyntaxError:
-            continue
-    return compiled_dataset_text("", "<prompt>")
+    """The checker (passk_humaneval.py, passk_candidate.py): the test and check() run here, prompt + completion in a
+    candidate process forked from here."""
+    report = passk_humaneval.run(req, payload, code, _exception_report)
+    if report is None:
+        _report_bytes(nonce, DONE)
+        return 0
+    _report(nonce, report)
+    return 120 if report["kind"] == "setup_failed" else 1
 
 
 def prepare_humaneval(prompt, test):
-    """In the server: compile a problem's prompt helpers and test once (trusted dataset text;
-    a SyntaxError here is raised in the child again, where it is reported)."""
-    try:
-        _prompt_helpers(prompt)
-        compiled_dataset_text(test, "<test>")
-    except (SyntaxError, ValueError):
-        pass
+    """In the server: compile a problem's prompt helpers and test once (passk_humaneval.prepare)."""
+    passk_humaneval.prepare(prompt, test)

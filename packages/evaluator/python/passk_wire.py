@@ -1,4 +1,4 @@
-"""Values by value between the HumanEval checker and candidate processes (passk_humaneval.py).
+"""Values by value between the HumanEval checker and candidate processes (passk_candidate.py).
 
 A message is an 8-byte big-endian length and that many bytes of JSON. A value is JSON made only
 of strings, booleans, null and tagged lists (`["i", "-0x1f"]`, `["l", ...]`): ints, floats and
