@@ -100,7 +100,7 @@ def _serve(code, entry_point, calls, results):
         try:
             reply = ["ok", passk_wire.encode(passk_values.plain(candidate(*args, **kwargs)))]
         except BaseException as e:
-                reply = _exception(e)
+            reply = _exception(e)
         passk_wire.send(results, reply)
 
 
