@@ -147,3 +147,23 @@ test('os._exit(0) after flush() passes, as in a judge', async () => {
   const f = await g.grade({ problem: SUM, code: fast });
   assert.equal(f.status, 'passed', JSON.stringify(f));
 });
+
+const DEBIAN = '/usr/bin/python3';
+function debianNumpy(): boolean {
+  try {
+    execFileSync(DEBIAN, ['-c', 'import numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('numpy with the Debian interpreter (python3-numpy in /usr/lib/python3/dist-packages)', { skip: debianNumpy() ? false : `${DEBIAN} has no numpy` }, async () => {
+  const d = await grader({ python: DEBIAN, memoryMb: 1024, workers: 1 });
+  try {
+    const v = await d.grade({ problem: SUM, code: 'import numpy as np\ninput()\nprint(np.array(input().split(), dtype=np.int64).sum())' });
+    assert.equal(v.status, 'passed', JSON.stringify(v));
+  } finally {
+    await d.close();
+  }
+});
