@@ -167,3 +167,18 @@ test('numpy with the Debian interpreter (python3-numpy in /usr/lib/python3/dist-
     await d.close();
   }
 });
+
+test('determinism: set iteration order of str is the same on every fork server (PYTHONHASHSEED=0 reaches the interpreter)', async () => {
+  const words = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'honeydew', 'kiwi', 'lemon'];
+  const code = `print(*{${words.map((w) => JSON.stringify(w)).join(', ')}})`;
+  const expected = execFileSync(g.python, ['-c', code], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONHASHSEED: '0' } });
+  const problem = stdinProblem([['', expected]]);
+  // Four graders, eight servers: each started with its own interpreter.
+  const graders = await Promise.all([0, 1, 2, 3].map(() => grader({ workers: 2 })));
+  try {
+    const verdicts = await Promise.all(graders.flatMap((x) => [x.grade({ problem, code }), x.grade({ problem, code })]));
+    assert.deepEqual(verdicts.map((v) => v.status), Array(8).fill('passed'), JSON.stringify(verdicts.map((v) => v.message)));
+  } finally {
+    await Promise.all(graders.map((x) => x.close()));
+  }
+});
