@@ -16,7 +16,6 @@ import traceback
 import types
 
 import passk_humaneval
-import passk_values
 from passk_values import Unequal, encode
 
 # Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them
