@@ -87,8 +87,10 @@ export class ServerPool {
     this.stats.executions++;
     let last: Error | null = null;
     const unexplained: number[] = [];
+    let afterDeath = false; // this attempt retries an unexplained death (counted in unexplainedDeaths)
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      if (attempt > 1 && unexplained.length < attempt - 1) this.stats.retries++; // else counted in unexplainedDeaths
+      if (attempt > 1 && !afterDeath) this.stats.retries++;
+      afterDeath = false;
       let server = await this.acquire();
       if (!server.alive) {
         try {
@@ -125,6 +127,7 @@ export class ServerPool {
       if (sig === null || unexplained.includes(sig)) return result;
       unexplained.push(sig);
       this.stats.unexplainedDeaths++;
+      afterDeath = true;
       last = new PasskError('ERR_SANDBOX', `the program was killed by ${signalName(sig)} from outside the sandbox's limits, and never again the same way`);
       this.options.onWarning(`execution killed by ${signalName(sig)} (no time-out, no OOM in its cgroup; attempt ${attempt}/${this.options.attempts}): retrying`);
       if (this.closed) break;
