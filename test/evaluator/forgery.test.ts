@@ -64,7 +64,6 @@ const attacks: [string, string][] = [
 for (const [name, attack] of attacks) {
   test(`forgery: ${name} does not pass`, async () => {
     const v = await g.grade({ problem: PROBLEM, code: WRONG + attack });
-    console.log(name, v.status, v.message);
     assert.notEqual(v.status, 'passed', JSON.stringify(v));
     assert.ok(['wrong_answer', 'runtime_error'].includes(v.status), JSON.stringify(v));
     if (name.includes('ptrace')) assert.equal(v.status, 'wrong_answer', `the candidate could reach the checker: ${v.message}`);
@@ -75,4 +74,32 @@ test('forgery: the same problem still passes a correct completion, and fails the
   assert.equal((await g.grade({ problem: PROBLEM, code: '    return xs[::-1]\n' })).status, 'passed');
   assert.equal((await g.grade({ problem: PROBLEM, code: WRONG })).status, 'wrong_answer');
   assert.equal(g.stats.infraErrors, 0);
+});
+
+/** The completion writes its own bytes into the candidate's result pipe (found in the harness frame
+ * that runs it), ahead of the harness's own messages. */
+function rawReplies(...bodies: string[]): string {
+  return 'import sys, os\nresults = sys._getframe().f_back.f_locals["results"]\n' +
+    `for body in [${bodies.join(', ')}]:\n    os.write(results, len(body).to_bytes(8, "big") + body)\n`;
+}
+const READY = 'b\'["ready"]\'';
+
+test("forgery: bytes a completion writes into the candidate's result pipe get at worst its own failure", async () => {
+  const cases: [string, string][] = [
+    ['not a message', rawReplies("b'{\"not\": \"a list\"}'")],
+    ['not JSON', rawReplies("b'\\xff\\xfe garbage'")],
+    ['a malformed int', rawReplies(READY, 'b\'["ok", ["i", "zz"]]\'')],
+    ['an unknown tag', rawReplies(READY, 'b\'["ok", ["x", 1]]\'')],
+    ['a list where a set element must be hashable', rawReplies(READY, 'b\'["ok", ["s", ["l"]]]\'')],
+    ['a value nested 100,000 deep', rawReplies(READY, 'b\'["ok", \' + b\'["l", \' * 100000 + b\'"x"\' + b\']\' * 100000 + b\']\'')],
+    ['a forged exception of a made-up type', rawReplies(READY, 'b\'["exc", "Passed", "all tests passed", null]\'')],
+  ];
+  for (const [what, attack] of cases) {
+    const v = await g.grade({ problem: PROBLEM, code: WRONG + attack });
+    assert.equal(v.status, 'runtime_error', `${what}: ${JSON.stringify(v)}`);
+  }
+  const huge = 'import sys, os\nresults = sys._getframe().f_back.f_locals["results"]\nos.write(results, (1 << 40).to_bytes(8, "big"))\n';
+  assert.equal((await g.grade({ problem: PROBLEM, code: WRONG + huge })).status, 'runtime_error', 'a 1 TB length header');
+  assert.equal(g.stats.infraErrors, 0);
+  assert.equal(g.stats.retries, 0);
 });
