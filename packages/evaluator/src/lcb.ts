@@ -101,26 +101,15 @@ export async function gradeLcb(pool: ServerPool, comparer: StdoutComparer, o: Re
     wallMs: o.wallMs,
     totalMs: lcbTotalMs(o.wallMs, tests.length),
   };
-  let cpuMs = 0;
-  // A SIGKILL the sandbox did not send and cannot explain (not its time-out, not the cgroup's OOM
-  // kill) may come from outside (the global OOM killer, an operator): the sample is run again, and
-  // only a reproduced death is the program's verdict (docs/grading.md, "lcb mode").
-  for (let run = 1; ; run++) {
-    let failure: Failure | null = null;
-    const r = await pool.exec(req, async (frame) => {
-      const t = tests[frame.index];
-      failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : await judgeFrame(comparer, frame, t.output, functional ? expected[frame.index] : undefined);
-      return failure === null;
-    });
-    cpuMs += r.cpu_ms;
-    const f = failure as Failure | null;
-    if (f !== null) return { status: f.status, failed: f.index, ran: f.index + 1, message: f.message, cpuMs };
-    if (run < 2 && unexplainedKill(r)) continue;
-    return { ...ending(r, tests.length, o.wallMs, o.cpuMs), cpuMs };
-  }
-}
-
-/** The child died of SIGKILL while running, and the sandbox neither sent it nor saw an OOM kill. */
-function unexplainedKill(r: ExecResult): boolean {
-  return r.signal === 9 && r.lcb?.ended === 'exit' && !r.oom && !r.timed_out;
+  // A death the sandbox did not cause and cannot explain (the global OOM killer, an operator) is run
+  // again by the pool (outcome.ts, unexplainedSignal); only a reproduced death is the program's verdict.
+  let failure: Failure | null = null;
+  const r = await pool.exec(req, async (frame) => {
+    const t = tests[frame.index];
+    failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : await judgeFrame(comparer, frame, t.output, functional ? expected[frame.index] : undefined);
+    return failure === null;
+  });
+  const f = failure as Failure | null;
+  if (f !== null) return { status: f.status, failed: f.index, ran: f.index + 1, message: f.message, cpuMs: r.cpu_ms };
+  return { ...ending(r, tests.length, o.wallMs, o.cpuMs), cpuMs: r.cpu_ms };
 }

@@ -10,8 +10,33 @@ export type Outcome =
   | { ok: true; stdout: string; value?: string; unrepresentable?: string }
   | { ok: false; status: VerdictStatus; message: string };
 
-const SIGNALS: Record<number, string> = { 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ' };
+const SIGNALS: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ' };
 const SIGXCPU = 24;
+/**
+ * Signals that come from outside a program (the global OOM killer's and an operator's SIGKILL,
+ * kill/killall's SIGTERM, a terminal's SIGINT/SIGHUP/SIGQUIT): a death by one of them that the
+ * sandbox cannot explain otherwise is retried, not the program's verdict (docs/grading.md).
+ */
+const EXTERNAL_SIGNALS = new Set([1, 2, 3, 9, 15]);
+
+/**
+ * The signal of a death the sandbox cannot explain, else null: killed by an external-kind signal
+ * while under its CPU limit, with no wall time-out of its own and no OOM kill in its memory cgroup.
+ * The pool retries such an execution; only a death that happens again is the program's.
+ */
+export function unexplainedSignal(req: Pick<ExecRequest, 'cpuMs'>, r: ExecResult): number | null {
+  if (r.signal === null || !EXTERNAL_SIGNALS.has(r.signal)) return null;
+  if (r.timed_out || r.oom) return null;
+  // lcb modes: one execution runs every test, and the server kills the child itself when a test
+  // fails, after the last test, or at a limit; only a death while it ran on its own counts.
+  if (r.lcb) return r.lcb.ended === 'exit' ? r.signal : null;
+  if (r.cpu_ms > req.cpuMs) return null;
+  return r.signal;
+}
+
+export function signalName(signal: number): string {
+  return SIGNALS[signal] ?? `signal ${signal}`;
+}
 const EFBIG = 27;
 
 export function clip(s: string, n = 300): string {
@@ -60,7 +85,7 @@ export function interpret(req: ExecRequest, result: ExecResult): Outcome {
   if (r.output_full || (rep?.kind === 'exception' && rep.errno === EFBIG)) return fail('output_limit', 'output limit reached');
   if (r.report_invalid && (req.mode !== 'stdin' || r.exit_code !== 0)) return fail('runtime_error', "the program wrote into the harness's report channel");
   if (r.signal !== null) {
-    const name = SIGNALS[r.signal] ?? `signal ${r.signal}`;
+    const name = signalName(r.signal);
     return fail('runtime_error', `killed by ${name}${r.signal === 11 ? ' (stack overflow?)' : ''}`);
   }
   if (rep?.kind === 'missing_function') return fail('runtime_error', rep.message);

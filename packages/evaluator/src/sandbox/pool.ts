@@ -2,21 +2,26 @@
  * K fork servers, one request in flight each. A failed server (death, EPIPE, hang, protocol
  * error, a limit it could not set) is replaced and the execution retried; after `attempts`
  * failures the execution rejects with ERR_SANDBOX, which the grader turns into `infra_error`.
+ * A program killed by a signal the sandbox cannot explain is retried the same way, and is the
+ * program's verdict only once the same death happens again.
  */
 import { PasskError } from '@passk/core';
 import { ForkServer, type OnTest, type SandboxInfo } from './server.js';
 import type { ExecRequest, ExecResult } from './protocol.js';
 import type { ResolvedOptions } from '../options.js';
+import { signalName, unexplainedSignal } from '../outcome.js';
 
 const MAX_START_ATTEMPTS = 10;
 
 export interface PoolStats {
   executions: number;
-  /** Executions retried after an infrastructure failure. */
+  /** Executions retried after an infrastructure failure (a server's death, a hang, a setup failure). */
   retries: number;
   /** Executions that failed every attempt. */
   infraErrors: number;
   serverStarts: number;
+  /** Executions killed by a signal the sandbox could not explain (retried; docs/grading.md). */
+  unexplainedDeaths: number;
 }
 
 export class ServerPool {
@@ -28,7 +33,7 @@ export class ServerPool {
   sandbox: SandboxInfo | null = null;
   /** The interpreter's version, from the first server's hello. */
   pythonVersion: string | null = null;
-  readonly stats: PoolStats = { executions: 0, retries: 0, infraErrors: 0, serverStarts: 0 };
+  readonly stats: PoolStats = { executions: 0, retries: 0, infraErrors: 0, serverStarts: 0, unexplainedDeaths: 0 };
 
   constructor(
     private readonly python: string,
@@ -82,8 +87,11 @@ export class ServerPool {
     if (this.closed) throw new PasskError('ERR_SANDBOX', 'the grader is closed');
     this.stats.executions++;
     let last: Error | null = null;
+    const unexplained: number[] = [];
+    let afterDeath = false; // this attempt retries an unexplained death (counted in unexplainedDeaths)
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      if (attempt > 1) this.stats.retries++;
+      if (attempt > 1 && !afterDeath) this.stats.retries++;
+      afterDeath = false;
       let server = await this.acquire();
       if (!server.alive) {
         try {
@@ -94,11 +102,11 @@ export class ServerPool {
           continue;
         }
       }
+      let result: ExecResult;
       try {
-        const result = await server.run(req, onTest);
+        result = await server.run(req, onTest);
         if (result.report?.kind === 'setup_failed') throw new PasskError('ERR_SANDBOX', `child setup failed: ${result.report.message}`);
         this.release(server);
-        return result;
       } catch (error) {
         last = error as Error;
         this.options.onWarning(`execution failed (attempt ${attempt}/${this.options.attempts}), restarting fork server ${server.pid}: ${last.message}`);
@@ -112,7 +120,18 @@ export class ServerPool {
           this.release(server); // dead: the next user starts a replacement
         }
         if (this.closed) break;
+        continue;
       }
+      // A death the sandbox cannot explain (an outside SIGKILL, say) is retried; once it happens
+      // again to the same program it is the program's own (docs/grading.md, "Verdict statuses").
+      const sig = unexplainedSignal(req, result);
+      if (sig === null || unexplained.includes(sig)) return result;
+      unexplained.push(sig);
+      this.stats.unexplainedDeaths++;
+      afterDeath = true;
+      last = new PasskError('ERR_SANDBOX', `the program was killed by ${signalName(sig)} from outside the sandbox's limits, and never again the same way`);
+      this.options.onWarning(`execution killed by ${signalName(sig)} (no time-out, no OOM in its cgroup; attempt ${attempt}/${this.options.attempts}): retrying`);
+      if (this.closed) break;
     }
     this.stats.infraErrors++;
     throw new PasskError('ERR_SANDBOX', `sandbox failed ${this.options.attempts} times: ${last?.message ?? 'closed'}`, { cause: last });

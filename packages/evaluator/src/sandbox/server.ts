@@ -64,7 +64,11 @@ export class ForkServer {
       server_compile: o.serverCompile,
       ...(o.failChildSetup ? { fail_child_setup: o.failChildSetup } : {}),
     };
-    const child = spawn(python, ['-I', '-S', SERVER_SCRIPT, JSON.stringify(options)], {
+    // -s (no user site) but not -S: `site` runs as in `python3`, so the interpreter's site-packages
+    // (numpy, ...) and .pth entries are importable. Not -I: it implies -E, which would ignore the
+    // PYTHONHASHSEED=0 below (str hashes, so set iteration order, would then differ from server to
+    // server and from run to run); the environment is this one, built here, nothing inherited.
+    const child = spawn(python, ['-s', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // PASSK_RUN_MARKER: an opaque tag of the run's processes (set by whoever starts `passk run`, e.g.
       // the crash test) kept on the server, so that a leftover server or child can be found by it.
