@@ -29,3 +29,4 @@ export * from './worker/claim-loop.js';
 export * from './queue/safe-read.js';
 export * from './run/plan-check.js';
 export * from './version.js';
+export * from './provenance.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import {
   PasskError, planDifferences, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
   parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
-  type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
+  type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
 
@@ -35,6 +35,8 @@ export interface PlanRequest {
   simulated: boolean;
   /** `--strict-extraction`. @default false */
   strictExtraction?: boolean;
+  /** Recorded in plan.json (not compared on resume). @default not recorded */
+  provenance?: Provenance;
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -61,6 +63,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     simulated: request.simulated,
     strict_extraction: request.strictExtraction ?? false,
     ...(request.selection ? { selection: request.selection } : {}),
+    ...(request.provenance ? { provenance: request.provenance } : {}),
   };
   return { plan, selected };
 }

@@ -1,4 +1,5 @@
 /** The plan of a run: what `passk run` was asked to do. Written once as results/<run>/plan.json. */
+import { provenanceSchema, type Provenance } from '../provenance.js';
 
 export interface PlanQuestion {
   idx: number;
@@ -45,6 +46,8 @@ export interface Plan {
   selection?: PlanSelection;
   /** `--strict-extraction` (LiveCodeBench's rule with no fallbacks). Absent in older plans: false. */
   strict_extraction?: boolean;
+  /** What produced the numbers (passk version and commit, extraction rule, grading, grader, interpreter) at plan time. Absent in older plans. Not compared on resume. */
+  provenance?: Provenance;
 }
 
 /** Fields that must agree for a second `passk run` to resume the first. */
@@ -79,6 +82,7 @@ export const planSchema = {
     model: { type: 'string' },
     simulated: { type: 'boolean' },
     strict_extraction: { type: 'boolean' },
+    provenance: provenanceSchema,
     selection: {
       type: 'object',
       required: ['release', 'start_date', 'end_date', 'platform', 'difficulty', 'exclude_errata', 'skip_invalid'],
