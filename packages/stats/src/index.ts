@@ -11,3 +11,4 @@ export * from './enrich.js';
 export * from './latency.js';
 export * from './extraction.js';
 export * from './row-extras.js';
+export * from './paired.js';
