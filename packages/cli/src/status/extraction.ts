@@ -17,13 +17,23 @@ export interface TemperatureExtraction {
 
 type Row = RunSummary['per_temperature'][number] & { extraction?: ExtractionCounts };
 
+/** Only a map of rule → non-negative integer counts (run_summary.json is a file anyone can edit). */
+function countsOf(value: unknown): ExtractionCounts | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter((e): e is [string, number] => Number.isInteger(e[1]) && (e[1] as number) >= 0);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
 export function extractionByTemperature(summary: RunSummary | undefined): TemperatureExtraction[] {
-  return ((summary?.per_temperature ?? []) as Row[])
-    .filter((row) => row.extraction)
-    .map((row) => {
-      const { none, total } = noCode(row.extraction);
-      return { temperature: row.temperature, no_code: none, samples: total, rules: row.extraction! };
-    });
+  const rows = Array.isArray(summary?.per_temperature) ? (summary.per_temperature as Row[]) : [];
+  const out: TemperatureExtraction[] = [];
+  for (const row of rows) {
+    const rules = countsOf(row?.extraction);
+    if (!rules || typeof row.temperature !== 'number') continue;
+    const { none, total } = noCode(rules);
+    out.push({ temperature: row.temperature, no_code: none, samples: total, rules });
+  }
+  return out;
 }
 
 /** `T=0.2 no code 0/48 (0.0 %); last_fenced 48` per temperature. */

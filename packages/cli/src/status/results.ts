@@ -20,7 +20,7 @@ type Summary = RunSummary & { ks?: number[]; best_temperature?: Record<string, E
 const estimate = (e: Estimate | undefined) => (e ? `${e.value.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]` : '—');
 
 export function resultsTable(summary: Summary): string[] {
-  const ks = TABLE_KS.filter((k) => (summary.ks ?? [1]).includes(k));
+  const ks = TABLE_KS.filter((k) => (Array.isArray(summary.ks) ? summary.ks : [1]).includes(k));
   const lines: string[] = [];
   const head = ['temperature', 'pass rate (passed/n)'.padEnd(24), ...ks.map((k) => `pass@${k} [95% CI]`.padEnd(22))];
   lines.push(`  ${head.join('  ').trimEnd()}`);
@@ -49,8 +49,13 @@ export async function printResults(layout: RunLayout, say: (line: string) => voi
     return;
   }
   say(`passk: run ${summary.run}: ${summary.questions_done}/${summary.questions_total} questions, ${summary.samples_done} samples${summary.simulated ? ' (SIMULATED model)' : ''}`);
-  if (summary.provenance) say(`  ${provenanceLine(summary.provenance)}`);
-  for (const line of resultsTable(summary)) say(line);
+  try {
+    if (summary.provenance) say(`  ${provenanceLine(summary.provenance)}`);
+    for (const line of resultsTable(summary)) say(line);
+  } catch (error) {
+    // A run_summary.json edited by hand (or from another version) must not end the run with a stack trace.
+    say(`passk: ${layout.runSummaryFile} has fields of an unexpected shape (${(error as Error).message}); the table is left out`);
+  }
   const extraction = extractionByTemperature(summary);
   if (extraction.length) {
     say('  extraction:');
