@@ -69,4 +69,9 @@ test('passk report --compare: paired differences per temperature, runs in the or
   assert.match(svg, /stroke-dasharray="6,3"/, 'the second run is dashed');
   const legend = [...svg.matchAll(/<text[^>]*>(pb|pa)<\/text>/g)].map((m) => m[1]);
   assert.deepEqual(legend.slice(0, 2), ['pb', 'pa'], 'legend in the order given');
+  for (const chart of ['pass_at_k_vs_k', 'verdict_mix']) {
+    const panels = await readFile(path.join(out, 'charts', `${chart}.svg`), 'utf8');
+    const first = [...panels.matchAll(/<text[^>]*>(pb|pa)<\/text>/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(first)], ['pb', 'pa'], `${chart}: panels in the order given`);
+  }
 });

@@ -104,7 +104,7 @@ export function passAtKVsK(points: KPoint[], runs: number): VlSpec {
     { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'pass@k (%)', scale: { domain: [0, 100] } }, color } },
   ];
   const title = 'pass@k vs k per temperature (mean over questions, bootstrap interval)';
-  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal' }, columns: 3, spec: { width: 300, height: 220, layer } };
+  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal', sort: runOrder(points) }, columns: 3, spec: { width: 300, height: 220, layer } };
   return { ...base(title, points), width: 480, height: 300, layer };
 }
 
@@ -147,6 +147,6 @@ export function verdictMix(points: VerdictPoint[], runs: number): VlSpec {
     tooltip: [{ field: 'temperature' }, { field: 'verdict' }, { field: 'samples' }],
   };
   const title = 'Verdict mix by temperature';
-  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal' }, columns: 3, spec: { width: 220, height: 220, mark: 'bar', encoding: enc } };
+  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal', sort: runOrder(points) }, columns: 3, spec: { width: 220, height: 220, mark: 'bar', encoding: enc } };
   return { ...base(title, points), width: 420, height: 260, mark: 'bar', encoding: enc };
 }
