@@ -41,7 +41,7 @@ test('passk run over a bad problem set: ERR_PROBLEM_INVALID with file, line and 
 test('a command line yargs cannot parse: `passk: …`, exit 2', async () => {
   const r = await runPassk(['status', '--no-such-flag']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^passk: Unknown argument/m);
+  assert.match(r.stderr, /^passk: unknown option `--no-such-flag` \(`passk status --help` lists the options\)$/m);
 });
 
 test('passk evaluate follows the rule', { todo: 'packages/evaluator prints `passk evaluate: CODE: message` and exits 1 (it was being edited)' }, async () => {

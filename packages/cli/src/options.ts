@@ -1,14 +1,15 @@
 /** Options shared by several commands, each with its default, and their eager validation. */
 import type { Argv } from 'yargs';
 import { PasskError, runLayout, isValidRunName, openTransport, type RunLayout, type Transport } from '@passk/core';
+import { passkHome } from './home.js';
 
 export const SEED_TEMPERATURES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.5, 1.7, 2.0];
 
 export function withRunOptions<T>(y: Argv<T>) {
   return y
-    .option('run', { type: 'string', default: 'default', describe: 'Run name: queue under queue/NAME, results under results/NAME' })
-    .option('queue-dir', { type: 'string', describe: 'Queue directory (default: queue/<run>)' })
-    .option('results-dir', { type: 'string', describe: 'Results directory (default: results/<run>)' })
+    .option('run', { type: 'string', default: 'default', describe: 'Run name: queue under HOME/queue/NAME, results under HOME/results/NAME (HOME: --home, PASSK_HOME or the passk checkout; `passk runs` lists them)' })
+    .option('queue-dir', { type: 'string', describe: 'Queue directory (default: HOME/queue/<run>)' })
+    .option('results-dir', { type: 'string', describe: 'Results directory (default: HOME/results/<run>)' })
     .option('queue', { type: 'string', describe: 'Shared queue: redis://host:port/db for several machines (BullMQ); default: the queue directory' });
 }
 
@@ -27,7 +28,7 @@ export function layoutFrom(argv: { run: string; queueDir?: string; resultsDir?: 
   if (!isValidRunName(argv.run)) {
     throw new PasskError('ERR_BAD_OPTION', `Expected \`--run\` to be a name of letters, digits, '.', '_' or '-' (not starting with '.' or '-'), got \`${argv.run}\``);
   }
-  return runLayout({ run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
+  return runLayout({ root: passkHome(), run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
 }
 
 export function withWorkerOptions<T>(y: Argv<T>) {

@@ -24,6 +24,8 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
+import { applyPlanDefaults, givenFlags } from './from-plan.js';
+import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const exists = (file: string) => access(file).then(() => true, () => false);
@@ -43,19 +45,11 @@ interface Running {
   say: (line: string) => void;
 }
 
-/** Quote a shell word only when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** The `passk status` command for this run, with the same location overrides the run was given. */
 export function statusHint(argv: Pick<RunArgs, 'run' | 'queueDir' | 'resultsDir' | 'queue'>): string {
-  const words = ['passk', 'status', '--run', argv.run];
-  if (argv.queueDir) words.push('--queue-dir', argv.queueDir);
-  if (argv.resultsDir) words.push('--results-dir', argv.resultsDir);
-  // A password in the Redis URL is masked (this line goes to the terminal and to CI logs).
-  if (argv.queue) words.push('--queue', argv.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'));
-  return [...words, '--watch'].map(shellQuote).join(' ');
+  return passkCommand(['status', ...runRefArgs(argv), '--watch']);
 }
 
 async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean> {
@@ -65,12 +59,12 @@ async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean>
 
 export async function orchestrate(argv: RunArgs): Promise<number> {
   const layout = layoutFrom(argv);
-  const n = positiveInt(argv.n, '--n');
-  const shardSize = positiveInt(argv.shardSize, '--shard-size');
+  if (argv.resume) requireRun(layout, argv); // `passk resume` never creates a run
   const gpus = positiveInt(argv.gpus, '--gpus', 0);
   const evaluators = positiveInt(argv.evaluators, '--evaluators', 0);
-  const numbers = { n, shardSize, temperatures: parseNumberList(argv.temperatures, '--temperatures') };
   const transport = await transportFrom(layout, argv);
+  const taken = await planDefaults(argv, layout, transport);
+  const numbers = { n: positiveInt(argv.n, '--n'), shardSize: positiveInt(argv.shardSize, '--shard-size'), temperatures: parseNumberList(argv.temperatures, '--temperatures') };
   const runtime = await WorkerRuntime.start({ transport, layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
   const { logger } = runtime;
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -78,7 +72,9 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
   const closers: Array<() => Promise<void>> = [];
   try {
     const choice = await chooseBackend(argv, gpus, logger, say);
-    const { plan, resumed } = await planRun(argv, layout, transport, { ...numbers, ...choice }, logger, say);
+    if (taken.length) say(`passk: the plan of run ${layout.run} (${layout.planFile}) gives ${taken.filter((f) => !f.includes('date') && !['release', 'platform', 'difficulty', 'exclude-errata', 'skip-invalid'].includes(f)).map((f) => `--${f}`).join(' ')}`);
+    const { plan, resumed, extended } = await planRun(argv, layout, transport, { ...numbers, ...choice }, logger, say);
+    if (extended) say(`passk: extending run ${layout.run} (${extended.join('; ')}): only the new samples are generated and graded; the summaries are rewritten`);
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
     // after planRun cleared the flags an earlier stop left behind).
     closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
@@ -87,7 +83,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
-    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | npx pino-pretty\``);
+    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | ${shellQuote(path.join(PROJECT_DIR, 'node_modules', '.bin', 'pino-pretty'))}\``);
     if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
       say('passk: every summary is already written; nothing to do.');
       await printResults(layout, say);
@@ -105,6 +101,16 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     for (const close of closers) await close().catch(() => {});
     await runtime.close();
   }
+}
+
+/** An existing run's plan fills the plan flags the command line did not give (resume by name); returns them. */
+async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport): Promise<string[]> {
+  const existing = await transport.store.readPlan().catch(() => undefined);
+  if (!existing) {
+    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run --run ${layout.run} …\``);
+    return [];
+  }
+  return applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
 }
 
 /** The loop: one tick a second (twice on a TTY) until the run ends one way or another. */
@@ -136,7 +142,7 @@ async function stopOnRequest(run: Running, tty: boolean): Promise<number> {
   if (tty) process.stdout.write('\n');
   say(`passk: stopping (${runtime.stopReason}): generators first, then evaluators and the combiner`);
   await run.supervisor.stopAll(runtime.stopReason);
-  say(`passk: stopped. Run the same command again to resume.`);
+  say(`passk: stopped. Resume with \`${passkCommand(['resume', ...runRefArgs(run.argv)])}\``);
   return runtime.stopReason.includes('SIGINT') ? 130 : 143;
 }
 
@@ -206,14 +212,14 @@ interface PlanNumbers {
 }
 
 /** Load the problems (the selection flags as in `passk dataset check`), create or resume the plan, clear old stop flags. */
-async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean }> {
+async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
   const selection = selectionLoadOptions(argv);
   const loaded = await loadProblems(argv.problems, selection);
   for (const warning of loaded.warnings) {
     logger.warn({ warning }, 'problem loading');
     say(`passk: warning: ${warning}`);
   }
-  const { plan, resumed } = await createOrResumePlan(transport, layout, {
+  const { plan, resumed, extended } = await createOrResumePlan(transport, layout, {
     run: argv.run,
     problemsSpec: argv.problems,
     problems: loaded.problems,
@@ -233,7 +239,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     strictExtraction: argv.strictExtraction,
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
-  return { plan, resumed };
+  return { plan, resumed, ...(extended ? { extended } : {}) };
 }
 
 /** Claim the combiner home (Redis, combiner here) before anything starts, then queue what the plan still needs; returns the items queued. */

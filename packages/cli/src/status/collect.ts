@@ -4,6 +4,7 @@
  */
 import { pidAlive, localHost, makeIdentity, type QueueCounts, type RunLayout, type WorkerRecord, type Transport } from '@passk/core';
 import { recentRate } from './rate.js';
+import { runState, type RunState } from './state.js';
 
 export interface WorkerStatus extends WorkerRecord {
   /** Seconds since the last heartbeat. */
@@ -42,11 +43,15 @@ export interface RunStatus {
   /** Seconds to go at samples_per_s; null when nothing is moving. */
   eta_s: number | null;
   finished: boolean;
+  /** RUNNING, STOPPED, FINISHED or STALLED (status/state.ts). */
+  state: RunState;
+  /** What keeps the run from moving, each with a command that fixes it. */
+  hints: string[];
   workers: WorkerStatus[];
   generated_at: string;
 }
 
-export async function collectStatus(layout: RunLayout, transport: Transport): Promise<RunStatus> {
+export async function collectStatus(layout: RunLayout, transport: Transport, ref?: Parameters<typeof runState>[1]): Promise<RunStatus> {
   const plan = await transport.store.readPlan().catch(() => undefined);
   const queue = transport.queue(makeIdentity('status', 'cli'));
   const counts = await queue.counts();
@@ -72,7 +77,7 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
   const recent = recentRate(summary?.recent_progress, now);
   const rate = recent ? recent.samples_per_s : average;
   const finished = !!summary?.finished;
-  return {
+  const status: RunStatus = {
     run: layout.run,
     queue_dir: transport.where,
     transport: transport.kind,
@@ -94,7 +99,14 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
     run_average_samples_per_s: Math.round(average * 10) / 10,
     eta_s: finished ? 0 : rate > 0 ? Math.round((samplesTotal - samplesDone) / rate) : null,
     finished,
+    state: 'STOPPED',
+    hints: [],
     workers,
     generated_at: new Date(now).toISOString(),
   };
+  const view = runState(status, ref);
+  status.state = view.state;
+  status.hints = view.hints;
+  if (view.state !== 'RUNNING') status.eta_s = view.state === 'FINISHED' ? 0 : null;
+  return status;
 }
