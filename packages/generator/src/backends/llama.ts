@@ -6,6 +6,7 @@
  * Sample i uses seed `seedBase + i`. Each sample has its own sampler seed, so the text of a sample
  * does not depend on which other samples run beside it (measured bit-identical on CPU, F32).
  */
+import { SequencePool, runWorkers } from './llama-pool.js';
 import type { ChatMessage, GeneratedSample, GenerationBackend, GenerationRequest, FinishReason } from '@passk/core';
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import {
@@ -16,7 +17,6 @@ import {
   silentLogger,
   throwIfAborted,
   unavailableError,
-  abortError,
 } from './common.js';
 import { TINY_MODEL_NAME } from '../tiny-model/index.js';
 import { resolveEnginePreset } from './presets.js';
@@ -89,37 +89,6 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   );
   history.push({ type: 'model', response: [] });
   return history;
-}
-
-class SequencePool {
-  private free: LlamaContextSequence[];
-  private waiters: Array<(seq: LlamaContextSequence) => void> = [];
-  constructor(sequences: LlamaContextSequence[]) {
-    this.free = [...sequences];
-  }
-  async take(signal?: AbortSignal): Promise<LlamaContextSequence> {
-    const seq = this.free.pop();
-    if (seq) return seq;
-    return new Promise((resolve, reject) => {
-      const give = (s: LlamaContextSequence) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(s);
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(give);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(give);
-    });
-  }
-  give(seq: LlamaContextSequence): void {
-    const next = this.waiters.shift();
-    if (next) next(seq);
-    else this.free.push(seq);
-  }
 }
 
 export class LlamaBackend implements GenerationBackend {
@@ -301,7 +270,7 @@ export class LlamaBackend implements GenerationBackend {
     }
     const stop = request.stop.filter((s) => s.length > 0);
 
-    const one = async (j: number): Promise<GeneratedSample> => {
+    const one = async (j: number, signal: AbortSignal): Promise<GeneratedSample> => {
       const index = request.firstSample + j;
       const seed = request.seedBase + index;
       const seq = await this.pool!.take(signal);
@@ -353,7 +322,7 @@ export class LlamaBackend implements GenerationBackend {
     };
 
     const started = performance.now();
-    const samples = await Promise.all(Array.from({ length: request.count }, (_, j) => one(j)));
+    const samples = await runWorkers(this.pool!, request.count, signal, one);
     const wall = performance.now() - started;
     const completion = samples.reduce((a, s) => a + s.completion_tokens, 0);
     this.logger.debug(
