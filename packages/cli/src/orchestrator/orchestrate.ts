@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, sweepTmp, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
@@ -25,6 +25,7 @@ import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
 import { applyPlanDefaults, givenFlags } from './from-plan.js';
+import { watchInterrupts } from './interrupts.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -60,6 +61,8 @@ async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean>
 export async function orchestrate(argv: RunArgs): Promise<number> {
   const layout = layoutFrom(argv);
   if (argv.resume) requireRun(layout, argv); // `passk resume` never creates a run
+  for (const [flag, value] of [['--n', argv.n], ['--shard-size', argv.shardSize]] as const) positiveInt(value, flag); // refused before any dir is made
+  parseNumberList(argv.temperatures, '--temperatures');
   const gpus = positiveInt(argv.gpus, '--gpus', 0);
   const evaluators = positiveInt(argv.evaluators, '--evaluators', 0);
   const transport = await transportFrom(layout, argv);
@@ -70,6 +73,8 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let supervisor: Supervisor | undefined;
   const closers: Array<() => Promise<void>> = [];
+  const unwatch = watchInterrupts(() => supervisor, say, passkCommand(['resume', ...runRefArgs(argv)]));
+  closers.push(async () => unwatch());
   try {
     const choice = await chooseBackend(argv, gpus, logger, say);
     if (taken.length) say(`passk: the plan of run ${layout.run} (${layout.planFile}) gives ${taken.filter((f) => !f.includes('date') && !['release', 'platform', 'difficulty', 'exclude-errata', 'skip-invalid'].includes(f)).map((f) => `--${f}`).join(' ')}`);
@@ -94,7 +99,9 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     return await watch({ argv, layout, transport, runtime, plan, supervisor, failedCtx, say });
   } catch (error) {
     if (isPasskError(error, 'ERR_WORKER_CRASHED')) throw error; // the workers are already stopped
-    logger.error({ err: error }, 'orchestrator failed');
+    // A refused input (exit 2) is printed once, by main; only the log file gets the record.
+    if (isPasskError(error) && exitStatusOf(error.code) === 2) logger.info({ err: error }, 'orchestrator refused its input');
+    else logger.error({ err: error }, 'orchestrator failed');
     if (supervisor) await supervisor.stopAll('orchestrator error');
     throw error;
   } finally {
