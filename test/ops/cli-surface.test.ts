@@ -80,3 +80,13 @@ test('a refused input in a terminal: one human line, no JSON, no stack trace', a
   assert.equal(out.match(/neither a file/g)?.length, 1, `said once: ${out}`);
   assert.equal(existsSync(path.join(home, 'results', 'badp', 'plan.json')), false);
 });
+
+test('passk run --help: grouped, one notation for defaults, --n spelt as the README does', async () => {
+  const r = await runPassk(['run', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  const groups = [...r.stdout.matchAll(/^([A-Z][a-z ]+):$/gm)].map((m) => m[1]);
+  assert.deepEqual(groups, ['Backend', 'Problem selection', 'Sampling', 'Grading limits', 'Queue and restarts', 'Output', 'Options']);
+  assert.match(r.stdout, /^ {6}--n {2,}Completions per \(question, temperature\) +\[number\] \[default: 10\]$/m);
+  assert.doesNotMatch(r.stdout, /\(default:|; default:/, 'every default in the [default: …] column');
+  assert.doesNotMatch(r.stdout, /^ {2}-[a-z] /m, 'no one-dash long flags');
+});

@@ -9,6 +9,7 @@ import { runCommand, resumeCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { versionLine } from './version.js';
 import { didYouMean } from './did-you-mean.js';
+import { longSingleLetters } from './help.js';
 import { stopCommand } from './commands/stop.js';
 import { statusCommand } from './commands/status.js';
 import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
@@ -32,10 +33,15 @@ function reportHome(argv: Record<string, unknown>): void {
 }
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    // yargs prints help through console.log; one-letter flags as the README spells them (--n, --k).
+    const log = console.log;
+    console.log = (...parts: unknown[]) => log(...parts.map((p) => (typeof p === 'string' ? longSingleLetters(p) : p)));
+  }
   const cli = yargs(args);
   await cli
     .scriptName('passk')
-    .option('home', { type: 'string', global: true, describe: 'Where runs live (HOME/queue/NAME, HOME/results/NAME) [default: $PASSK_HOME, else the passk checkout]' })
+    .option('home', { type: 'string', global: true, describe: 'Where runs live (HOME/queue/NAME, HOME/results/NAME)', defaultDescription: '$PASSK_HOME, else the passk checkout' })
     .middleware([applyHome, reportHome], true)
     .version(versionLine())
     .usage('$0 <command> [options]\n\nFast, crash-safe, sandboxed pass@k benchmarks. See README.md and docs/.')
