@@ -54,9 +54,10 @@ test('passk status and passk stop on the default filesystem queue: during the ru
   assert.equal(lines[2], `  results ${resultsDir}`);
   assert.equal(lines[3], '  backend sim  model sim');
   assert.equal(lines[4], '  progress: 96/96 samples, 8/8 (question, temperature) pairs, 4/4 questions');
-  assert.equal(lines[5], '  queues: pending gen 0  eval 0  combine 0  claimed gen 0 eval 0  failed 0');
-  assert.equal(lines[6], '  workers:');
-  for (const [i, name] of WORKERS.entries()) assert.match(lines[7 + i]!, new RegExp(`^ {4}${name} +gone  exited +pid \\d+ +heartbeat \\S+ ago  items \\d+  samples \\d+$`));
+  assert.match(lines[5]!, /^ {2}active \S+, \d+(\.\d)? samples\/s on average$/, 'the average over the active time');
+  assert.equal(lines[6], '  queues: pending gen 0  eval 0  combine 0  claimed gen 0 eval 0  failed 0');
+  assert.equal(lines[7], '  workers:');
+  for (const [i, name] of WORKERS.entries()) assert.match(lines[8 + i]!, new RegExp(`^ {4}${name} +gone  exited +pid \\d+ +heartbeat \\S+ ago  items \\d+  samples \\d+$`));
 
   const json = await runPassk(['status', '--run', 'st', '--json'], { cwd: root });
   assert.equal(json.code, 0, json.stderr);

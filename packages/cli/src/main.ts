@@ -79,6 +79,8 @@ main(hideBin(process.argv)).catch((error: unknown) => {
     process.stderr.write(`${formatPasskError(error)}\n`);
     process.exit(exitStatusOf(error.code));
   }
-  process.stderr.write(`passk: ${(error as Error)?.stack ?? String(error)}\n`);
+  // No stack trace on a terminal: one line, and the stack when PASSK_DEBUG=1 asks for it.
+  const text = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`passk: internal error: ${text.split('\n')[0]}${process.env.PASSK_DEBUG ? `\n${(error as Error)?.stack ?? ''}` : ' (PASSK_DEBUG=1 prints the stack; please report it)'}\n`);
   process.exit(1);
 });

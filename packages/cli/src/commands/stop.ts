@@ -34,7 +34,14 @@ async function waitNone(transport: Transport, roles: string[], timeoutMs: number
 
 function terminateLocal(records: WorkerRecord[]): void {
   const host = localHost();
-  for (const r of records) if (r.host === host) process.kill(r.pid, 'SIGTERM');
+  for (const r of records) {
+    if (r.host !== host) continue;
+    try {
+      process.kill(r.pid, 'SIGTERM');
+    } catch {
+      // it exited between the look and the signal (the control flag reached it first)
+    }
+  }
 }
 
 /** Log lines as `passk stop: …` lines. */

@@ -26,6 +26,7 @@ import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
 import { applyPlanDefaults, givenFlags } from './from-plan.js';
 import { watchInterrupts } from './interrupts.js';
+import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -125,8 +126,10 @@ async function watch(run: Running): Promise<number> {
   const { runtime, supervisor, layout, transport, plan, say } = run;
   const tty = process.stdout.isTTY;
   let lastLine = 0;
+  const clock = await ActiveClock.start(layout); // the run's active time, for its average rate
   for (;;) {
     await runtime.sleep(tty ? 500 : 1000, 0);
+    await clock.tick(runtime.stopping);
     if (runtime.stopping) return stopOnRequest(run, tty);
     const status = await collectStatus(layout, transport);
     if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
@@ -134,7 +137,7 @@ async function watch(run: Running): Promise<number> {
       say(progressLine(status));
       lastLine = Date.now();
     }
-    if (status.finished || (await allSummariesWritten(plan, layout))) return finish(run, tty);
+    if (status.finished || (await allSummariesWritten(plan, layout))) return clock.tick(true).then(() => finish(run, tty));
     await endIfNoWorkerLeft(run, status);
     if (await onlyFailedLeft(status, transport, layout)) {
       await supervisor.stopAll('only failed items left');

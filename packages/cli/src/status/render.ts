@@ -36,10 +36,12 @@ export function statusTable(s: RunStatus, options: { timestamp?: boolean } = {})
   }
   lines.push(`  backend ${s.backend}  model ${s.model}`);
   lines.push(`  progress: ${s.samples_done}/${s.samples_total} samples, ${s.groups_done}/${s.groups_total} (question, temperature) pairs, ${s.questions_done}/${s.questions_total} questions`);
+  if (s.state === 'FINISHED' && s.active_s) lines.push(`  active ${formatDuration(s.active_s)}, ${s.run_average_samples_per_s} samples/s on average`);
   if (s.state === 'RUNNING' || s.state === 'STALLED') {
     // A stopped or finished run has no rate and no ETA: nothing is moving.
     const basis = s.rate_window_s !== null ? `over the last ${formatDuration(s.rate_window_s)} of activity` : 'run average';
-    lines.push(`  throughput ${s.samples_per_s} samples/s (${basis})${s.state === 'RUNNING' ? `, ETA ${formatDuration(s.eta_s)}` : ''}`);
+    const average = s.active_s !== null ? `; ${s.run_average_samples_per_s}/s over ${formatDuration(s.active_s)} active` : '';
+    lines.push(`  throughput ${s.samples_per_s} samples/s (${basis}${average})${s.state === 'RUNNING' ? `, ETA ${formatDuration(s.eta_s)}` : ''}`);
   }
   const q = s.queue;
   lines.push(`  queues: ${s.transport === 'redis' ? 'waiting' : 'pending'} gen ${q.pending.gen}  eval ${q.pending.eval}  combine ${q.pending.combine}  claimed gen ${q.claimed.gen} eval ${q.claimed.eval}  failed ${q.failed}`);
