@@ -71,9 +71,9 @@ test('from another directory: a missing run fails and creates nothing; passk run
   assert.match(again.stdout, /every summary is already written/);
   const shrink = await runPassk(['resume', '--run', 'ext', '--n', '6'], opts);
   assert.equal(shrink.code, 2);
-  assert.match(shrink.stderr, /^passk: ERR_PLAN_MISMATCH: .*different plan \(n: was 8, now 6\): --n can only grow/m);
+  assert.match(shrink.stderr, /^passk: ERR_PLAN_MISMATCH: .*different plan \(n: was 8, now 6\)\. Use another --run name, .* Not an extension: --n can only grow \(was 8, now 6\)\.$/m);
   assert.doesNotMatch(shrink.stderr, /"level"|\n\s+at /, 'no JSON and no stack on the terminal');
   const other2 = await runPassk(['resume', '--run', 'ext', '--top-p', '0.5'], opts);
   assert.equal(other2.code, 2);
-  assert.match(other2.stderr, /different plan \(top_p: was 0\.95, now 0\.5\): only --n, --temperatures and the questions can grow/);
+  assert.match(other2.stderr, /different plan \(top_p: was 0\.95, now 0\.5\)\. .*Not an extension: only --n, --temperatures and the questions can grow on an existing run\./);
 });

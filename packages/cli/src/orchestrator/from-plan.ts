@@ -1,6 +1,6 @@
 /**
- * Resume by name: `passk resume --run NAME` (or `passk run --run NAME` with no plan flags) takes every plan
- * flag the command line does not give from the run's plan.json, so nobody retypes a sweep. A plan flag that
+ * Resume by name: `passk resume --run NAME` takes every plan flag the command line does not give from the
+ * run's plan.json (`passk run --run NAME` does so when given no plan flag), so nobody retypes a sweep. A plan flag that
  * is given is compared with the plan as before: growing --n, --temperatures or the questions extends the run
  * (extend.ts); any other change is ERR_PLAN_MISMATCH.
  */
@@ -54,8 +54,13 @@ function planFlagValues(plan: Plan): Array<[string, unknown]> {
   ];
 }
 
-/** Fill every plan flag the command line did not give from the plan; returns the flags taken. */
+/**
+ * Fill every plan flag the command line did not give from the plan; returns the flags taken. `passk resume`
+ * fills whatever is missing; `passk run` only when it was given no plan flag at all (a `passk run` with some
+ * plan flags is compared as typed, as before).
+ */
 export function applyPlanDefaults(argv: RunArgs, plan: Plan, given: Set<string>): string[] {
+  if (!argv.resume && planFlagValues(plan).some(([flag]) => given.has(flag))) return [];
   const taken: string[] = [];
   for (const [flag, value] of planFlagValues(plan)) {
     if (given.has(flag)) continue;

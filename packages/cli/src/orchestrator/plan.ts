@@ -86,7 +86,7 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
     }
     if (diffs.length) {
       const why = extensionRefusals(existing, plan, fields, transport);
-      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}): ${why.join('; ')}. Use another --run name, or \`passk resume --run ${layout.run}\` to resume with its plan.`, {
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`passk resume --run ${layout.run}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
         file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
       });
     }

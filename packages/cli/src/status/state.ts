@@ -39,7 +39,7 @@ export function runState(s: RunStatus, ref: Ref = { run: s.run }): StateView {
   }
   const idle = q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval === 0;
   if (idle && q.failed > 0) {
-    hints.push(`only failed items are left (${q.failed}): see \`${passkCommand(['status', ...run, '--json'])}\` and put them back with \`${passkCommand(['run', ...run, '--retry-failed'])}\``);
+    hints.push(`only failed items are left (${q.failed}): see \`${passkCommand(['status', ...run, '--json'])}\` and put them back with \`${passkCommand(['resume', ...run, '--retry-failed'])}\``);
   }
   return { state: hints.length ? 'STALLED' : 'RUNNING', hints };
 }
