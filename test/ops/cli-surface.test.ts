@@ -78,7 +78,8 @@ test('a refused input in a terminal: one human line, no JSON, no stack trace', a
   assert.match(out, /^passk: ERR_DATASET_UNKNOWN: `\/nonexistent\.jsonl` is neither a file nor a dataset spec/m);
   assert.doesNotMatch(out, /"level"|^\s+at /m, out);
   assert.equal(out.match(/neither a file/g)?.length, 1, `said once: ${out}`);
-  assert.equal(existsSync(path.join(home, 'results', 'badp', 'plan.json')), false);
+  assert.equal(existsSync(path.join(home, 'results', 'badp')), false, 'a run that never got a plan leaves no directory behind');
+  assert.equal(existsSync(path.join(home, 'queue', 'badp')), false);
 });
 
 test('passk run --help: grouped, one notation for defaults, --n spelt as the README does', async () => {

@@ -6,7 +6,8 @@
  * workers all gave up ends with ERR_WORKER_CRASHED.
  */
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
@@ -59,8 +60,23 @@ async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean>
   return true;
 }
 
+/**
+ * `passk run`. A run that fails before its plan is written (a bad --problems, a refused backend) leaves
+ * nothing behind: the queue and results directories this attempt created are removed again, so a typo
+ * never shows up as a run.
+ */
 export async function orchestrate(argv: RunArgs): Promise<number> {
   const layout = layoutFrom(argv);
+  const fresh = argv.queue ? [] : [layout.queueDir, layout.resultsDir].filter((dir) => !existsSync(dir));
+  try {
+    return await orchestrateRun(argv, layout);
+  } catch (error) {
+    if (fresh.length && !existsSync(layout.planFile)) for (const dir of fresh) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
   if (argv.resume) requireRun(layout, argv); // `passk resume` never creates a run
   for (const [flag, value] of [['--n', argv.n], ['--shard-size', argv.shardSize]] as const) positiveInt(value, flag); // refused before any dir is made
   parseNumberList(argv.temperatures, '--temperatures');
