@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PasskError, type RunLayout } from '@passk/core';
+import { PasskError, type RunLayout, type Transport } from '@passk/core';
 
 /** The checkout this CLI was built in (packages/cli/dist/home.js, or src/home.ts under tsx: three levels up). */
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -97,4 +97,12 @@ export function runRefArgs(argv: { run: string; queueDir?: string; resultsDir?: 
   // A password in the Redis URL is masked (hints go to the terminal and to CI logs).
   if (argv.queue) words.push('--queue', argv.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'));
   return words;
+}
+
+/** Redis mode: a run with no plan and no worker record in Redis does not exist there (ERR_NO_PLAN, naming the queue). */
+export async function requireRedisRun(layout: RunLayout, transport: Transport): Promise<void> {
+  if (transport.kind === 'fs') return;
+  if ((await transport.store.readPlan()) || (await transport.workers.list()).length) return;
+  const where = transport.where.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  throw new PasskError('ERR_NO_PLAN', `there is no run \`${layout.run}\` in ${where}: no plan and no worker has run there. Start it with \`${passkCommand(['run', '--run', layout.run, '--queue', where])}\``);
 }

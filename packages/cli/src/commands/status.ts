@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
 import { collectStatus } from '../status/collect.js';
 import { statusTable } from '../status/render.js';
-import { requireRun } from '../home.js';
+import { requireRedisRun, requireRun } from '../home.js';
 
 export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; json: boolean; watch: boolean; interval: number }> = {
   command: 'status',
@@ -18,6 +18,10 @@ export const statusCommand: CommandModule<object, { run: string; queueDir?: stri
     const layout = layoutFrom(argv);
     requireRun(layout, argv);
     const transport = await transportFrom(layout, argv);
+    await requireRedisRun(layout, transport).catch(async (error: unknown) => {
+      await transport.close();
+      throw error;
+    });
     for (;;) {
       const status = await collectStatus(layout, transport, argv);
       if (argv.json) process.stdout.write(`${JSON.stringify(status)}\n`);

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
 import { pidAlive, localHost, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
-import { requireRun, passkCommand, runRefArgs } from '../home.js';
+import { requireRedisRun, requireRun, passkCommand, runRefArgs } from '../home.js';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease, type GpuLogger } from '../orchestrator/gpu-release.js';
 
 /** A record counts as alive while its pid lives (this host) or its heartbeat is fresh (other hosts). */
@@ -104,6 +104,10 @@ export const stopCommand: CommandModule<object, { run: string; queueDir?: string
     const layout = layoutFrom(argv);
     requireRun(layout, argv); // a mistyped --run fails (exit 2) naming the runs there, and creates nothing
     const transport = await transportFrom(layout, argv);
+    await requireRedisRun(layout, transport).catch(async (error: unknown) => {
+      await transport.close();
+      throw error;
+    });
     try {
       process.exitCode = await stopRun(layout, transport, (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000, argv);
     } finally {
