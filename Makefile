@@ -57,7 +57,7 @@ install: node node_modules/.passk-installed
 
 build: install
 	npx tsc -b
-	@sh scripts/link-passk.sh
+	@PASSK_BIN_DIR="$(PASSK_BIN_DIR)" sh scripts/link-passk.sh
 
 run: build
 	@PASSK_PYTHON="$(or $(PYTHON),python3)" sh scripts/need-python.sh
