@@ -16,8 +16,14 @@ export interface StateView {
 
 type Ref = Parameters<typeof runRefArgs>[0];
 
+/** Seconds a worker that died under a live orchestrator may be gone before the run counts as stalled (its restart backoff). */
+export const RESTART_GRACE_S = 45;
+
+/** A live worker of the role, or (a live orchestrator restarting it) one that was alive within RESTART_GRACE_S. */
 function aliveRole(s: RunStatus, role: string): boolean {
-  return s.workers.some((w) => w.alive && w.role === role);
+  if (s.workers.some((w) => w.alive && w.role === role)) return true;
+  const orchestrator = s.workers.some((w) => w.alive && w.role === 'orchestrator');
+  return orchestrator && s.workers.some((w) => w.role === role && w.state !== 'exited' && w.heartbeat_age_s < RESTART_GRACE_S);
 }
 
 export function runState(s: RunStatus, ref: Ref = { run: s.run }): StateView {
