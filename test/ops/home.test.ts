@@ -32,11 +32,14 @@ test('from another directory: a missing run fails and creates nothing; passk run
 
   const first = await runPassk(['run', '--run', 'ext', ...SIM, '--n', '4', '--temperatures', '0.2'], opts);
   assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[ext SIMULATED\] samples \d+\/8 /m, 'progress lines outside a TTY are timestamped');
   const resultsDir = path.join(home, 'results', 'ext');
   assert.ok(existsSync(path.join(resultsDir, 'plan.json')), 'the run lives under the home, not the cwd');
 
   const other = await runPassk(['status', '--run', 'nope'], opts);
   assert.match(other.stderr, /runs there: ext /);
+  const json = await runPassk(['runs', '--json'], opts);
+  assert.deepEqual(JSON.parse(json.stdout).map((r: { run: string; state: string; samples_done: number }) => [r.run, r.state, r.samples_done]), [['ext', 'FINISHED', 8]]);
   const runs = await runPassk(['runs'], opts);
   assert.equal(runs.code, 0, runs.stderr);
   assert.match(runs.stdout, new RegExp(`^runs in ${home}/results:\\n {2}name +state +progress +started\\n {2}ext +FINISHED +8/8 \\(100%\\) +\\d{4}-`));

@@ -150,7 +150,7 @@ async function watch(run: Running): Promise<number> {
     const status = await collectStatus(layout, transport);
     if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
     else if (Date.now() - lastLine >= run.argv.progressInterval * 1000) {
-      say(progressLine(status));
+      say(`${new Date().toISOString()} ${progressLine(status)}`); // a log or a pipe: each progress line timestamped
       lastLine = Date.now();
     }
     if (status.finished || (await allSummariesWritten(plan, layout))) return clock.tick(true).then(() => finish(run, tty));
