@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Run options for `make run` (override on the command line: make run MODEL=… GPUS=…)
-RUN ?= demo
+# The run name: one per backend (demo, demo-sim, demo-llama, …), so `make run BACKEND=sim` after `make run` is a new run.
+RUN ?= $(if $(filter auto,$(BACKEND)),demo,demo-$(BACKEND))
 PROBLEMS ?= demo
 BACKEND ?= auto
 MODEL ?=
@@ -56,6 +57,7 @@ install: node node_modules/.passk-installed
 
 build: install
 	npx tsc -b
+	@PASSK_BIN_DIR="$(PASSK_BIN_DIR)" sh scripts/link-passk.sh
 
 run: build
 	@PASSK_PYTHON="$(or $(PYTHON),python3)" sh scripts/need-python.sh

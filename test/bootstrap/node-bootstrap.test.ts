@@ -279,7 +279,8 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
   it('`make run` with no node on PATH: bootstraps, builds and runs the (simulated) demo on the stand-in', async () => {
     const tools = path.join(dir, 'make');
     writeFileSync(standinLog, '');
-    const args = ['-s', 'run', `PASSK_TOOLS_DIR=${tools}`, 'BACKEND=sim', 'N=1', 'TEMPERATURES=0.5', 'RUN=boot-test',
+    // PASSK_BIN_DIR: make build's `passk` link goes to the test's dir, not /usr/local/bin.
+    const args = ['-s', 'run', `PASSK_TOOLS_DIR=${tools}`, `PASSK_BIN_DIR=${path.join(dir, 'bin')}`, 'BACKEND=sim', 'N=1', 'TEMPERATURES=0.5', 'RUN=boot-test',
       `RUN_ARGS=--queue-dir ${path.join(dir, 'queue', 'boot-test')} --results-dir ${path.join(dir, 'results', 'boot-test')}`];
     const result = await run('make', args, env(tools));
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -289,6 +290,7 @@ describe('node bootstrap (loopback server, PATH without node)', () => {
     assert.match(log, new RegExp(`^${tools}/node/bin/npx tsc -b$`, 'm'), log);
     assert.match(log, /bin\/passk run --run boot-test/, log);
     assert.ok(existsSync(path.join(dir, 'results', 'boot-test', 'run_summary.json')));
+    assert.ok(existsSync(path.join(dir, 'bin', 'passk')), 'make build linked passk into PASSK_BIN_DIR');
 
     // bin/passk typed in a shell whose PATH still has no node finds passk's own Node too.
     writeFileSync(standinLog, '');

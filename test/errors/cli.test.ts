@@ -50,7 +50,7 @@ test('a daemon logs what stopped it with its code and exits 1 (its supervisor re
 test('a command line yargs cannot parse: `passk: …`, exit 2', async () => {
   const r = await runPassk(['status', '--no-such-flag']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^passk: Unknown argument/m);
+  assert.match(r.stderr, /^passk: unknown option `--no-such-flag` \(`passk status --help` lists the options\)$/m);
 });
 
 test('passk evaluate follows the rule', { todo: 'packages/evaluator prints `passk evaluate: CODE: message` and exits 1 (it was being edited)' }, async () => {

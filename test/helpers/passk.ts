@@ -18,7 +18,9 @@ export interface Started {
 }
 
 export function startPassk(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
-  const child = spawn(process.execPath, [PASSK, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test that runs passk in a directory of its own keeps its runs there (the passk home; docs/operations.md).
+  const home = options.cwd ? { PASSK_HOME: options.cwd } : {};
+  const child = spawn(process.execPath, [PASSK, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, ...home, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

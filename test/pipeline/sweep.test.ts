@@ -19,7 +19,9 @@ test('a sim sweep runs to the end: seed-format summaries, every sample counted o
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /SIMULATED/);
   const [, , , queueOverride, , resultsOverride] = runDirs(root, 'sweep');
-  assert.ok(result.stdout.includes(`watch with \`passk status --run sweep --queue-dir ${queueOverride} --results-dir ${resultsOverride} --watch\``), `the status hint keeps the overrides:\n${result.stdout}`);
+  // `passk` when on PATH, else bin/passk's absolute path (a hint works when pasted).
+  assert.ok(/watch with `(passk|\/\S+\/bin\/passk) /.test(result.stdout), result.stdout);
+  assert.ok(result.stdout.includes(` status --run sweep --queue-dir ${queueOverride} --results-dir ${resultsOverride} --watch\``), `the status hint keeps the overrides:\n${result.stdout}`);
   const resultsDir = path.join(root, 'results', 'sweep');
   const queueDir = path.join(root, 'queue', 'sweep');
   const plan = await readJson(path.join(resultsDir, 'plan.json'));

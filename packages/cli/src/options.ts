@@ -1,15 +1,16 @@
 /** Options shared by several commands, each with its default, and their eager validation. */
 import type { Argv } from 'yargs';
 import { PasskError, runLayout, isValidRunName, openTransport, type RunLayout, type Transport } from '@passk/core';
+import { passkHome } from './home.js';
 
 export const SEED_TEMPERATURES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.5, 1.7, 2.0];
 
 export function withRunOptions<T>(y: Argv<T>) {
   return y
-    .option('run', { type: 'string', default: 'default', describe: 'Run name: queue under queue/NAME, results under results/NAME' })
-    .option('queue-dir', { type: 'string', describe: 'Queue directory (default: queue/<run>)' })
-    .option('results-dir', { type: 'string', describe: 'Results directory (default: results/<run>)' })
-    .option('queue', { type: 'string', describe: 'Shared queue: redis://host:port/db for several machines (BullMQ); default: the queue directory' });
+    .option('run', { type: 'string', default: 'default', describe: 'Run name: queue under HOME/queue/NAME, results under HOME/results/NAME (HOME: --home, PASSK_HOME or the passk checkout; `passk runs` lists them)' })
+    .option('queue-dir', { type: 'string', describe: 'Queue directory (default: HOME/queue/<run>)' })
+    .option('results-dir', { type: 'string', describe: 'Results directory (default: HOME/results/<run>)' })
+    .option('queue', { type: 'string', describe: 'Shared queue: redis://host:port/db for several machines (BullMQ) (default: the queue directory)' });
 }
 
 /** The run's transport: the queue directory, or BullMQ on Redis with `--queue redis://…`. */
@@ -27,7 +28,7 @@ export function layoutFrom(argv: { run: string; queueDir?: string; resultsDir?: 
   if (!isValidRunName(argv.run)) {
     throw new PasskError('ERR_BAD_OPTION', `Expected \`--run\` to be a name of letters, digits, '.', '_' or '-' (not starting with '.' or '-'), got \`${argv.run}\``);
   }
-  return runLayout({ run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
+  return runLayout({ root: passkHome(), run: argv.run, queueDir: argv.queueDir, resultsDir: argv.resultsDir });
 }
 
 export function withWorkerOptions<T>(y: Argv<T>) {
@@ -61,7 +62,7 @@ export function withBackendFlags<T>(y: Argv<T>) {
   return y
     .option('threads', { type: 'number', describe: 'llama: CPU threads (default: cores − 1, never more)' })
     .option('vllm-url', { type: 'string', describe: 'vllm: use an engine already running at this URL instead of starting one (default: none: each generator starts and owns an engine on port 8100 + GPU index, or the preset basePort + index)' })
-    .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint, with or without /v1 (required with --backend openai; default: none)' })
+    .option('openai-url', { type: 'string', describe: 'openai: base URL of an OpenAI-compatible endpoint, with or without /v1; required with --backend openai (default: none)' })
     .option('api-key-env', { type: 'string', default: 'OPENAI_API_KEY', describe: 'openai/vllm: environment variable holding the API key' })
     .option('engine-config', { type: 'string', describe: 'Engine presets file, JSON (docs/backends.md) (default: none: the built-in presets)' })
     .option('preset', { type: 'string', describe: 'Preset name: built in (balanced, performance, memory_optimized) or in --engine-config (default: the file\'s "default", else balanced)' })

@@ -6,6 +6,7 @@ export * from './backend.js';
 export * from './schemas/problem.js';
 export * from './schemas/verdict.js';
 export * from './log.js';
+export * from './log-line.js';
 export * from './schemas/queue-files.js';
 export * from './schemas/plan.js';
 export * from './schemas/results.js';

@@ -3,6 +3,7 @@
  * (measured: 5,000/5,000 lines kept). Read it live with `tail -f results/<run>/eval0.log | npx pino-pretty`.
  */
 import { pino, type Logger as PinoLogger } from 'pino';
+import { humanStderr } from './log-line.js';
 
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'fatal' | 'child'>;
 
@@ -25,7 +26,8 @@ export function createLogger(options: LoggerOptions): Logger {
     { name: options.name, level },
     pino.multistream([
       { level: level as pino.Level, stream: file },
-      { level: 'warn', stream: pino.destination({ dest: 2, sync: true }) },
+      // Warnings and errors also reach the terminal, as one human line each (never JSON).
+      { level: 'warn', stream: humanStderr() },
     ]),
   );
 }

@@ -48,6 +48,8 @@ function git(cwd: string, args: string[]): string | undefined {
 }
 
 function readCommit(root: string): string {
+  // The checkout's own .git only: a copy without it (inside some other repository) is 'unknown'.
+  if (!existsSync(join(root, '.git'))) return 'unknown';
   const head = git(root, ['rev-parse', 'HEAD']);
   return head && /^[0-9a-f]{7,64}$/.test(head) ? head : 'unknown';
 }

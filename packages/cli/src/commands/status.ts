@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
 import { collectStatus } from '../status/collect.js';
 import { statusTable } from '../status/render.js';
+import { requireRedisRun, requireRun } from '../home.js';
 
 export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; json: boolean; watch: boolean; interval: number }> = {
   command: 'status',
@@ -15,11 +16,17 @@ export const statusCommand: CommandModule<object, { run: string; queueDir?: stri
       .option('interval', { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch' }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
+    requireRun(layout, argv);
     const transport = await transportFrom(layout, argv);
+    await requireRedisRun(layout, transport).catch(async (error: unknown) => {
+      await transport.close();
+      throw error;
+    });
     for (;;) {
-      const status = await collectStatus(layout, transport);
+      const status = await collectStatus(layout, transport, argv);
       if (argv.json) process.stdout.write(`${JSON.stringify(status)}\n`);
-      else process.stdout.write(`${argv.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${statusTable(status)}\n`);
+      else if (argv.watch && process.stdout.isTTY) process.stdout.write(`\x1b[2J\x1b[H${statusTable(status)}\n`);
+      else process.stdout.write(`${statusTable(status, { timestamp: argv.watch })}\n`); // --watch into a file or pipe: each table timestamped
       if (!argv.watch) return transport.close();
       await sleep(argv.interval * 1000);
     }

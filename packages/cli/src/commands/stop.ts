@@ -6,10 +6,10 @@
  * in order), and `stop-all` stops the evaluators, combiners and orchestrators of every other machine.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { access } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { pidAlive, localHost, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
 import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
+import { requireRedisRun, requireRun, passkCommand, runRefArgs } from '../home.js';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease, type GpuLogger } from '../orchestrator/gpu-release.js';
 
 /** A record counts as alive while its pid lives (this host) or its heartbeat is fresh (other hosts). */
@@ -34,7 +34,14 @@ async function waitNone(transport: Transport, roles: string[], timeoutMs: number
 
 function terminateLocal(records: WorkerRecord[]): void {
   const host = localHost();
-  for (const r of records) if (r.host === host) process.kill(r.pid, 'SIGTERM');
+  for (const r of records) {
+    if (r.host !== host) continue;
+    try {
+      process.kill(r.pid, 'SIGTERM');
+    } catch {
+      // it exited between the look and the signal (the control flag reached it first)
+    }
+  }
 }
 
 /** Log lines as `passk stop: …` lines. */
@@ -43,7 +50,13 @@ function sayLogger(say: (line: string) => void): GpuLogger {
   return { info: line, warn: line, error: line };
 }
 
-export async function stopRun(layout: RunLayout, transport: Transport, say: (line: string) => void, timeoutMs = 120_000): Promise<number> {
+export async function stopRun(
+  layout: RunLayout,
+  transport: Transport,
+  say: (line: string) => void,
+  timeoutMs = 120_000,
+  ref: Parameters<typeof runRefArgs>[0] = { run: layout.run },
+): Promise<number> {
   const records = await transport.workers.list();
   if (!records.some((r) => recordAlive(r))) {
     // Exit 0: the run is stopped. No control flag is set (it would stop an evaluator started later).
@@ -79,7 +92,7 @@ export async function stopRun(layout: RunLayout, transport: Transport, say: (lin
     say(`passk stop: workers ${left.map((r) => `${r.name}@${r.host}`).join(', ')} did not stop within ${timeoutMs / 1000} s`);
     return 1;
   }
-  say(`passk stop: run ${layout.run} stopped. \`passk run\` with the same options resumes it.`);
+  say(`passk stop: run ${layout.run} stopped. \`${passkCommand(['resume', ...runRefArgs(ref)])}\` resumes it.`);
   return 0;
 }
 
@@ -89,14 +102,14 @@ export const stopCommand: CommandModule<object, { run: string; queueDir?: string
   builder: (y) => withRunOptions(y).option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for each group of workers to exit' }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
-    if (!argv.queue && !(await access(layout.queueDir).then(() => true, () => false))) {
-      // Not created by asking: a mistyped --run must not leave an empty queue dir behind.
-      process.stdout.write(`passk stop: nothing to stop: there is no run ${layout.run} (no queue dir ${layout.queueDir}).\n`);
-      return;
-    }
+    requireRun(layout, argv); // a mistyped --run fails (exit 2) naming the runs there, and creates nothing
     const transport = await transportFrom(layout, argv);
+    await requireRedisRun(layout, transport).catch(async (error: unknown) => {
+      await transport.close();
+      throw error;
+    });
     try {
-      process.exitCode = await stopRun(layout, transport, (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000);
+      process.exitCode = await stopRun(layout, transport, (l) => process.stdout.write(`${l}\n`), argv.timeout * 1000, argv);
     } finally {
       await transport.close();
     }

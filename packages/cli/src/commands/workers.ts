@@ -6,6 +6,7 @@ import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
 import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, positiveInt, type BackendFlagArgs } from '../options.js';
 import { PasskError, planGrading } from '@passk/core';
+import { requireRun } from '../home.js';
 import { makeRunGrader, withLimitOptions, limitOptions, type LimitFlagArgs } from '../grader-factory.js';
 
 type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
@@ -20,6 +21,7 @@ export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & 
       .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
+    requireRun(layout, argv);
     process.exitCode = await runGenerator({
       transport: await transportFrom(layout, argv),
       layout,
@@ -48,6 +50,7 @@ export const evaluatorCommand: CommandModule<object, Common & LimitFlagArgs & { 
   handler: async (argv) => {
     limitOptions(argv); // a bad limit (--cpu-limit 0) is ERR_BAD_OPTION before the worker starts
     const layout = layoutFrom(argv);
+    requireRun(layout, argv);
     const workers = Math.max(1, Math.min(argv.workers, os.availableParallelism()));
     const transport = await transportFrom(layout, argv);
     const plan = await transport.store.readPlan();
@@ -78,6 +81,7 @@ export const combinerCommand: CommandModule<object, Common & { moveHere: boolean
     }) as never,
   handler: async (argv) => {
     const layout = layoutFrom(argv);
+    requireRun(layout, argv);
     process.exitCode = await runCombiner({ transport: await transportFrom(layout, argv), layout, parentPid: argv.parentPid, moveHere: argv.moveHere });
   },
 };

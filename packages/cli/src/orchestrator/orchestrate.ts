@@ -6,12 +6,13 @@
  * workers all gave up ends with ERR_WORKER_CRASHED.
  */
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, sweepTmp, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs, GRADER_VERSION } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
@@ -24,6 +25,10 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
+import { applyPlanDefaults, givenFlags } from './from-plan.js';
+import { watchInterrupts } from './interrupts.js';
+import { ActiveClock } from './active-time.js';
+import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const exists = (file: string) => access(file).then(() => true, () => false);
@@ -43,19 +48,11 @@ interface Running {
   say: (line: string) => void;
 }
 
-/** Quote a shell word only when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** The `passk status` command for this run, with the same location overrides the run was given. */
 export function statusHint(argv: Pick<RunArgs, 'run' | 'queueDir' | 'resultsDir' | 'queue'>): string {
-  const words = ['passk', 'status', '--run', argv.run];
-  if (argv.queueDir) words.push('--queue-dir', argv.queueDir);
-  if (argv.resultsDir) words.push('--results-dir', argv.resultsDir);
-  // A password in the Redis URL is masked (this line goes to the terminal and to CI logs).
-  if (argv.queue) words.push('--queue', argv.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'));
-  return [...words, '--watch'].map(shellQuote).join(' ');
+  return passkCommand(['status', ...runRefArgs(argv), '--watch']);
 }
 
 async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean> {
@@ -63,22 +60,43 @@ async function allSummariesWritten(plan: Plan, layout: Layout): Promise<boolean>
   return true;
 }
 
+/**
+ * `passk run`. A run that fails before its plan is written (a bad --problems, a refused backend) leaves
+ * nothing behind: the queue and results directories this attempt created are removed again, so a typo
+ * never shows up as a run.
+ */
 export async function orchestrate(argv: RunArgs): Promise<number> {
   const layout = layoutFrom(argv);
-  const n = positiveInt(argv.n, '--n');
-  const shardSize = positiveInt(argv.shardSize, '--shard-size');
+  const fresh = argv.queue ? [] : [layout.queueDir, layout.resultsDir].filter((dir) => !existsSync(dir));
+  try {
+    return await orchestrateRun(argv, layout);
+  } catch (error) {
+    if (fresh.length && !existsSync(layout.planFile)) for (const dir of fresh) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
+  if (argv.resume) requireRun(layout, argv); // `passk resume` never creates a run
+  for (const [flag, value] of [['--n', argv.n], ['--shard-size', argv.shardSize]] as const) positiveInt(value, flag); // refused before any dir is made
+  parseNumberList(argv.temperatures, '--temperatures');
   const gpus = positiveInt(argv.gpus, '--gpus', 0);
   const evaluators = positiveInt(argv.evaluators, '--evaluators', 0);
-  const numbers = { n, shardSize, temperatures: parseNumberList(argv.temperatures, '--temperatures') };
   const transport = await transportFrom(layout, argv);
+  const taken = await planDefaults(argv, layout, transport);
+  const numbers = { n: positiveInt(argv.n, '--n'), shardSize: positiveInt(argv.shardSize, '--shard-size'), temperatures: parseNumberList(argv.temperatures, '--temperatures') };
   const runtime = await WorkerRuntime.start({ transport, layout, role: 'orchestrator', name: 'orchestrator', stopOn: [] });
   const { logger } = runtime;
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let supervisor: Supervisor | undefined;
   const closers: Array<() => Promise<void>> = [];
+  const unwatch = watchInterrupts(() => supervisor, say, passkCommand(['resume', ...runRefArgs(argv)]));
+  closers.push(async () => unwatch());
   try {
     const choice = await chooseBackend(argv, gpus, logger, say);
-    const { plan, resumed } = await planRun(argv, layout, transport, { ...numbers, ...choice }, logger, say);
+    if (taken.length) say(`passk: the plan of run ${layout.run} (${layout.planFile}) gives ${taken.filter((f) => !f.includes('date') && !['release', 'platform', 'difficulty', 'exclude-errata', 'skip-invalid'].includes(f)).map((f) => `--${f}`).join(' ')}`);
+    const { plan, resumed, extended } = await planRun(argv, layout, transport, { ...numbers, ...choice }, logger, say);
+    if (extended) say(`passk: extending run ${layout.run} (${extended.join('; ')}): only the new samples are generated and graded; the summaries are rewritten`);
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
     // after planRun cleared the flags an earlier stop left behind).
     closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
@@ -87,7 +105,7 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
-    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | npx pino-pretty\``);
+    say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | ${shellQuote(path.join(PROJECT_DIR, 'node_modules', '.bin', 'pino-pretty'))}\``);
     if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
       say('passk: every summary is already written; nothing to do.');
       await printResults(layout, say);
@@ -98,7 +116,9 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
     return await watch({ argv, layout, transport, runtime, plan, supervisor, failedCtx, say });
   } catch (error) {
     if (isPasskError(error, 'ERR_WORKER_CRASHED')) throw error; // the workers are already stopped
-    logger.error({ err: error }, 'orchestrator failed');
+    // A refused input (exit 2) is printed once, by main; only the log file gets the record.
+    if (isPasskError(error) && exitStatusOf(error.code) === 2) logger.info({ err: error }, 'orchestrator refused its input');
+    else logger.error({ err: error }, 'orchestrator failed');
     if (supervisor) await supervisor.stopAll('orchestrator error');
     throw error;
   } finally {
@@ -107,21 +127,33 @@ export async function orchestrate(argv: RunArgs): Promise<number> {
   }
 }
 
+/** An existing run's plan fills the plan flags the command line did not give (resume by name); returns them. */
+async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport): Promise<string[]> {
+  const existing = await transport.store.readPlan().catch(() => undefined);
+  if (!existing) {
+    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run --run ${layout.run} …\``);
+    return [];
+  }
+  return applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
+}
+
 /** The loop: one tick a second (twice on a TTY) until the run ends one way or another. */
 async function watch(run: Running): Promise<number> {
   const { runtime, supervisor, layout, transport, plan, say } = run;
   const tty = process.stdout.isTTY;
   let lastLine = 0;
+  const clock = await ActiveClock.start(layout); // the run's active time, for its average rate
   for (;;) {
     await runtime.sleep(tty ? 500 : 1000, 0);
+    await clock.tick(runtime.stopping);
     if (runtime.stopping) return stopOnRequest(run, tty);
     const status = await collectStatus(layout, transport);
     if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status)}`);
     else if (Date.now() - lastLine >= run.argv.progressInterval * 1000) {
-      say(progressLine(status));
+      say(`${new Date().toISOString()} ${progressLine(status)}`); // a log or a pipe: each progress line timestamped
       lastLine = Date.now();
     }
-    if (status.finished || (await allSummariesWritten(plan, layout))) return finish(run, tty);
+    if (status.finished || (await allSummariesWritten(plan, layout))) return clock.tick(true).then(() => finish(run, tty));
     await endIfNoWorkerLeft(run, status);
     if (await onlyFailedLeft(status, transport, layout)) {
       await supervisor.stopAll('only failed items left');
@@ -136,7 +168,7 @@ async function stopOnRequest(run: Running, tty: boolean): Promise<number> {
   if (tty) process.stdout.write('\n');
   say(`passk: stopping (${runtime.stopReason}): generators first, then evaluators and the combiner`);
   await run.supervisor.stopAll(runtime.stopReason);
-  say(`passk: stopped. Run the same command again to resume.`);
+  say(`passk: stopped. Resume with \`${passkCommand(['resume', ...runRefArgs(run.argv)])}\``);
   return runtime.stopReason.includes('SIGINT') ? 130 : 143;
 }
 
@@ -206,14 +238,14 @@ interface PlanNumbers {
 }
 
 /** Load the problems (the selection flags as in `passk dataset check`), create or resume the plan, clear old stop flags. */
-async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean }> {
+async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
   const selection = selectionLoadOptions(argv);
   const loaded = await loadProblems(argv.problems, selection);
   for (const warning of loaded.warnings) {
     logger.warn({ warning }, 'problem loading');
     say(`passk: warning: ${warning}`);
   }
-  const { plan, resumed } = await createOrResumePlan(transport, layout, {
+  const { plan, resumed, extended } = await createOrResumePlan(transport, layout, {
     run: argv.run,
     problemsSpec: argv.problems,
     problems: loaded.problems,
@@ -236,7 +268,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
-  return { plan, resumed };
+  return { plan, resumed, ...(extended ? { extended } : {}) };
 }
 
 /** Claim the combiner home (Redis, combiner here) before anything starts, then queue what the plan still needs; returns the items queued. */

@@ -12,6 +12,7 @@ import {
   type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
+import { extensionRefusals, applyExtension } from './extend.js';
 
 export interface PlanRequest {
   run: string;
@@ -75,7 +76,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 }
 
 /** Write a new plan, or check that an existing one matches; returns the plan in force. */
-export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
+export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
   await ensureLayout(layout);
   const existing = await transport.store.readPlan();
   // Not given: the run's own (the same command resumes; an older plan reads as judge). Given: compared.
@@ -91,9 +92,15 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
     const diffs = planDifferences(existing, plan).flatMap((f) =>
       f === 'selection' ? selectionDifferences(existing.selection, plan.selection).map((d) => `${d.field}: was ${JSON.stringify(d.was)}, now ${JSON.stringify(d.now)}`) : [`${f}: was ${field(existing, f)}, now ${field(plan, f)}`],
     );
+    const fields = planDifferences(existing, plan);
+    if (diffs.length && !extensionRefusals(existing, plan, fields, transport).length) {
+      // A larger n, more temperatures or questions: purely additive (seed rule seed_base + i).
+      await applyExtension(transport, layout, existing, plan, selected);
+      return { plan: { ...plan, created_at: existing.created_at }, resumed: true, extended: diffs };
+    }
     if (diffs.length) {
-      const detail = diffs.join('; ');
-      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${detail}). Use another --run name, or the same options to resume.`, {
+      const why = extensionRefusals(existing, plan, fields, transport);
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`passk resume --run ${layout.run}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
         file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
       });
     }

@@ -34,4 +34,6 @@ export interface RunArgs extends BackendFlagArgs, SelectionArgs, LimitFlagArgs {
   metricsPort?: number;
   metricsHost?: string;
   retryFailed: boolean;
+  /** `passk resume`: the run must exist; its plan gives every plan flag not on the command line. */
+  resume?: boolean;
 }

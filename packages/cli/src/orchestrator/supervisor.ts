@@ -133,7 +133,12 @@ export class Supervisor {
     const delay = Math.min(MAX_BACKOFF_MS, (this.options.backoffMs ?? 1000) * 2 ** Math.min(managed.restarts, 20));
     managed.restarts++;
     this.restartsTotal.count++;
-    logger.warn({ worker: managed.spec.name, code, signal, restart_in_ms: delay, restarts: managed.restarts }, 'worker crashed; restarting');
+    // One human line on the terminal (core/log-line.ts): which worker, how it ended, when it comes back, its last error.
+    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    logger.warn(
+      { worker: managed.spec.name, code, signal, restart_in_ms: delay, restarts: managed.restarts, last_error: lastError(this.options.layout.resultsDir, managed.spec.name) },
+      `worker crashed; restarting ${managed.spec.name} (${how}), restart ${managed.restarts} of ${max} in ${delay} ms`,
+    );
     managed.restartPending = true;
     setTimeout(() => {
       managed.restartPending = false;

@@ -5,6 +5,8 @@
 import { pidAlive, localHost, makeIdentity, type QueueCounts, type RunLayout, type WorkerRecord, type Transport } from '@passk/core';
 import { recentRate } from './rate.js';
 import { extractionByTemperature, type TemperatureExtraction } from './extraction.js';
+import { runState, type RunState } from './state.js';
+import { readActiveTime } from '../orchestrator/active-time.js';
 
 export interface WorkerStatus extends WorkerRecord {
   /** Seconds since the last heartbeat. */
@@ -38,18 +40,24 @@ export interface RunStatus {
   rate_window_s: number | null;
   /** What samples_per_s is: the recent window, or (older run summaries) the average since the start. */
   rate_basis: 'recent' | 'run average';
-  /** Samples combined per second since the run started, stopped time included (for reference). */
+  /** Samples combined per second of the run's active time (stopped time excluded; since the start when unknown). */
   run_average_samples_per_s: number;
+  /** Seconds the run was active (its orchestrators' sessions summed); null when unknown. */
+  active_s: number | null;
   /** Seconds to go at samples_per_s; null when nothing is moving. */
   eta_s: number | null;
   finished: boolean;
+  /** RUNNING, STOPPED, FINISHED or STALLED (status/state.ts). */
+  state: RunState;
+  /** What keeps the run from moving, each with a command that fixes it. */
+  hints: string[];
   workers: WorkerStatus[];
   /** Per temperature: samples with no code extracted, and samples per extraction rule (from run_summary.json). */
   extraction: TemperatureExtraction[];
   generated_at: string;
 }
 
-export async function collectStatus(layout: RunLayout, transport: Transport): Promise<RunStatus> {
+export async function collectStatus(layout: RunLayout, transport: Transport, ref?: Parameters<typeof runState>[1]): Promise<RunStatus> {
   const plan = await transport.store.readPlan().catch(() => undefined);
   const queue = transport.queue(makeIdentity('status', 'cli'));
   const counts = await queue.counts();
@@ -70,12 +78,15 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
   const samplesTotal = groupsTotal * (plan?.n ?? 0);
   const samplesDone = summary?.samples_done ?? 0;
   const started = summary ? Date.parse(summary.started_at) : plan ? Date.parse(plan.created_at) : now;
-  const elapsed = Math.max(0.001, (now - started) / 1000);
-  const average = samplesDone / elapsed;
+  const active = await readActiveTime(layout);
+  // The run's active time (orchestrator sessions summed), plus the few seconds since its last write while one runs;
+  // without active.json (daemons by hand, older runs) the time since the start.
+  const activeS = active ? active.active_s + (workers.some((w) => w.alive) ? Math.min(15, Math.max(0, (now - Date.parse(active.updated_at)) / 1000)) : 0) : (now - started) / 1000;
+  const average = samplesDone / Math.max(0.001, activeS);
   const recent = recentRate(summary?.recent_progress, now);
   const rate = recent ? recent.samples_per_s : average;
   const finished = !!summary?.finished;
-  return {
+  const status: RunStatus = {
     run: layout.run,
     queue_dir: transport.where,
     transport: transport.kind,
@@ -95,10 +106,18 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
     rate_window_s: recent ? recent.window_s : null,
     rate_basis: recent ? 'recent' : 'run average',
     run_average_samples_per_s: Math.round(average * 10) / 10,
+    active_s: active ? Math.round(activeS) : null,
     eta_s: finished ? 0 : rate > 0 ? Math.round((samplesTotal - samplesDone) / rate) : null,
     finished,
+    state: 'STOPPED',
+    hints: [],
     workers,
     extraction: extractionByTemperature(summary),
     generated_at: new Date(now).toISOString(),
   };
+  const view = runState(status, ref);
+  status.state = view.state;
+  status.hints = view.hints;
+  if (view.state !== 'RUNNING') status.eta_s = view.state === 'FINISHED' ? 0 : null;
+  return status;
 }

@@ -24,9 +24,11 @@ export function progressLine(s: RunStatus): string {
   ].join(' ');
 }
 
-export function statusTable(s: RunStatus): string {
+export function statusTable(s: RunStatus, options: { timestamp?: boolean } = {}): string {
   const lines: string[] = [];
-  lines.push(`run ${s.run}${s.simulated ? '  (SIMULATED backend: numbers exercise the pipeline, not a model)' : ''}`);
+  const stamp = options.timestamp ? `${s.generated_at} ` : '';
+  lines.push(`${stamp}${s.state}  run ${s.run}${s.simulated ? '  (SIMULATED backend: numbers exercise the pipeline, not a model)' : ''}`);
+  for (const hint of s.hints) lines.push(`  hint: ${hint}`);
   lines.push(`  queue   ${s.queue_dir}${s.transport === 'redis' ? '  (BullMQ on Redis)' : ''}`);
   lines.push(`  results ${s.results_dir}`);
   if (!s.planned) {
@@ -34,16 +36,21 @@ export function statusTable(s: RunStatus): string {
     return lines.join('\n');
   }
   lines.push(`  backend ${s.backend}  model ${s.model}`);
-  lines.push(`  progress: ${s.samples_done}/${s.samples_total} samples, ${s.groups_done}/${s.groups_total} (question, temperature) pairs, ${s.questions_done}/${s.questions_total} questions${s.finished ? '  FINISHED' : ''}`);
-  const basis = s.rate_window_s !== null ? `over the last ${formatDuration(s.rate_window_s)}` : 'run average';
-  lines.push(`  throughput ${s.samples_per_s} samples/s (${basis}; ${s.run_average_samples_per_s}/s since the start), ETA ${formatDuration(s.eta_s)}`);
+  lines.push(`  progress: ${s.samples_done}/${s.samples_total} samples, ${s.groups_done}/${s.groups_total} (question, temperature) pairs, ${s.questions_done}/${s.questions_total} questions`);
+  if (s.state === 'FINISHED' && s.active_s) lines.push(`  active ${formatDuration(s.active_s)}, ${s.run_average_samples_per_s} samples/s on average`);
+  if (s.state === 'RUNNING' || s.state === 'STALLED') {
+    // A stopped or finished run has no rate and no ETA: nothing is moving.
+    const basis = s.rate_window_s !== null ? `over the last ${formatDuration(s.rate_window_s)} of activity` : 'run average';
+    const average = s.active_s !== null ? `; ${s.run_average_samples_per_s}/s over ${formatDuration(s.active_s)} active` : '';
+    lines.push(`  throughput ${s.samples_per_s} samples/s (${basis}${average})${s.state === 'RUNNING' ? `, ETA ${formatDuration(s.eta_s)}` : ''}`);
+  }
   const q = s.queue;
   lines.push(`  queues: ${s.transport === 'redis' ? 'waiting' : 'pending'} gen ${q.pending.gen}  eval ${q.pending.eval}  combine ${q.pending.combine}  claimed gen ${q.claimed.gen} eval ${q.claimed.eval}  failed ${q.failed}`);
   lines.push('  workers:');
   if (!s.workers.length) lines.push('    (none)');
   for (const w of s.workers) {
     lines.push(
-      `    ${w.name.padEnd(12)} ${w.alive ? 'alive' : 'gone '} ${w.state.padEnd(8)} pid ${String(w.pid).padEnd(7)} heartbeat ${formatDuration(w.heartbeat_age_s)} ago  items ${w.items_done}  samples ${w.samples_done}  ${w.samples_per_s}/s${w.current_item ? `  on ${w.current_item}` : ''}`,
+      `    ${w.name.padEnd(12)} ${w.alive ? 'alive' : 'gone '} ${w.state.padEnd(8)} pid ${String(w.pid).padEnd(7)} heartbeat ${formatDuration(w.heartbeat_age_s)} ago  items ${w.items_done}  samples ${w.samples_done}${w.alive ? `  ${w.samples_per_s}/s` : ''}${w.current_item ? `  on ${w.current_item}` : ''}`,
     );
   }
   // After the workers (earlier lines keep their places): no code and the rule per temperature.

@@ -107,6 +107,17 @@ export class WorkerRuntime {
     }
     await this.writeRecord();
     await this.reapNow();
+    this.announce(`started: ${identity.role} of run ${this.options.layout.run} (pid ${identity.pid}, queue ${this.transport.where}); log ${this.logFile()}`);
+  }
+
+  private logFile(): string {
+    return path.join(this.options.layout.resultsDir, `${this.identity.name}.log`);
+  }
+
+  /** A daemon started by hand (not by an orchestrator) says on stdout when it starts and exits, one line each. */
+  private announce(text: string): void {
+    if (this.options.parentPid || this.identity.role === 'orchestrator') return;
+    process.stdout.write(`passk ${this.identity.name}: ${text}\n`);
   }
 
   get stopping(): boolean {
@@ -171,6 +182,7 @@ export class WorkerRuntime {
     await this.transport.workers.release(this.identity.name, this.identity).catch(() => {});
     await this.queue.close().catch(() => {});
     this.logger.info({ reason: this.stopReason, items_done: this.record.items_done, samples_done: this.record.samples_done }, 'worker exited');
+    this.announce(`exited (${this.stopReason || 'done'}): ${this.record.items_done} item(s), ${this.record.samples_done} sample(s); log ${this.logFile()}`);
     await this.transport.close().catch(() => {});
   }
 }

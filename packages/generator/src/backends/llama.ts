@@ -16,8 +16,8 @@ import {
   silentLogger,
   throwIfAborted,
   unavailableError,
-  Semaphore,
 } from './common.js';
+import { SequencePool, runWorkers } from './llama-pool.js';
 import { TINY_MODEL_NAME } from '../tiny-model/index.js';
 import { resolveEnginePreset } from './presets.js';
 
@@ -98,24 +98,6 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   );
   history.push({ type: 'model', response: [] });
   return history;
-}
-
-/** The context's sequences, one per sample in flight: the common Semaphore counts the free ones (FIFO waiters). */
-class SequencePool {
-  private readonly free: LlamaContextSequence[];
-  private readonly slots: Semaphore;
-  constructor(sequences: LlamaContextSequence[]) {
-    this.free = [...sequences];
-    this.slots = new Semaphore(sequences.length);
-  }
-  async take(signal?: AbortSignal): Promise<LlamaContextSequence> {
-    await this.slots.acquire(signal); // a slot acquired is a sequence in `free`
-    return this.free.pop()!;
-  }
-  give(seq: LlamaContextSequence): void {
-    this.free.push(seq);
-    this.slots.release();
-  }
 }
 
 export class LlamaBackend implements GenerationBackend {
@@ -279,9 +261,8 @@ export class LlamaBackend implements GenerationBackend {
   }
 
   /** Sample j of the request on a sequence of the pool: seed seedBase + firstSample + j, TTFT and E2E measured. */
-  private async sample(request: GenerationRequest, prepared: PreparedRequest, j: number): Promise<GeneratedSample> {
+  private async sample(request: GenerationRequest, prepared: PreparedRequest, j: number, signal: AbortSignal): Promise<GeneratedSample> {
     const { mod, tokens, promptTokens, maxTokens, stop } = prepared;
-    const { signal } = request;
     const index = request.firstSample + j;
     const seed = request.seedBase + index;
     const seq = await this.pool!.take(signal);
@@ -352,7 +333,8 @@ export class LlamaBackend implements GenerationBackend {
     const stop = request.stop.filter((s) => s.length > 0);
     const started = performance.now();
     const prepared: PreparedRequest = { mod, tokens, promptTokens, maxTokens, stop };
-    const samples = await Promise.all(Array.from({ length: request.count }, (_, j) => this.sample(request, prepared, j)));
+    // At most pool-size loops pull sample indices: the shard's signal gets a bounded number of listeners (llama-pool.ts).
+    const samples = await runWorkers(this.pool!, request.count, signal, (j, inner) => this.sample(request, prepared, j, inner));
     const wall = performance.now() - started;
     const completion = samples.reduce((a, s) => a + s.completion_tokens, 0);
     this.logger.debug(
