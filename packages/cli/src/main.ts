@@ -6,6 +6,7 @@ import { isPasskError, exitStatusOf, formatPasskError } from '@passk/core';
 import { runCommand } from './commands/run.js';
 import { stopCommand } from './commands/stop.js';
 import { statusCommand } from './commands/status.js';
+import { regradeCommand } from './commands/regrade.js';
 import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
 import { evaluateCommand } from '@passk/evaluator';
 import { datasetCommand } from '@passk/problems';
@@ -19,6 +20,7 @@ export async function main(args: string[]): Promise<void> {
     .command(runCommand)
     .command(stopCommand)
     .command(statusCommand)
+    .command(regradeCommand)
     .command(generatorCommand)
     .command(evaluatorCommand)
     .command(combinerCommand)
