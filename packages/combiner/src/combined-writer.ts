@@ -6,7 +6,8 @@
  */
 import { open, rename, mkdir, unlink, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseValid, readRegularText, QUEUE_FILE_MAX_BYTES, SMALL_FILE_MAX_BYTES, evaluatedShardSchema, fsyncDir, tmpName, deadLocalWriter, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
+import { addSample, emptySketch, extractionKey, pruned, type LatencySketches } from '@passk/stats';
+import { parseValid, provenanceOf, readRegularText, QUEUE_FILE_MAX_BYTES, SMALL_FILE_MAX_BYTES, evaluatedShardSchema, fsyncDir, tmpName, deadLocalWriter, type EvaluatedShard, type TemperatureResult, type Plan, type PlanQuestion } from '@passk/core';
 
 export interface CombineInput {
   plan: Plan;
@@ -28,6 +29,8 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
   let simCorrect = 0;
   let simulated = false;
   const warnings = new Set<string>();
+  const extraction: Record<string, number> = {};
+  const latency: Required<LatencySketches> = { ttft_ms: emptySketch(), tpot_ms: emptySketch(), itl_ms: emptySketch(), e2el_ms: emptySketch() };
   try {
     const header = {
       question_idx: question.idx,
@@ -39,6 +42,8 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
       // Labelled as summary.json and run_summary.json are (the plan's flag), plus what it means.
       simulated: plan.simulated,
       ...(plan.simulated ? { simulation_note: simulationNote(plan) } : {}),
+      // passk version and commit, extraction rule, grading mode, grader version, interpreter.
+      provenance: provenanceOf(plan),
     };
     await handle.write(`${JSON.stringify(header).slice(0, -1)},"samples":[\n`);
     let first = true;
@@ -56,6 +61,9 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
         if (sample.verdict.passed) row.passed++;
         row.verdicts[sample.verdict.status] = (row.verdicts[sample.verdict.status] ?? 0) + 1;
         if (sample.sim_intended === 'passed') simCorrect++;
+        const how = extractionKey(sample);
+        extraction[how] = (extraction[how] ?? 0) + 1;
+        addSample(latency, sample);
         lines.push((first ? '' : ',\n') + JSON.stringify(sample));
         first = false;
       }
@@ -66,6 +74,9 @@ export async function writeCombined(input: CombineInput): Promise<TemperatureRes
     row.gen_wall_s = Math.round(row.gen_wall_s * 1000) / 1000;
     if (simulated) row.sim_intended_correct = simCorrect;
     if (warnings.size) row.warnings = [...warnings];
+    row.extraction = extraction;
+    const sketches = pruned(latency);
+    if (sketches) row.latency = sketches as TemperatureResult['latency'];
     const { temperature: _t, ...tail } = row;
     await handle.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
     if (input.fsync) await handle.sync();
@@ -112,6 +123,8 @@ export async function rowFromCombined(file: string): Promise<TemperatureResult> 
   };
   if (rest.sim_intended_correct !== undefined) row.sim_intended_correct = rest.sim_intended_correct;
   if (rest.warnings?.length) row.warnings = rest.warnings;
+  if (rest.extraction) row.extraction = rest.extraction;
+  if (rest.latency) row.latency = rest.latency;
   return row;
 }
 

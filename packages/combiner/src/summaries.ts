@@ -4,9 +4,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { enrichQuestionSummary, enrichRunSummary, type ProblemMeta } from '@passk/stats';
+import { enrichQuestionSummary, enrichRunSummary, temperatureExtras, type ProblemMeta } from '@passk/stats';
 import {
-  writeResultFile, jsonText, questionResultsDir, errnoCode, planGrading, isPasskError, readRegularText, SMALL_FILE_MAX_BYTES,
+  writeResultFile, jsonText, provenanceOf, questionResultsDir, errnoCode, planGrading, isPasskError, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanQuestion, type QuestionSummary, type RunLayout, type RunSummary, type TemperatureResult,
 } from '@passk/core';
 
@@ -46,13 +46,20 @@ export function buildSummary(plan: Plan, question: PlanQuestion, state: Question
     ...(question.errata ? { errata: question.errata } : {}),
     n: plan.n,
     temperatures: plan.temperatures,
-    results: plan.temperatures.map((t) => state[String(t)]!),
+    // Latency sketches stay in the combined files and run_summary.json (timings differ run to run).
+    results: plan.temperatures.map((t) => withoutLatency(state[String(t)]!)),
     backend: plan.backend,
     model: plan.model,
     simulated: plan.simulated,
     grading: planGrading(plan),
     strict_extraction: plan.strict_extraction ?? false,
+    provenance: provenanceOf(plan),
   };
+}
+
+function withoutLatency(row: TemperatureResult): TemperatureResult {
+  const { latency: _latency, ...rest } = row;
+  return rest;
 }
 
 /** Difficulty and platform of a question, for the breakdowns (from the run store, cached by the caller). */
@@ -112,7 +119,11 @@ export async function buildRunSummary(layout: RunLayout, plan: Plan, startedAt: 
     }),
   };
   // Bootstrap intervals: fewer resamples while the run is in progress (rebuilt after every combine).
-  return enrichRunSummary(summary, rows, { resamples: summary.finished ? 2000 : 200 });
+  const enriched = enrichRunSummary(summary, rows, { resamples: summary.finished ? 2000 : 200 });
+  // Extraction counts and latency per temperature, over every row at it; then what produced the numbers.
+  const allRows = rows.flatMap((r) => r.results);
+  const per_temperature = enriched.per_temperature.map((t) => ({ ...t, ...temperatureExtras(allRows, t.temperature) }));
+  return { ...enriched, per_temperature, provenance: provenanceOf(plan) };
 }
 
 export async function writeRunSummary(layout: RunLayout, summary: RunSummary, fsync: boolean): Promise<void> {

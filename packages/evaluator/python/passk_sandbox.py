@@ -18,6 +18,7 @@ Whatever cannot be set up is recorded in `info["warnings"]` and the level become
 nothing is skipped silently.
 """
 import ctypes
+import fcntl
 import os
 import platform
 import posix
@@ -101,7 +102,8 @@ class Cgroups:
                 pass
         for path in groups:
             _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
-        self.run_dirs = [os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)]
+        # Above every fd a child wires to 0..N before it joins the group (passk_isolation.enter_child).
+        self.run_dirs = [_high_fd(os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))]
         if self.acct:
             self.usage_fd = os.open(os.path.join(groups[2], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
@@ -162,6 +164,13 @@ def controller_root(name):
         if os.path.isfile(os.path.join(path, "cgroup.procs")):
             return path
     return None
+
+
+def _high_fd(fd, low=64):
+    """`fd` moved to a number >= `low` (close-on-exec), so that no child's dup2 onto 0..N can clobber it."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, low)
+    os.close(fd)
+    return high
 
 
 def _write(path, text):

@@ -8,3 +8,7 @@ export * from './binomial.js';
 export * from './bootstrap.js';
 export * from './aggregate.js';
 export * from './enrich.js';
+export * from './latency.js';
+export * from './extraction.js';
+export * from './row-extras.js';
+export * from './paired.js';

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, planGrading, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, questionResultsDir, localHost, sweepTmp, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
-import { limitArgs } from '../grader-factory.js';
+import { limitArgs, GRADER_VERSION } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from './failed.js';
 import { Supervisor, type WorkerSpec } from './supervisor.js';
@@ -233,6 +233,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
     ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
     ...(argv.grading !== undefined ? { grading: argv.grading } : {}),
+    provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
   return { plan, resumed };

@@ -7,9 +7,9 @@
 import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import {
-  PasskError, planDifferences, planGrading, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
+  PasskError, planDifferences, planGrading, extractionRule, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
   parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
-  type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
+  type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
 
@@ -37,6 +37,8 @@ export interface PlanRequest {
   strictExtraction?: boolean;
   /** `--grading`. @default 'lcb' (resuming: the plan's) */
   grading?: 'lcb' | 'judge' | 'human-eval';
+  /** Recorded in plan.json (not compared on resume). @default not recorded */
+  provenance?: Provenance;
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -45,6 +47,8 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     throw new PasskError('ERR_BAD_OPTION', `Expected \`--start\` (${request.start}) < \`--end\` (${end}) within the ${request.problems.length} problems of ${request.problemsSpec}`);
   }
   const selected = request.problems.slice(request.start, end).map((problem, i) => ({ idx: request.start + i, problem }));
+  const grading = request.grading ?? 'lcb';
+  const strict = request.strictExtraction ?? grading === 'lcb';
   const plan: Plan = {
     version: 1,
     run: request.run,
@@ -61,9 +65,11 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
     backend: request.backend,
     model: request.model,
     simulated: request.simulated,
-    strict_extraction: request.strictExtraction ?? (request.grading ?? 'lcb') === 'lcb',
-    grading: request.grading ?? 'lcb',
+    strict_extraction: strict,
+    grading,
     ...(request.selection ? { selection: request.selection } : {}),
+    // Recorded with the mode and rule the plan resolved (not the flags as given: absent flags take defaults).
+    ...(request.provenance ? { provenance: { ...request.provenance, grading, extraction_rule: extractionRule(strict) } } : {}),
   };
   return { plan, selected };
 }

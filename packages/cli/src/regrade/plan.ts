@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import {
-  PasskError, ProblemStore, ensureLayout, planDifferences, planGrading, readPlan, readRegularText, storeProblem, SMALL_FILE_MAX_BYTES,
-  type Plan, type RegradedFrom, type RunLayout, type Transport,
+  PasskError, ProblemStore, ensureLayout, planDifferences, planGrading, readPlan, storeProblem,
+  type Plan, type Provenance, type RegradedFrom, type RunLayout, type Transport,
 } from '@passk/core';
 
 export type GradingMode = 'lcb' | 'judge' | 'human-eval';
@@ -24,26 +24,15 @@ export async function readSourcePlan(source: RunLayout): Promise<Plan> {
   return plan;
 }
 
-/** The grader version the source's files record (run_summary.json, else plan.json), or null. */
-export async function sourceGraderVersion(source: RunLayout, plan: Plan): Promise<string | null> {
-  const pick = (value: unknown): string | null => {
-    const record = (value ?? {}) as { grader_version?: unknown; grader?: { version?: unknown } };
-    const version = record.grader_version ?? record.grader?.version;
-    return typeof version === 'string' ? version : null;
-  };
-  try {
-    const summary = pick(JSON.parse(await readRegularText(source.runSummaryFile, SMALL_FILE_MAX_BYTES)) as unknown);
-    if (summary) return summary;
-  } catch {
-    // no run summary (stopped before any combine) or unreadable: fall back to the plan
-  }
-  return pick(plan);
+/** The grader version the source recorded at plan time (its provenance), or null (a plan from before provenance). */
+export function sourceGraderVersion(plan: Plan): string | null {
+  return plan.provenance?.grader_version ?? null;
 }
 
-/** NEW's plan from the source's: another name, the regrade's mode, `regraded_from`. */
-export function regradePlan(source: Plan, run: string, grading: GradingMode, from: RegradedFrom): Plan {
+/** NEW's plan from the source's: another name, the regrade's mode and provenance (this passk, this grader), `regraded_from`. */
+export function regradePlan(source: Plan, run: string, grading: GradingMode, from: RegradedFrom, provenance: Provenance): Plan {
   const { regraded_from: _previous, ...rest } = source;
-  return { ...rest, run, created_at: new Date().toISOString(), grading, strict_extraction: source.strict_extraction ?? false, regraded_from: from };
+  return { ...rest, run, created_at: new Date().toISOString(), grading, strict_extraction: source.strict_extraction ?? false, provenance, regraded_from: from };
 }
 
 /**

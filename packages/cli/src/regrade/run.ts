@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkerRuntime, PasskError, planGrading, sweepTmp, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
+import { WorkerRuntime, PasskError, planGrading, makeProvenance, probeInterpreter, sweepTmp, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
 import { GRADER_VERSION, limitOptions, limitArgs, type LimitFlagArgs } from '@passk/evaluator';
 import { layoutFrom, transportFrom, positiveInt } from '../options.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
@@ -72,8 +72,9 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let supervisor: Supervisor | undefined;
   try {
-    const from = { run: sourcePlan.run, results_dir: source.resultsDir, grading: planGrading(sourcePlan), grader_version: await sourceGraderVersion(source, sourcePlan) };
-    const { plan, resumed } = await createOrResumeRegrade(transport, layout, source, regradePlan(sourcePlan, layout.run, grading, from));
+    const from = { run: sourcePlan.run, results_dir: source.resultsDir, grading: planGrading(sourcePlan), grader_version: sourceGraderVersion(sourcePlan) };
+    const provenance = makeProvenance({ strictExtraction: sourcePlan.strict_extraction ?? false, grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) });
+    const { plan, resumed } = await createOrResumeRegrade(transport, layout, source, regradePlan(sourcePlan, layout.run, grading, from, provenance));
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     const seeded = await seedRegrade(runtime.queue, layout, source, plan);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');

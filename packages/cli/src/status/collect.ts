@@ -4,6 +4,7 @@
  */
 import { pidAlive, localHost, makeIdentity, type QueueCounts, type RunLayout, type WorkerRecord, type Transport } from '@passk/core';
 import { recentRate } from './rate.js';
+import { extractionByTemperature, type TemperatureExtraction } from './extraction.js';
 
 export interface WorkerStatus extends WorkerRecord {
   /** Seconds since the last heartbeat. */
@@ -43,6 +44,8 @@ export interface RunStatus {
   eta_s: number | null;
   finished: boolean;
   workers: WorkerStatus[];
+  /** Per temperature: samples with no code extracted, and samples per extraction rule (from run_summary.json). */
+  extraction: TemperatureExtraction[];
   generated_at: string;
 }
 
@@ -95,6 +98,7 @@ export async function collectStatus(layout: RunLayout, transport: Transport): Pr
     eta_s: finished ? 0 : rate > 0 ? Math.round((samplesTotal - samplesDone) / rate) : null,
     finished,
     workers,
+    extraction: extractionByTemperature(summary),
     generated_at: new Date(now).toISOString(),
   };
 }

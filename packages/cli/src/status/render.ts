@@ -1,5 +1,6 @@
 /** Text views of a RunStatus: a multi-line table for `passk status` and one line for progress. */
 import type { RunStatus } from './collect.js';
+import { extractionLines, extractionWarnings } from './extraction.js';
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '?';
@@ -44,6 +45,12 @@ export function statusTable(s: RunStatus): string {
     lines.push(
       `    ${w.name.padEnd(12)} ${w.alive ? 'alive' : 'gone '} ${w.state.padEnd(8)} pid ${String(w.pid).padEnd(7)} heartbeat ${formatDuration(w.heartbeat_age_s)} ago  items ${w.items_done}  samples ${w.samples_done}  ${w.samples_per_s}/s${w.current_item ? `  on ${w.current_item}` : ''}`,
     );
+  }
+  // After the workers (earlier lines keep their places): no code and the rule per temperature.
+  if (s.extraction.length) {
+    lines.push('  extraction:');
+    for (const line of extractionLines(s.extraction)) lines.push(`    ${line}`);
+    for (const line of extractionWarnings(s.extraction)) lines.push(`    ${line}`);
   }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 /** Reading and comparing plan.json. */
+import { gradingOf, type GradingMode } from '../provenance.js';
 import { readRegularText } from '../queue/safe-read.js';
 import { parseValid } from '../validate.js';
 import { planSchema, PLAN_IDENTITY_FIELDS, type Plan } from '../schemas/plan.js';
@@ -23,8 +24,9 @@ export async function readPlan(layout: RunLayout): Promise<Plan | undefined> {
 
 /** Names of the identity fields on which two plans differ (empty: the second resumes the first). */
 /** The plan's grading mode; a plan written before the modes existed was graded as `judge` is now. */
-export function planGrading(p: Pick<Plan, 'grading'>): 'lcb' | 'judge' | 'human-eval' {
-  return p.grading ?? 'judge';
+/** The plan's grading mode; older plans (no `grading`) read as `judge`, what passk did before the modes. */
+export function planGrading(p: Pick<Plan, 'grading'>): GradingMode {
+  return gradingOf(p);
 }
 
 export function planDifferences(a: Plan, b: Plan): string[] {

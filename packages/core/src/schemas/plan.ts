@@ -1,4 +1,5 @@
 /** The plan of a run: what `passk run` was asked to do. Written once as results/<run>/plan.json. */
+import { provenanceSchema, type Provenance } from '../provenance.js';
 
 export interface PlanQuestion {
   idx: number;
@@ -51,6 +52,8 @@ export interface Plan {
    * `judge` (what passk did before the modes existed).
    */
   grading?: 'lcb' | 'judge' | 'human-eval';
+  /** What produced the numbers (passk version and commit, extraction rule, grading, grader, interpreter) at plan time. Absent in older plans. Not compared on resume. */
+  provenance?: Provenance;
   /** Set by `passk regrade`: the run whose generated samples this run grades again (nothing is generated). */
   regraded_from?: RegradedFrom;
 }
@@ -98,6 +101,7 @@ export const planSchema = {
     simulated: { type: 'boolean' },
     strict_extraction: { type: 'boolean' },
     grading: { enum: ['lcb', 'judge', 'human-eval'] },
+    provenance: provenanceSchema,
     regraded_from: {
       type: 'object',
       required: ['run', 'results_dir', 'grading', 'grader_version'],

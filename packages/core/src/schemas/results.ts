@@ -2,6 +2,16 @@
  * Result files: the per-(question, temperature) row kept by the combiner, `q{idx}/summary.json`
  * (the seed's fields plus verdict counts) and `run_summary.json`.
  */
+import type { Provenance } from '../provenance.js';
+
+/** A mergeable latency histogram (see @passk/stats latency.ts): exact count/sum/min/max, sparse log buckets. */
+export interface LatencySketchData {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  buckets: Record<string, number>;
+}
 
 export interface TemperatureResult {
   temperature: number;
@@ -21,6 +31,10 @@ export interface TemperatureResult {
   sim_intended_correct?: number;
   /** The backends' warnings for this (question, temperature), each once (e.g. a server that does not honour the seed rule). */
   warnings?: string[];
+  /** Samples per extraction rule (`none`: no code). Absent in rows combined before it was kept. */
+  extraction?: Record<string, number>;
+  /** Latency sketches (`ttft_ms`, `tpot_ms`, `itl_ms`, `e2el_ms`) from the samples' figures; absent when the backend gave none. */
+  latency?: Record<string, LatencySketchData>;
 }
 
 export interface QuestionSummary {
@@ -38,6 +52,8 @@ export interface QuestionSummary {
   /** The plan's grading mode (docs/grading.md) and code-extraction rule (true: LiveCodeBench's own). Absent in older files. */
   grading?: 'lcb' | 'judge' | 'human-eval';
   strict_extraction?: boolean;
+  /** What produced the numbers (docs/results.md). Absent in summaries written before it was kept. */
+  provenance?: Provenance;
 }
 
 export interface RunSummary {
@@ -63,6 +79,7 @@ export interface RunSummary {
    * throughput and ETA from it, so time the run was stopped never counts. Absent in older files.
    */
   recent_progress?: ProgressPoint[];
+  provenance?: Provenance;
 }
 
 export interface ProgressPoint {
@@ -86,6 +103,15 @@ const temperatureResultSchema = {
     cached: { type: 'integer', minimum: 0 },
     sim_intended_correct: { type: 'integer', minimum: 0 },
     warnings: { type: 'array', items: { type: 'string' } },
+    extraction: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    latency: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['count', 'sum', 'min', 'max', 'buckets'],
+        properties: { count: { type: 'number' }, sum: { type: 'number' }, min: { type: 'number' }, max: { type: 'number' }, buckets: { type: 'object', additionalProperties: { type: 'number' } } },
+      },
+    },
   },
   additionalProperties: false,
 } as const;

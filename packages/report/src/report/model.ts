@@ -5,7 +5,9 @@ import {
   aggregateTemperatures, bestTemperatures, breakdown, ksFor, DEFAULT_KS, questionStats,
   type BestTemperature, type GroupAggregate, type TemperatureAggregate, type QuestionStats,
 } from '@passk/stats';
+import { provenanceOf, type Provenance } from '@passk/core';
 import { costSummary, type CostSummary } from './cost.js';
+import { loadExtras, type ExtrasByTemperature } from '../load/extras.js';
 
 export interface ReportOptions {
   /** Bootstrap resamples for every aggregate interval. @default 2000 */
@@ -33,6 +35,10 @@ export interface RunReport {
   confidence: number;
   resamples: number;
   cost?: CostSummary;
+  /** What produced the numbers (plan.json; `unknown` parts for plans written before it was kept). */
+  provenance: Provenance;
+  /** Per temperature: extraction counts and latency summaries. */
+  extras: ExtrasByTemperature;
 }
 
 export async function buildRunReport(resultsDir: string, options: ReportOptions = {}): Promise<RunReport> {
@@ -56,6 +62,8 @@ export async function buildRunReport(resultsDir: string, options: ReportOptions 
     timeline,
     confidence: boot.confidence,
     resamples: boot.resamples,
+    provenance: provenanceOf(data.plan),
+    extras: await loadExtras(data),
     cost: options.gpuHourCost !== undefined ? costSummary(data.questions, timeline, options.gpuHourCost) : undefined,
   };
 }

@@ -1,6 +1,9 @@
 /** The report's tables as plain data (title, header, rows of strings), rendered to Markdown and HTML alike. */
 import type { Estimate, GroupAggregate } from '@passk/stats';
 import type { RunReport } from './model.js';
+import { extractionTable, latencyTable } from './extras-tables.js';
+import { pairedComparisons } from './paired.js';
+import { pairedTable, movedQuestionsTable } from './paired-tables.js';
 
 export interface Table {
   title: string;
@@ -155,8 +158,15 @@ export function comparisonByTemperatureTable(reports: RunReport[]): Table {
 export function reportTables(reports: RunReport[]): Table[] {
   const r = reports[0]!;
   const tables: Table[] = [];
-  if (reports.length > 1) tables.push(comparisonTable(reports), comparisonByTemperatureTable(reports));
+  if (reports.length > 1) {
+    tables.push(comparisonTable(reports), comparisonByTemperatureTable(reports));
+    const pairs = pairedComparisons(reports);
+    tables.push(pairedTable(pairs, r.confidence));
+    const moved = movedQuestionsTable(pairs);
+    if (moved) tables.push(moved);
+  }
   tables.push(perTemperatureTable(r), bestTemperatureTable(r), breakdownTable('By difficulty', r.byDifficulty, r), breakdownTable('By platform', r.byPlatform, r), verdictTable(r));
+  for (const extra of [extractionTable(r), latencyTable(r)]) if (extra) tables.push(extra);
   const cost = costTable(r);
   if (cost) tables.push(cost);
   tables.push(questionTable(r));

@@ -8,6 +8,8 @@ import { resultsCsv } from '../write/csv.js';
 import { reportMarkdown } from '../write/markdown.js';
 import { reportHtml } from '../write/html.js';
 import { writeExports, type ExportFiles } from '../write/exports.js';
+import { pairedComparisons } from './paired.js';
+import { pairedCsv } from './paired-tables.js';
 
 export interface WriteReportOptions extends ReportOptions, ChartOptions {
   /** The run reported on. */
@@ -42,6 +44,8 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   await writeFile(html, reportHtml(reports, tables, charts));
   await writeFile(markdown, reportMarkdown(reports, tables, charts, outDir));
   await writeFile(csv, resultsCsv(reports));
+  // With --compare: every per-question difference behind the paired table.
+  if (reports.length > 1) await writeFile(path.join(outDir, 'paired_differences.csv'), pairedCsv(pairedComparisons(reports)));
   const exports = options.exports === false ? undefined : await writeExports(reports[0]!.data, path.join(outDir, 'exports'));
   return { html, markdown, csv, charts: charts.map((c) => ({ name: c.name, svg: c.svgFile, png: c.pngFile })), exports, reports };
 }
