@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkerRuntime, PasskError, planGrading, makeProvenance, probeInterpreter, sweepTmp, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, sweepTmp, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
 import { GRADER_VERSION, limitOptions, limitArgs, type LimitFlagArgs } from '@passk/evaluator';
 import { layoutFrom, transportFrom, positiveInt } from '../options.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
@@ -86,7 +86,9 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     supervisor = startWorkers(argv, layout, runtime, { evaluators, evalArgs });
     return await watch(ctx, supervisor);
   } catch (error) {
-    runtime.logger.error({ err: error }, 'regrade failed');
+    // A PasskError is printed once by the CLI (passk: CODE: message); only the unexpected is logged loudly.
+    if (isPasskError(error)) runtime.logger.info({ code: error.code, message: error.message }, 'regrade ended with an error');
+    else runtime.logger.error({ err: error }, 'regrade failed');
     if (supervisor) await supervisor.stopAll('regrade error');
     throw error;
   } finally {
@@ -164,7 +166,7 @@ async function finish(ctx: Context): Promise<number> {
   if (transport.kind === 'fs') await sweepTmp(layout.tmpDir);
   say(progressLine(await collectStatus(layout, transport)));
   await printResults(layout, say);
-  if (seeded.missing.length) throw new PasskError('ERR_SAMPLES_MISSING', missingMessage(plan, seeded.missing, layout), { file: plan.regraded_from?.results_dir });
+  if (seeded.missing.length) throw new PasskError('ERR_SAMPLES_MISSING', missingMessage(plan, seeded.missing, layout));
   say(`passk: compare with \`passk report --run ${layout.run} --compare ${plan.regraded_from?.results_dir ?? plan.regraded_from?.run}\``);
   return 0;
 }
