@@ -82,6 +82,7 @@ test('a finished run regraded with the other mode: complete summaries, the same 
   const report = await runPassk(['report', '--run', 'src-regrade-judge', '--compare', 'src', '--no-exports', '--resamples', '200'], { cwd: root });
   assert.equal(report.code, 0, report.stderr);
   const md = await readFile(path.join(newDir, 'report.md'), 'utf8');
+  assert.match(md, /Run `src-regrade-judge`: .*Regrade of run `src` \(its samples graded again, nothing generated; there graded lcb, grader passk-/);
   const moved = md.slice(md.indexOf('### Questions whose pass rate moved'));
   const section = moved.slice(0, moved.indexOf('\n### ', 5));
   assert.match(section, /q1 sum-exit/);
