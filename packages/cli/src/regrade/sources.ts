@@ -10,7 +10,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  PasskError, assertValid, checkItemAgainstPlan, combinedFileName, errnoCode, groupStem, itemStem, parseClaimFileName, questionResultsDir,
+  PasskError, isPasskError, assertValid, checkItemAgainstPlan, combinedFileName, errnoCode, groupStem, itemStem, parseClaimFileName, questionResultsDir,
   readRegularText, jsonSyntaxMessage, shardCount, shardSchema, evaluatedShardSchema, workItemFor, QUEUE_FILE_MAX_BYTES,
   type Plan, type RunLayout, type Shard, type ShardSample, type EvaluatedShard, type GenerationInfo,
 } from '@passk/core';
@@ -109,6 +109,12 @@ function shardFromQueueFile(plan: Plan, value: unknown, file: string): Shard {
   return shard;
 }
 
+/** Why a file was not used: a PasskError's code and message (which names the file), else the file and the message. */
+function why(file: string, error: unknown): string {
+  if (isPasskError(error)) return `${error.code}: ${error.file ? '' : `${file}: `}${error.message}`;
+  return `${file}: ${(error as Error).message}`;
+}
+
 const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
 
 /** The candidate files of one shard stem in a stopped run's queue dir, in the order they are tried. */
@@ -164,7 +170,7 @@ export async function* sourceShards(layout: RunLayout, plan: Plan, skip: { stems
       for (const stem of wanted) {
         const found = await fromQueue(layout, plan, stem, claims, group);
         if (found.shard) yield { stem, shard: fresh(found.shard, plan.run, found.from), from: found.from };
-        else missing.push({ stem, reason: combined.refused ?? found.reason });
+        else missing.push({ stem, reason: combined.refused ? `${found.reason}; combined file refused: ${combined.refused}` : found.reason });
       }
     }
   }
@@ -177,7 +183,7 @@ async function fromCombined(layout: RunLayout, plan: Plan, questionIdx: number, 
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return {};
     // A combined file that cannot be used: the queue dir may still hold the shards.
-    return { refused: `${file}: ${(error as Error).message}` };
+    return { refused: why(file, error) };
   }
 }
 
@@ -187,7 +193,7 @@ async function fromQueue(layout: RunLayout, plan: Plan, stem: string, claims: Ma
     try {
       return { shard: shardFromQueueFile(plan, await readJson(file), file), from, reason: '' };
     } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') refused.push(`${file}: ${(error as Error).message}`);
+      if (errnoCode(error) !== 'ENOENT') refused.push(why(file, error));
     }
   }
   return { from: '', reason: refused.length ? `refused: ${refused.join('; ')}` : 'never generated (no combined file, no shard in the queue dir)' };
