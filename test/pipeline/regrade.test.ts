@@ -123,6 +123,7 @@ test('a stopped run is regraded from its queue dir; a shard it never generated i
   const first = await runPassk(['regrade', '--run', 'stopped', '--grading', 'judge', '--out-run', 'again', '--evaluators', '1', '--progress-interval', '1'], { cwd: root });
   assert.equal(first.code, 1, `${first.stdout}\n${first.stderr}`);
   assert.match(first.stdout, /7 shard\(s\) queued for grading \(7 from pending_eval\)/);
+  assert.doesNotMatch(first.stdout, /still going/, 'the stopped source has no live worker');
   assert.match(first.stderr, /ERR_SAMPLES_MISSING: run `stopped` never generated 1 shard\(s\) \(4 samples\) of 1 \(question, temperature\) group\(s\): q0_t0_3_s1 \(never generated/);
   const newDir = path.join(root, 'results', 'again');
   const missing = await readJson(path.join(newDir, 'regrade_missing.json'));

@@ -17,6 +17,7 @@ import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
 import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade } from './plan.js';
+import { liveWorkers } from './live.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -76,12 +77,15 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     const provenance = makeProvenance({ strictExtraction: sourcePlan.strict_extraction ?? false, grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) });
     const { plan, resumed } = await createOrResumeRegrade(transport, layout, source, regradePlan(sourcePlan, layout.run, grading, from, provenance));
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
-    const seeded = await seedRegrade(runtime.queue, layout, source, plan);
+    const live = await liveWorkers(source);
+    if (live.length) say(`passk: warning: run ${sourcePlan.run} is still going (${live.join(', ')} alive): a shard moving between its directories may be reported missing; regrade a stopped or finished run, or run the same regrade again later`);
+    const seeded = await seedRegrade(runtime.queue, layout, source, plan, runtime.signal);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');
     say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
     if (seeded.missing.length) say(`passk: warning: ${missingMessage(plan, seeded.missing, layout)}`);
     say(`passk: results in ${layout.resultsDir}`);
     const ctx: Context = { argv, layout, transport, runtime, plan, seeded, say };
+    if (runtime.stopping) return stopped(ctx);
     if (await done(ctx)) return await finish(ctx);
     supervisor = startWorkers(argv, layout, runtime, { evaluators, evalArgs });
     return await watch(ctx, supervisor);
@@ -128,11 +132,7 @@ async function watch(ctx: Context, supervisor: Supervisor): Promise<number> {
   let lastLine = 0;
   for (;;) {
     await runtime.sleep(1000, 0);
-    if (runtime.stopping) {
-      say(`passk: stopping (${runtime.stopReason}); run the same command again to resume.`);
-      await supervisor.stopAll(runtime.stopReason);
-      return runtime.stopReason.includes('SIGINT') ? 130 : 143;
-    }
+    if (runtime.stopping) return stopped(ctx, supervisor);
     if (Date.now() - lastLine >= ctx.argv.progressInterval * 1000) {
       say(progressLine(await collectStatus(layout, transport)));
       lastLine = Date.now();
@@ -159,6 +159,13 @@ async function failIfOnlyFailedLeft(ctx: Context, supervisor: Supervisor): Promi
   await supervisor.stopAll('only failed items left');
   const failed = (await readdir(ctx.layout.failedDir)).filter((n) => n.endsWith('.json') && !n.endsWith('.reason.json'));
   throw new PasskError('ERR_TOO_MANY_ATTEMPTS', `regrade \`${ctx.layout.run}\`: ${failed.length} item(s) failed grading too often and their groups cannot be combined: ${failed.slice(0, 10).join(', ')} (reasons beside them in ${ctx.layout.failedDir})`);
+}
+
+async function stopped(ctx: Context, supervisor?: Supervisor): Promise<number> {
+  const { runtime, say } = ctx;
+  say(`passk: stopping (${runtime.stopReason}); run the same command again to resume.`);
+  await supervisor?.stopAll(runtime.stopReason);
+  return runtime.stopReason.includes('SIGINT') ? 130 : 143;
 }
 
 async function finish(ctx: Context): Promise<number> {

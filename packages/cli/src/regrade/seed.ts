@@ -22,7 +22,8 @@ export interface SeedResult {
 
 export const MISSING_FILE = 'regrade_missing.json';
 
-export async function seedRegrade(queue: QueueBackend, layout: RunLayout, source: RunLayout, plan: Plan): Promise<SeedResult> {
+/** Queue what the regrade has not got; stops early (what is queued stays queued) when `signal` aborts. */
+export async function seedRegrade(queue: QueueBackend, layout: RunLayout, source: RunLayout, plan: Plan, signal?: AbortSignal): Promise<SeedResult> {
   const { stems, combinedGroups } = await itemsInPipeline(layout);
   const missing: MissingShard[] = [];
   const from: Record<string, number> = {};
@@ -31,8 +32,11 @@ export async function seedRegrade(queue: QueueBackend, layout: RunLayout, source
     await queue.put('eval', found.shard, { fsync: false });
     from[found.from] = (from[found.from] ?? 0) + 1;
     queued++;
+    if (signal?.aborted) break;
   }
   if (queued) await fsyncDir(layout.pending('eval'));
+  // Stopped part way: the missing list is partial, so it is not written (the next run redoes it).
+  if (signal?.aborted) return { queued, from, missing, completable: new Set() };
   const incomplete = new Set(missing.map((m) => groupOf(m.stem)));
   const completable = new Set<string>();
   for (const q of plan.questions) for (const t of plan.temperatures) if (!incomplete.has(groupStem(q.idx, t))) completable.add(groupStem(q.idx, t));
