@@ -14,7 +14,7 @@ import path from 'node:path';
 import { readdir, readFile, rename, writeFile, access } from 'node:fs/promises';
 import { combinedFileName } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, readJson, waitFor } from '../helpers/passk.js';
+import { runPassk, startPassk, readJson, waitFor, combinedSampleProblems, comparableSummaries } from '../helpers/passk.js';
 import { RunProcesses, newMarker } from '../helpers/procs.js';
 
 const PROBLEMS = [
@@ -148,4 +148,29 @@ test('a stopped run is regraded from its queue dir; a shard it never generated i
     }
   }
   assert.equal((await readJson(path.join(newDir, 'run_summary.json'))).finished, true);
+});
+
+test('a regrade SIGKILLed after seeding resumes with the same command: every sample graded and counted once', async () => {
+  const { root, problems } = await setup();
+  const procs = new RunProcesses(newMarker());
+  const source = await runPassk(['run', '--run', 'src', '--problems', problems, '--evaluators', '1', ...SWEEP], { cwd: root, env: procs.env });
+  assert.equal(source.code, 0, `${source.stdout}\n${source.stderr}`);
+  const args = ['regrade', '--run', 'src', '--grading', 'judge', '--evaluators', '1', '--progress-interval', '1'];
+  const reference = await runPassk([...args, '--out-run', 'ref'], { cwd: root, env: procs.env });
+  assert.equal(reference.code, 0, reference.stderr);
+
+  const killed = startPassk([...args, '--out-run', 'crash'], { cwd: root, env: procs.env });
+  await waitFor(() => /shard\(s\) queued for grading/.test(killed.stdout()), 60_000, 'the regrade to seed');
+  killed.child.kill('SIGKILL');
+  await killed.exit;
+  // Its workers notice (parent pid gone) and stop; then the same command resumes.
+  await waitFor(() => procs.leftovers().length === 0, 60_000, "the killed regrade's workers to stop");
+  const resumed = await runPassk([...args, '--out-run', 'crash'], { cwd: root, env: procs.env });
+  assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
+  assert.match(resumed.stdout, /resuming regrade crash/);
+  const crashDir = path.join(root, 'results', 'crash');
+  assert.deepEqual(await combinedSampleProblems(crashDir), []);
+  assert.equal((await readJson(path.join(crashDir, 'run_summary.json'))).samples_done, 2 * 2 * 8);
+  assert.deepEqual(await comparableSummaries(crashDir), await comparableSummaries(path.join(root, 'results', 'ref')));
+  assert.deepEqual(procs.leftovers(), [], 'no process left behind');
 });
