@@ -42,7 +42,7 @@ test('passk report --compare: paired differences per temperature, runs in the or
   assert.equal(rep.code, 0, rep.stdout + rep.stderr);
   const md = await readFile(path.join(out, 'report.md'), 'utf8');
   assert.match(md, /^# passk report: pb vs pa$/m, 'the runs in the order given');
-  assert.match(md, /Provenance: passk 0\.1\.0 \([0-9a-f]{12}\) · extraction lcb_with_fallbacks · grading judge \(grader [^)]+\) · python 3\./);
+  assert.match(md, /Provenance: passk 0\.1\.0 \([0-9a-f]{12}\) · extraction lcb_strict · grading lcb \(grader [^)]+\) · python 3\./);
 
   const csv = (await readFile(path.join(out, 'paired_differences.csv'), 'utf8')).trim().split('\n');
   assert.equal(csv[0], 'run_a,run_b,temperature,question_id,question_idx_a,question_idx_b,pass_rate_a,pass_rate_b,difference');

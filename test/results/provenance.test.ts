@@ -26,8 +26,8 @@ test('passk run stamps provenance everywhere and shows extraction, pass@1/pass@1
   const expected = {
     passk_version: '0.1.0',
     passk_commit: commit,
-    extraction_rule: 'lcb_with_fallbacks',
-    grading: 'judge',
+    extraction_rule: 'lcb_strict',
+    grading: 'lcb',
     grader_version: GRADER_VERSION,
     interpreter: { path: python[0], version: python[1], packages: { numpy: python[2] } },
   };
@@ -58,7 +58,7 @@ test('passk run stamps provenance everywhere and shows extraction, pass@1/pass@1
   const out = run.stdout.split('\n');
   const at = out.findIndex((l) => l.startsWith('passk: run pv: 2/2 questions, 40 samples'));
   assert.ok(at >= 0, run.stdout);
-  assert.match(out[at + 1]!, new RegExp(`^ {2}passk 0\\.1\\.0 \\(${commit.slice(0, 12)}\\) · extraction lcb_with_fallbacks · grading judge \\(grader ${GRADER_VERSION}\\) · python ${python[1]!.replace(/\./g, '\\.')} `));
+  assert.match(out[at + 1]!, new RegExp(`^ {2}passk 0\\.1\\.0 \\(${commit.slice(0, 12)}\\) · extraction lcb_strict · grading lcb \\(grader ${GRADER_VERSION}\\) · python ${python[1]!.replace(/\./g, '\\.')} `));
   assert.match(out[at + 2]!, /^ {2}temperature {2}pass rate \(passed\/n\) +pass@1 \[95% CI\] +pass@10 \[95% CI\]$/);
   assert.match(out[at + 3]!, /^ {2}0\.2 +\d+\.\d\d% \(\d+\/20\) +\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] +\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
   assert.match(out[at + 4]!, /^ {2}1 +\d+\.\d\d% \(\d+\/20\) /);
