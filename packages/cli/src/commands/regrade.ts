@@ -17,6 +17,7 @@ export const regradeCommand: CommandModule<object, RegradeArgs> = {
       .option('run', { type: 'string', demandOption: true, describe: 'The run whose samples are graded again (results/NAME, queue/NAME)' })
       .option('queue-dir', { type: 'string', describe: "The source run's queue directory (default: queue/<run>)" })
       .option('results-dir', { type: 'string', describe: "The source run's results directory (default: results/<run>)" })
+      .option('grading', { type: 'string', describe: "The mode the samples are graded with now: lcb (lcb_runner's verdicts) or judge (a real process per test); HumanEval problems are always human-eval (docs/grading.md) [default: the source run's mode]" })
       .option('out-run', { type: 'string', describe: 'The new run (default: <run>-regrade-<mode>); running the same regrade again resumes it' })
       .option('out-queue-dir', { type: 'string', describe: "The new run's queue directory (default: queue/<out-run>)" })
       .option('out-results-dir', { type: 'string', describe: "The new run's results directory (default: results/<out-run>)" })
