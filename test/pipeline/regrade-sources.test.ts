@@ -52,7 +52,9 @@ test('the samples of a source run: combined files, queue dirs, refusals and miss
   const evaluated = shard(1, 0);
   await writeFile(path.join(layout.pending('combine'), `${evaluated.item}.json`), JSON.stringify({ ...evaluated, eval: { evaluator: 'eval0', started_at: 'x', finished_at: 'y', wall_s: 1, cached: 0 }, samples: evaluated.samples.map((s) => ({ ...s, verdict })) }));
   await writeFile(path.join(layout.pending('eval'), 'q1_t0_5_s1.json'), JSON.stringify(shard(1, 1)));
-  // q2: s0 does not fit the plan (count), s1 was never generated.
+  // q2: a combined file with a sample too many; s0 does not fit the plan (count), s1 was never generated.
+  await mkdir(path.join(layout.resultsDir, 'q2'), { recursive: true });
+  await writeFile(path.join(layout.resultsDir, 'q2', t), JSON.stringify({ samples: [0, 1, 2, 3, 4].map((i) => ({ ...sample(i), verdict })) }));
   await writeFile(path.join(layout.pending('eval'), 'q2_t0_5_s0.json'), JSON.stringify({ ...shard(2, 0), count: 3 }));
 
   const { found, missing } = await collect(layout);
@@ -75,7 +77,7 @@ test('the samples of a source run: combined files, queue dirs, refusals and miss
 
   assert.deepEqual(missing.map((m) => m.stem), ['q2_t0_5_s0', 'q2_t0_5_s1']);
   assert.match(missing[0]!.reason, /^refused: ERR_PLAN_MISMATCH: .*pending_eval\/q2_t0_5_s0\.json, field count: count 3, the plan says 2/);
-  assert.match(missing[1]!.reason, /^never generated/);
+  assert.match(missing[1]!.reason, /^never generated .*; combined file refused: ERR_SCHEMA_INVALID: .*q2\/t0_5_combined\.json.*5 samples, the plan's n is 4/);
 
   // Already in the regrade's pipeline: not yielded again.
   const again: MissingShard[] = [];

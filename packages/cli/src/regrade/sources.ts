@@ -48,7 +48,8 @@ function fresh(shard: Shard, source: string, from: string): Shard {
  * `gen_wall_s` shared by completion tokens, so the regrade's `gen_tps` is the source's.
  */
 export function shardsFromCombined(plan: Plan, questionIdx: number, temperature: number, combined: CombinedFile, file: string): Shard[] {
-  if (!Array.isArray(combined.samples)) throw new PasskError('ERR_SCHEMA_INVALID', 'field samples: must be an array', { file, field: 'samples' });
+  if (combined === null || typeof combined !== 'object' || !Array.isArray(combined.samples)) throw new PasskError('ERR_SCHEMA_INVALID', 'field samples: must be an array', { file, field: 'samples' });
+  if (combined.samples.length !== plan.n) throw new PasskError('ERR_SCHEMA_INVALID', `field samples: ${combined.samples.length} samples, the plan's n is ${plan.n}`, { file, field: 'samples' });
   const byIndex = new Map<number, ShardSample>();
   for (const sample of combined.samples) {
     if (byIndex.has(sample.index)) throw new PasskError('ERR_SCHEMA_INVALID', `field samples: index ${sample.index} appears twice`, { file, field: 'samples' });
