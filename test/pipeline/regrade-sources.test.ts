@@ -46,19 +46,20 @@ test('the samples of a source run: combined files, queue dirs, refusals and miss
   await mkdir(path.join(layout.resultsDir, 'q0'), { recursive: true });
   const samples = [0, 1, 2, 3].map((i) => ({ ...sample(i), verdict }));
   await writeFile(path.join(layout.resultsDir, 'q0', t), JSON.stringify({ question_idx: 0, temperature: 0.5, samples, n: 4, passed: 4, completion_tokens: 46, gen_wall_s: 2.3, warnings: ['w'] }));
-  // q1: the combined file is torn; s0 is an evaluated shard in pending_combine/, s1 a generated one in pending_eval/.
+  // q1: the combined file is torn; s0 is an evaluated shard in pending_combine/, s1 a generated one under a dead evaluator's claim.
   await mkdir(path.join(layout.resultsDir, 'q1'), { recursive: true });
   await writeFile(path.join(layout.resultsDir, 'q1', t), '{"question_idx": 1, "samples": [');
   const evaluated = shard(1, 0);
   await writeFile(path.join(layout.pending('combine'), `${evaluated.item}.json`), JSON.stringify({ ...evaluated, eval: { evaluator: 'eval0', started_at: 'x', finished_at: 'y', wall_s: 1, cached: 0 }, samples: evaluated.samples.map((s) => ({ ...s, verdict })) }));
-  await writeFile(path.join(layout.pending('eval'), 'q1_t0_5_s1.json'), JSON.stringify(shard(1, 1)));
+  // A SIGKILLed evaluator's claim still holds the item.
+  await writeFile(path.join(layout.claimedDir, 'q1_t0_5_s1.eval.vm-4242-abc123.claim'), JSON.stringify(shard(1, 1)));
   // q2: a combined file with a sample too many; s0 does not fit the plan (count), s1 was never generated.
   await mkdir(path.join(layout.resultsDir, 'q2'), { recursive: true });
   await writeFile(path.join(layout.resultsDir, 'q2', t), JSON.stringify({ samples: [0, 1, 2, 3, 4].map((i) => ({ ...sample(i), verdict })) }));
   await writeFile(path.join(layout.pending('eval'), 'q2_t0_5_s0.json'), JSON.stringify({ ...shard(2, 0), count: 3 }));
 
   const { found, missing } = await collect(layout);
-  assert.deepEqual(found.map((f) => [f.stem, f.from]), [['q0_t0_5_s0', 'combined'], ['q0_t0_5_s1', 'combined'], ['q1_t0_5_s0', 'pending_combine'], ['q1_t0_5_s1', 'pending_eval']]);
+  assert.deepEqual(found.map((f) => [f.stem, f.from]), [['q0_t0_5_s0', 'combined'], ['q0_t0_5_s1', 'combined'], ['q1_t0_5_s0', 'pending_combine'], ['q1_t0_5_s1', 'claimed']]);
   for (const f of found) {
     for (const s of f.shard.samples) assert.equal('verdict' in s, false, `${f.stem}: no verdict goes back to grading`);
     assert.equal(f.shard.attempts, 0);
