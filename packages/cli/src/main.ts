@@ -12,6 +12,7 @@ import { didYouMean } from './did-you-mean.js';
 import { longSingleLetters } from './help.js';
 import { stopCommand } from './commands/stop.js';
 import { statusCommand } from './commands/status.js';
+import { regradeCommand } from './commands/regrade.js';
 import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
 import { evaluateCommand } from '@passk/evaluator';
 import { datasetCommand } from '@passk/problems';
@@ -50,6 +51,7 @@ export async function main(args: string[]): Promise<void> {
     .command(runsCommand)
     .command(stopCommand)
     .command(statusCommand)
+    .command(regradeCommand)
     .command(generatorCommand)
     .command(evaluatorCommand)
     .command(combinerCommand)

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   ERR_REDIS_CONFIG: 'Redis is configured in a way passk refuses to use',
   ERR_FILE_REFUSED: 'A file was refused: a symlink, not a regular file, over its size cap, or not UTF-8',
   ERR_COMBINER_ELSEWHERE: "The run's combiner results live on another machine",
+  ERR_SAMPLES_MISSING: 'A regrade could not finish: its source run never generated some samples',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -31,7 +32,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * command refused its input or configuration and did nothing more (exit 2). docs/errors.md lists each
  * code with its exit status; test/errors/registry.test.ts keeps the two in step.
  */
-const UNFINISHED_WORK: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_TOO_MANY_ATTEMPTS', 'ERR_WORKER_CRASHED']);
+const UNFINISHED_WORK: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_TOO_MANY_ATTEMPTS', 'ERR_WORKER_CRASHED', 'ERR_SAMPLES_MISSING']);
 
 /** The exit status of a command that ends with a PasskError of this code. */
 export function exitStatusOf(code: ErrorCode): 1 | 2 {

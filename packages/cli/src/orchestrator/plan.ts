@@ -79,6 +79,8 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
   await ensureLayout(layout);
   const existing = await transport.store.readPlan();
+  // A regrade generates nothing: `passk run` on it would generate samples its source never had.
+  if (existing?.regraded_from) throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` is a regrade of run \`${existing.regraded_from.run}\` (it generates nothing): resume it with \`passk regrade --run ${existing.regraded_from.run} --out-run ${layout.run}\``, { file: layout.planFile });
   // Not given: the run's own (the same command resumes; an older plan reads as judge). Given: compared.
   if (existing) {
     request = { ...request, grading: request.grading ?? planGrading(existing) };

@@ -54,6 +54,18 @@ export interface Plan {
   grading?: 'lcb' | 'judge' | 'human-eval';
   /** What produced the numbers (passk version and commit, extraction rule, grading, grader, interpreter) at plan time. Absent in older plans. Not compared on resume. */
   provenance?: Provenance;
+  /** Set by `passk regrade`: the run whose generated samples this run grades again (nothing is generated). */
+  regraded_from?: RegradedFrom;
+}
+
+/** The source of a regraded run (docs/regrade.md): its name, grading mode and grader version. */
+export interface RegradedFrom {
+  run: string;
+  /** The source run's results directory, as given to `passk regrade`. */
+  results_dir: string;
+  grading: 'lcb' | 'judge' | 'human-eval';
+  /** The source's grader version when its files record one, else null (not recorded). */
+  grader_version: string | null;
 }
 
 /** Fields that must agree for a second `passk run` to resume the first. */
@@ -90,6 +102,12 @@ export const planSchema = {
     strict_extraction: { type: 'boolean' },
     grading: { enum: ['lcb', 'judge', 'human-eval'] },
     provenance: provenanceSchema,
+    regraded_from: {
+      type: 'object',
+      required: ['run', 'results_dir', 'grading', 'grader_version'],
+      properties: { run: { type: 'string', minLength: 1 }, results_dir: { type: 'string' }, grading: { enum: ['lcb', 'judge', 'human-eval'] }, grader_version: { type: ['string', 'null'] } },
+      additionalProperties: false,
+    },
     selection: {
       type: 'object',
       required: ['release', 'start_date', 'end_date', 'platform', 'difficulty', 'exclude_errata', 'skip_invalid'],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Table } from '../report/tables.js';
 import type { RunReport } from '../report/model.js';
 import type { RenderedChart } from '../report/charts.js';
+import { regradeNote } from './regrade-note.js';
 import { provenanceLine } from '@passk/core';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -23,7 +24,7 @@ export function headline(r: RunReport): string {
   const flaggedIdx = new Set([...p.questions.filter((q) => q.errata), ...r.data.questions.filter((q) => q.errata)].map((q) => q.idx));
   const errata = p.questions.filter((q) => flaggedIdx.has(q.idx)).map((q) => `q${q.idx} ${q.id}`);
   const flagged = errata.length ? ` ${errata.length} question(s) on LiveCodeBench's ERRATA list (flagged in the per-question table): ${errata.join(', ')}.` : '';
-  return `Run \`${r.data.name}\`: backend ${p.backend}, model \`${p.model}\`, ${p.questions.length} questions (${done} complete), n = ${p.n} per temperature, temperatures ${p.temperatures.join(', ')}.${flagged}${sim} Provenance: ${provenanceLine(r.provenance)}.`;
+  return `Run \`${r.data.name}\`: backend ${p.backend}, model \`${p.model}\`, ${p.questions.length} questions (${done} complete), n = ${p.n} per temperature, temperatures ${p.temperatures.join(', ')}.${regradeNote(p)}${flagged}${sim} Provenance: ${provenanceLine(r.provenance)}.`;
 }
 
 export function reportMarkdown(reports: RunReport[], tables: Table[], charts: RenderedChart[], outDir: string): string {
