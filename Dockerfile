@@ -29,6 +29,7 @@ COPY packages/problems/package.json packages/problems/
 COPY packages/evaluator/package.json packages/evaluator/
 COPY packages/generator/package.json packages/generator/
 COPY packages/report/package.json packages/report/
+COPY packages/stats/package.json packages/stats/
 COPY packages/combiner/package.json packages/combiner/
 COPY packages/cli/package.json packages/cli/
 RUN make install && npm cache clean --force

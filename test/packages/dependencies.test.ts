@@ -22,8 +22,10 @@ async function tsFiles(dir: string): Promise<string[]> {
 }
 
 /** The package names a source file imports: `from 'x'`, `import('x')`, `import 'x'`, `typeof import('x')`. */
-function importedPackages(text: string): string[] {
+function importedPackages(source: string): string[] {
   const names: string[] = [];
+  // Comments are prose: `"gone" from "hostile"` in one is not an import.
+  const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)['"]([^'"./][^'"]*)['"]/gm)) {
     const spec = m[1]!;
     if (spec.startsWith('node:')) continue;
