@@ -1,9 +1,10 @@
 /**
  * What a user sees when a command fails, through the real CLI (bin/passk as a process): one line
  * `passk: CODE: message` on stderr and the code's exit status (docs/errors.md), 2 for a command line
- * yargs cannot parse. `passk evaluate` and `passk dataset` are not under the rule yet: their rows are `todo`.
+ * yargs cannot parse.
  */
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -38,13 +39,12 @@ test('passk run over a bad problem set: ERR_PROBLEM_INVALID with file, line and 
   await failsWith(args, 'ERR_PROBLEM_INVALID', new RegExp(`${file.replace(/[/.]/g, '\\$&')}, line 1, field test: must be a string, got number$`));
 });
 
-test('a daemon logs what stopped it with its code and exits 1 (its supervisor restarts it)', async () => {
+test('a daemon naming a run that does not exist is refused before it starts: `passk: ERR_NO_PLAN: …`, exit 2, nothing created', async () => {
   const root = await tempDir();
   const r = await runPassk(['combiner', '--run', 'nope', '--queue-dir', path.join(root, 'q'), '--results-dir', path.join(root, 'r')], { timeoutMs: 60_000 });
-  assert.equal(r.code, 1, r.stderr);
-  const fatal = (await readFile(path.join(root, 'r', 'combiner.log'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.level === 60);
-  assert.equal(fatal?.err?.code, 'ERR_NO_PLAN', 'the fatal line of combiner.log carries the code');
-  assert.match(fatal.err.message, /run `nope` has no plan in .*: start it with `passk run`/);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr.trim().split('\n').at(-1) ?? '', /^passk: ERR_NO_PLAN: .*there is no run `nope`/);
+  assert.equal(existsSync(path.join(root, 'r')), false, 'no run skeleton created');
 });
 
 test('a command line yargs cannot parse: `passk: …`, exit 2', async () => {
@@ -53,14 +53,14 @@ test('a command line yargs cannot parse: `passk: …`, exit 2', async () => {
   assert.match(r.stderr, /^passk: unknown option `--no-such-flag` \(`passk status --help` lists the options\)$/m);
 });
 
-test('passk evaluate follows the rule', { todo: 'packages/evaluator prints `passk evaluate: CODE: message` and exits 1 (it was being edited)' }, async () => {
+test('passk evaluate follows the rule', async () => {
   const root = await tempDir();
   const r = await runPassk(['evaluate', '--problems', 'demo', '--samples', path.join(root, 'missing.jsonl'), '--out', path.join(root, 'out.jsonl')]);
   assert.match(r.stderr.trim().split('\n').at(-1) ?? '', /^passk: ERR_[A-Z_]+: /);
   assert.equal(r.code, 2);
 });
 
-test('passk dataset check follows the rule', { todo: 'packages/problems prints `passk dataset check: message [CODE]` and exits 1 (it was being edited)' }, async () => {
+test('passk dataset check follows the rule', async () => {
   const root = await tempDir();
   const file = path.join(root, 'bad.jsonl');
   await writeFile(file, '{not json\n');

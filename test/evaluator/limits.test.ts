@@ -46,8 +46,8 @@ test('passk evaluator, passk run, passk evaluate: a 0 limit is refused with the 
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /^passk: ERR_BAD_OPTION: --memory-mb must be a positive number of MiB, got 0$/m);
   const evaluate = await runPassk(['evaluate', '--problems', 'demo', '--samples', join(root, 'none.jsonl'), '--out', join(root, 'out.jsonl'), '--wall-limit', '0']);
-  assert.equal(evaluate.code, 1, evaluate.stderr);
-  assert.match(evaluate.stderr, /^passk evaluate: ERR_BAD_OPTION: --wall-limit must be a positive number of seconds, got 0$/m);
+  assert.equal(evaluate.code, 2, evaluate.stderr);
+  assert.match(evaluate.stderr, /^passk: ERR_BAD_OPTION: --wall-limit must be a positive number of seconds, got 0$/m);
 });
 
 test('--help of evaluate, evaluator and run lists the four limit flags with their defaults', async () => {

@@ -82,9 +82,9 @@ describe('passk dataset check', () => {
     const bad = { ...rows[1]!, private_test_cases: 'bm90IHpsaWI=' };
     const file = tmp.write('bad.jsonl', jsonl([rows[0], bad, rows[2]]));
     const failed = await run(['dataset', 'check', file]);
-    assert.equal(failed.code, 1);
+    assert.equal(failed.code, 2);
     assert.equal(failed.out, '');
-    assert.match(failed.err, new RegExp(`^passk dataset check: ${file}, line 2, field private_test_cases: base64 decoded but zlib failed .*\\[ERR_PROBLEM_INVALID\\]\\n$`));
+    assert.match(failed.err, new RegExp(`^passk: ERR_PROBLEM_INVALID: ${file}, line 2, field private_test_cases: base64 decoded but zlib failed .*\\n$`));
     const skipped = await run(['dataset', 'check', file, '--skip-invalid']);
     assert.equal(skipped.code, 0);
     assert.match(skipped.out, /2 problem\(s\), 2 public \+ 0 private test\(s\), 1 invalid row\(s\) skipped/);
@@ -92,11 +92,11 @@ describe('passk dataset check', () => {
     assert.match(skipped.err, /warning: skipped 1 invalid row\(s\)/);
   });
 
-  it('--release with a spec that has no releases is an error (exit 1)', async () => {
+  it('--release with a spec that has no releases is an error (exit 2)', async () => {
     const r = await run(['dataset', 'check', 'demo', '--release', 'v6']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(r.out, '');
-    assert.match(r.err, /^passk dataset check: `--release v6` does not apply to `demo` .*\[ERR_BAD_OPTION\]\n$/);
+    assert.match(r.err, /^passk: ERR_BAD_OPTION: `--release v6` does not apply to `demo` .*\n$/);
   });
 
   it('accepts dataset specs (demo) and reports unknown ones', async () => {
@@ -104,13 +104,13 @@ describe('passk dataset check', () => {
     assert.equal(demo.code, 0);
     assert.match(demo.out, /^demo: 12 problem\(s\)/);
     const unknown = await run(['dataset', 'check', 'nope:v1']);
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.err, /neither a file nor a dataset spec.*\[ERR_DATASET_UNKNOWN\]/);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /^passk: ERR_DATASET_UNKNOWN: .*neither a file nor a dataset spec/);
   });
 
   it('pull reports errors with a non-zero exit code', async () => {
     const { code, err } = await run(['dataset', 'pull', 'livecodebench', '--release', 'v9', '--dest', tmp.dir]);
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     assert.match(err, /unknown LiveCodeBench release `v9`/);
   });
 });

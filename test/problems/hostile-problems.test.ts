@@ -83,8 +83,8 @@ describe('hostile problem files: clear errors, caps, bounded memory', () => {
     assert.ok(blob.length < 1_000_000, `blob is ${blob.length} chars`);
     const file = tmp.write('bomb.jsonl', jsonl([good('a'), { ...good('b'), private_test_cases: blob }]));
     const r = check(file);
-    assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.err, new RegExp(`^passk dataset check: ${file}, line 2, field private_test_cases: inflates to more than the cap of \\d+ bytes .*\\[ERR_PROBLEM_INVALID\\]\\n$`));
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, new RegExp(`^passk: ERR_PROBLEM_INVALID: ${file}, line 2, field private_test_cases: inflates to more than the cap of \\d+ bytes .*\\n$`));
     assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
     assert.ok(r.rss < 900 * MiB, `peak RSS ${Math.round(r.rss / MiB)} MiB`);
     console.log(`# inflate bomb: peak RSS ${Math.round(r.rss / MiB)} MiB`);
@@ -94,8 +94,8 @@ describe('hostile problem files: clear errors, caps, bounded memory', () => {
     const member = gzipSync(Buffer.alloc(MiB, 0x61)); // gunzip reads concatenated members as one stream
     const file = tmp.write('long.jsonl.gz', Buffer.concat([gzipSync(Buffer.from(`${JSON.stringify(good('a'))}\n`)), ...Array<Buffer>(600).fill(member)]));
     const r = check(file);
-    assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.err, new RegExp(`^passk dataset check: ${file}, line 2, field \\(line\\): line longer than the cap of \\d+ bytes .*\\[ERR_PROBLEM_INVALID\\]\\n$`));
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, new RegExp(`^passk: ERR_PROBLEM_INVALID: ${file}, line 2, field \\(line\\): line longer than the cap of \\d+ bytes .*\\n$`));
     assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
     assert.ok(r.rss < 900 * MiB, `peak RSS ${Math.round(r.rss / MiB)} MiB`);
     console.log(`# 600 MB line: peak RSS ${Math.round(r.rss / MiB)} MiB`);
@@ -135,8 +135,8 @@ describe('hostile problem files: clear errors, caps, bounded memory', () => {
     assert.ok(run.stderr.includes(`passk: ERR_PROBLEM_INVALID: ${expected}`), run.stderr);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
     const evaluate = await runPassk(['evaluate', '--problems', file, '--samples', join(tmp.dir, 'none.jsonl'), '--out', join(tmp.dir, 'out.jsonl')]);
-    assert.equal(evaluate.code, 1, evaluate.stdout + evaluate.stderr);
-    assert.ok(evaluate.stderr.includes(`passk evaluate: ERR_PROBLEM_INVALID: ${expected}`), evaluate.stderr);
+    assert.equal(evaluate.code, 2, evaluate.stdout + evaluate.stderr);
+    assert.ok(evaluate.stderr.includes(`passk: ERR_PROBLEM_INVALID: ${expected}`), evaluate.stderr);
     assert.doesNotMatch(evaluate.stderr, /\n\s+at /);
   });
 });

@@ -7,7 +7,7 @@
  * excluded from pass@k and marked in --out (docs/grading.md, "passk evaluate").
  */
 import type { Argv, CommandModule } from 'yargs';
-import { isPasskError, PasskError } from '@passk/core';
+import { isPasskError, formatPasskError, exitStatusOf, PasskError } from '@passk/core';
 import { runEvaluate, type EvaluateSummary } from './run-evaluate.js';
 import { withLimitOptions, limitOptions, type LimitFlagArgs } from './limit-flags.js';
 import { summaryTable } from './evaluate-output.js';
@@ -80,8 +80,10 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       const code = printSummary(summary, (t) => process.stdout.write(t), (t) => process.stderr.write(t), { json: argv.json });
       if (code !== 0) process.exitCode = code;
     } catch (error) {
-      process.stderr.write(`passk evaluate: ${isPasskError(error) ? `${error.code}: ` : ''}${(error as Error).message}\n`);
-      process.exitCode = 1;
+      // One rule for every command (docs/errors.md): `passk: CODE: message`, the code's exit status.
+      if (!isPasskError(error)) throw error;
+      process.stderr.write(`${formatPasskError(error)}\n`);
+      process.exitCode = exitStatusOf(error.code);
     }
   },
 };

@@ -4,7 +4,7 @@
  * and flagged, or dropped by --exclude-errata). Returns the exit code: 0 when every row is valid (or skipped
  * under --skip-invalid), 1 on the first invalid row (the message names file, line and field).
  */
-import { isPasskError } from '@passk/core';
+import { isPasskError, formatPasskError, exitStatusOf } from '@passk/core';
 import { streamProblems } from '../load.js';
 import { newStats, type ExcludedErratum, type LoadOptions } from '../options.js';
 import { summarise, type ProblemSummary } from '../summary.js';
@@ -48,8 +48,8 @@ export async function runCheck(spec: string, options: LoadOptions & { json?: boo
     for await (const p of streamProblems(spec, { ...options, onWarning: (w) => io.err.write(`warning: ${w}\n`) }, stats)) summary.add(p);
   } catch (error) {
     if (!isPasskError(error)) throw error;
-    io.err.write(`passk dataset check: ${error.message} [${error.code}]\n`);
-    return 1;
+    io.err.write(`${formatPasskError(error)}\n`); // docs/errors.md: one format, the code's exit status
+    return exitStatusOf(error.code);
   }
   const { add: _add, ...plain } = summary;
   io.out.write(

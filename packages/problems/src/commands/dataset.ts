@@ -7,7 +7,7 @@
  * Errors are printed (naming file, line and field) and set a non-zero process.exitCode.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { isPasskError } from '@passk/core';
+import { isPasskError, formatPasskError, exitStatusOf } from '@passk/core';
 import { pullDataset } from '../pull/index.js';
 import { runCheck } from './check.js';
 import { selectionLoadOptions, withSelectionOptions, type SelectionArgs } from '../selection.js';
@@ -50,8 +50,9 @@ export const pullCommand: CommandModule<object, PullArgs> = {
         ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
       });
     } catch (error) {
-      process.stderr.write(`passk dataset pull: ${(error as Error).message}${isPasskError(error) ? ` [${error.code}]` : ''}\n`);
-      process.exitCode = 1;
+      if (!isPasskError(error)) throw error; // docs/errors.md: one format, the code's exit status
+      process.stderr.write(`${formatPasskError(error)}\n`);
+      process.exitCode = exitStatusOf(error.code);
     }
   },
 };
