@@ -28,3 +28,5 @@ export * from './transport/fs/index.js';
 export * from './worker/claim-loop.js';
 export * from './queue/safe-read.js';
 export * from './run/plan-check.js';
+export * from './run/failed-rules.js';
+export * from './transport/fs/marks.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ITEM_FILE_RE } from '../naming.js';
 import { errnoCode, PasskError, isPasskError } from '../errors.js';
 import { parseValid } from '../validate.js';
-import { workItemSchema, shardSchema, evaluatedShardSchema, type WorkItem } from '../schemas/queue-files.js';
+import { workItemSchema, shardSchema, evaluatedShardSchema, appendHistory, type WorkItem } from '../schemas/queue-files.js';
 import type { RunLayout, Stage } from './layout.js';
 import { claimFileName, type WorkerIdentity } from './identity.js';
 import { writeViaTmp, jsonText, fsyncDir } from './durable.js';
@@ -50,8 +50,6 @@ export interface FsClaim<T extends WorkItem = WorkItem> extends Claim<T> {
   path: string;
 }
 
-/** Keep `history` short so a flapping item does not grow without bound. */
-const HISTORY_LIMIT = 20;
 
 export class FsQueue implements QueueBackend {
   readonly kind = 'fs' as const;
@@ -196,6 +194,11 @@ export class FsQueue implements QueueBackend {
     return reap(this, { staleMs: options.staleMs ?? this.staleMs });
   }
 
+  /** fsync the pending dir of `stage` after puts made with `{ fsync: false }`. */
+  async sync(stage: Stage): Promise<void> {
+    await fsyncDir(this.layout.pending(stage));
+  }
+
   /** Log an error through this queue's logger (the reaper has none of its own). */
   logError(fields: Record<string, unknown>, message: string): void {
     this.logger?.error(fields, message);
@@ -212,7 +215,7 @@ export class FsQueue implements QueueBackend {
    * when attempts reach maxAttempts. `from` is a file this process owns (a claim or a reaped claim).
    */
   async requeue(from: string, stage: Stage, value: WorkItem, reason: string): Promise<'retry' | 'failed'> {
-    const history = [...(value.history ?? []), `${new Date().toISOString()} ${reason}`].slice(-HISTORY_LIMIT);
+    const history = appendHistory(value.history, `${new Date().toISOString()} ${reason}`);
     const updated: WorkItem = { ...value, attempts: value.attempts + 1, history };
     if (updated.attempts >= this.maxAttempts) {
       const base = `${value.item}.${stage}`;

@@ -7,6 +7,9 @@ import { mkdir } from 'node:fs/promises';
 
 export type Stage = 'gen' | 'eval' | 'combine';
 
+/** The stages in flow order. */
+export const STAGES: readonly Stage[] = ['gen', 'eval', 'combine'];
+
 export const STAGE_DIRS: Record<Stage, string> = {
   gen: 'pending_gen',
   eval: 'pending_eval',

@@ -22,8 +22,16 @@ export interface WorkItem {
   seed_base: number;
   /** Times a worker died holding this item (or failed it). */
   attempts: number;
-  /** Why earlier attempts ended, newest last (bounded). */
+  /** Why earlier attempts ended, newest last (bounded: HISTORY_LIMIT). */
   history?: string[];
+}
+
+/** Keep `history` short so a flapping item does not grow without bound. */
+export const HISTORY_LIMIT = 20;
+
+/** `history` with `lines` appended, the oldest dropped beyond HISTORY_LIMIT. */
+export function appendHistory(history: string[] | undefined, ...lines: string[]): string[] {
+  return [...(history ?? []), ...lines].slice(-HISTORY_LIMIT);
 }
 
 export interface ShardSample {

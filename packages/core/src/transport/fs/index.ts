@@ -7,6 +7,9 @@ import type { Transport } from '../types.js';
 import { FsRunStore } from './store.js';
 import { FsControl } from './control.js';
 import { FsRegistry } from './registry.js';
+import { FsFailedItems } from './failed.js';
+import { itemsInPipeline, tidyUp } from './inventory.js';
+import { lockCombiner } from './combiner-lock.js';
 
 export interface FsTransportOptions {
   /** Claim heartbeat, ms. @default 5000 */
@@ -28,6 +31,10 @@ export async function openFsTransport(layout: RunLayout, options: FsTransportOpt
     store: new FsRunStore(layout),
     control: new FsControl(layout.controlDir),
     workers: new FsRegistry(layout.workersDir),
+    failed: new FsFailedItems(layout),
+    inventory: (inventoryOptions) => itemsInPipeline(layout, inventoryOptions),
+    tidyUp: () => tidyUp(layout),
+    acquireCombiner: (lease) => lockCombiner(layout.queueDir, lease),
     close: async () => {},
   };
 }
