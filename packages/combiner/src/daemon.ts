@@ -9,7 +9,7 @@
 import { readdir, mkdir, rm, access, rename } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
+  WorkerRuntime, parseItemStem, parseGroupStem, stemInGroup, failedFileName, failedReasonFileName, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
   readRegularText, SMALL_FILE_MAX_BYTES, checkItemAgainstPlan, combinedGroupsIn, stagedStemsIn, isPasskError, quarantineReason, fsyncDir,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
@@ -178,10 +178,10 @@ class Combiner {
       if (this.questions.has(id.questionIdx) && id.shard < this.shardsPerGroup) items.set(stem, { q: id.questionIdx, t: id.temperature, s: id.shard });
     }
     for (const group of groups) {
-      const id = parseItemStem(`${group}_s0`);
+      const id = parseGroupStem(group);
       if (!id || !this.questions.has(id.questionIdx)) continue;
       for (let s = 0; s < this.shardsPerGroup; s++) {
-        const stem = `${group}_s${s}`;
+        const stem = stemInGroup(group, s);
         if (!stagedHere.has(stem)) items.set(stem, { q: id.questionIdx, t: id.temperature, s });
       }
     }
@@ -244,9 +244,8 @@ class Combiner {
   }
 
   private async maybeCombine(group: string): Promise<void> {
-    const match = /^q(\d+)_t(\d+_\d+)$/.exec(group);
-    if (!match) return;
-    const id = parseItemStem(`${group}_s0`)!;
+    const id = parseGroupStem(group);
+    if (!id) return;
     const question = this.questions.get(id.questionIdx);
     const groupDir = path.join(this.layout.stagedDir, group);
     const files = (await readdir(groupDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).map((n) => path.join(groupDir, n));
@@ -295,7 +294,7 @@ class Combiner {
 /** Move an unreadable staged shard to failed/<stem>.combine.json with its reason (the run then names it). */
 async function quarantineStaged(layout: RunLayout, file: string, error: unknown, fsync: boolean): Promise<void> {
   const stem = path.basename(file).replace(/\.json$/, '');
-  await writeViaTmp(layout.tmpDir, layout.failedDir, `${stem}.combine.reason.json`, jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
-  await rename(file, path.join(layout.failedDir, `${stem}.combine.json`)).catch(() => rm(file, { recursive: true, force: true }));
+  await writeViaTmp(layout.tmpDir, layout.failedDir, failedReasonFileName(stem, 'combine'), jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
+  await rename(file, path.join(layout.failedDir, failedFileName(stem, 'combine'))).catch(() => rm(file, { recursive: true, force: true }));
   if (fsync) await fsyncDir(layout.failedDir);
 }

@@ -9,6 +9,8 @@ export type Stage = 'gen' | 'eval' | 'combine';
 
 /** The stages in flow order. */
 export const STAGES: readonly Stage[] = ['gen', 'eval', 'combine'];
+/** Pattern (no anchors) of a stage name in file names: `gen|eval|combine`. */
+export const STAGE_PATTERN = STAGES.join('|');
 
 export const STAGE_DIRS: Record<Stage, string> = {
   gen: 'pending_gen',

@@ -5,6 +5,7 @@
  */
 import type { FinishReason } from '../backend.js';
 import type { Verdict } from './verdict.js';
+import type { Stage } from '../queue/layout.js';
 import { verdictSchema } from './verdict.js';
 
 const { $id: _verdictId, ...verdictBody } = verdictSchema;
@@ -203,4 +204,11 @@ export const evaluatedShardSchema: Record<string, unknown> = {
     },
   },
   additionalProperties: false,
+};
+
+/** The schema of each stage's items: a work item, a generated shard, an evaluated shard. */
+export const STAGE_SCHEMAS: Record<Stage, object> = {
+  gen: workItemSchema,
+  eval: shardSchema,
+  combine: evaluatedShardSchema,
 };

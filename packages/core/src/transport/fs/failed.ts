@@ -11,7 +11,7 @@ import path from 'node:path';
 import { errnoCode, isPasskError } from '../../errors.js';
 import { parseValid } from '../../validate.js';
 import type { RunLayout } from '../../queue/layout.js';
-import { STAGE_SCHEMAS } from '../../queue/fs-queue.js';
+import { STAGE_SCHEMAS } from '../../schemas/queue-files.js';
 import { writeViaTmp, jsonText, fsyncDir } from '../../queue/durable.js';
 import { readRegularText, SMALL_FILE_MAX_BYTES, QUEUE_FILE_MAX_BYTES } from '../../queue/safe-read.js';
 import { neededByPlan, reasonText, retriedItem } from '../../run/failed-rules.js';
@@ -20,8 +20,8 @@ import type { Plan } from '../../schemas/plan.js';
 import type { Stage } from '../../queue/layout.js';
 import type { FailedItem, FailedItems, FailedRetry } from '../types.js';
 import { itemsInPipeline } from './inventory.js';
+import { parseFailedFileName, failedFileName, failedReasonFileName, retriedFileNames } from '../../queue/failed-names.js';
 
-const FAILED_RE = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.json$/;
 /** Where retried items' files are kept, inside failed/. */
 export const RETRIED_DIR = 'retried';
 
@@ -62,14 +62,14 @@ export class FsFailedItems implements FailedItems {
     let others = 0;
     const names = (await readdir(this.layout.failedDir).catch(() => [] as string[])).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const name of names) {
-      const m = FAILED_RE.exec(name);
-      if (!m) continue;
-      const [, stem, stage] = m as unknown as [string, string, Stage];
+      const parsed = parseFailedFileName(name);
+      if (!parsed) continue;
+      const { stem, stage } = parsed;
       if (!needed(stem)) {
         others++;
         continue;
       }
-      const reasonAt = path.join(this.layout.failedDir, `${stem}.${stage}.reason.json`);
+      const reasonAt = path.join(this.layout.failedDir, failedReasonFileName(stem, stage));
       items.push({ stem, stage, reasonAt, ...(await readReason(reasonAt)) });
     }
     return { items, others };
@@ -89,7 +89,7 @@ export class FsFailedItems implements FailedItems {
     await mkdir(historyDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     for (const item of items) {
-      const file = path.join(layout.failedDir, `${item.stem}.${item.stage}.json`);
+      const file = path.join(layout.failedDir, failedFileName(item.stem, item.stage));
       if (!inPipeline.has(item.stem)) {
         const back = item.code === 'ERR_TOO_MANY_ATTEMPTS' ? await readValid(file, item.stem, item.stage) : undefined;
         if (back) {
@@ -99,11 +99,11 @@ export class FsFailedItems implements FailedItems {
           result.regenerated.push(item.stem);
         }
       }
-      const base = `${item.stem}.${item.stage}.${stamp}`;
-      await rename(item.reasonAt, path.join(historyDir, `${base}.reason.json`)).catch((error) => {
+      const kept = retriedFileNames(item.stem, item.stage, stamp);
+      await rename(item.reasonAt, path.join(historyDir, kept.reason)).catch((error) => {
         if (errnoCode(error) !== 'ENOENT') throw error;
       });
-      await rename(file, path.join(historyDir, `${base}.json`));
+      await rename(file, path.join(historyDir, kept.file));
     }
     await fsyncDir(historyDir);
     await fsyncDir(layout.failedDir);

@@ -5,9 +5,10 @@
  */
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ITEM_FILE_RE } from '../../naming.js';
-import type { RunLayout } from '../../queue/layout.js';
-import { parseClaimFileName } from '../../queue/identity.js';
+import { ITEM_FILE_RE, groupOfStem } from '../../naming.js';
+import { STAGES, type RunLayout } from '../../queue/layout.js';
+import { parseClaimFileName } from '../../queue/claim-names.js';
+import { parseFailedFileName } from '../../queue/failed-names.js';
 import { sweepTmp } from '../../queue/durable.js';
 import type { Inventory } from '../types.js';
 import { combinedGroupsIn, stagedStemsIn } from './marks.js';
@@ -37,8 +38,8 @@ export async function itemsInPipeline(layout: RunLayout, options: { includeFaile
   await addPending(layout.pending('combine'));
   for (const stem of await stagedStemsIn(layout.stagedDir)) stems.add(stem);
   for (const n of options.includeFailed === false ? [] : await list(layout.failedDir)) {
-    const m = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.json$/.exec(n);
-    if (m) stems.add(m[1]!);
+    const failed = parseFailedFileName(n);
+    if (failed) stems.add(failed.stem);
   }
   return { stems, combinedGroups: await combinedGroupsIn(layout.combinedStateDir) };
 }
@@ -50,10 +51,10 @@ export async function itemsInPipeline(layout: RunLayout, options: { includeFaile
 export async function dropFinishedDuplicates(layout: RunLayout): Promise<number> {
   const combinedGroups = await combinedGroupsIn(layout.combinedStateDir);
   let dropped = 0;
-  for (const stage of ['gen', 'eval', 'combine'] as const) {
+  for (const stage of STAGES) {
     for (const name of await list(layout.pending(stage))) {
-      const m = /^(q\d+_t\d+_\d+)_s\d+\.json$/.exec(name);
-      if (m && combinedGroups.has(m[1]!)) {
+      const group = ITEM_FILE_RE.test(name) ? groupOfStem(name.slice(0, -5)) : undefined;
+      if (group && combinedGroups.has(group)) {
         await unlink(path.join(layout.pending(stage), name)).catch(() => {});
         dropped++;
       }

@@ -9,7 +9,7 @@ import { isValid } from '../../validate.js';
 import { parseItemStem } from '../../naming.js';
 import { makeIdentity } from '../../queue/identity.js';
 import { STAGES } from '../../queue/layout.js';
-import { STAGE_SCHEMAS } from '../../queue/fs-queue.js';
+import { STAGE_SCHEMAS } from '../../schemas/queue-files.js';
 import { workItemFor } from '../../run/plan-file.js';
 import { neededByPlan, reasonText, retriedItem } from '../../run/failed-rules.js';
 import type { WorkItem } from '../../schemas/queue-files.js';

@@ -23,7 +23,7 @@ import type { Redis } from 'ioredis';
 import { PasskError, isPasskError } from '../../errors.js';
 import { assertValid, jsonSyntaxMessage } from '../../validate.js';
 import { ITEM_STEM_RE } from '../../naming.js';
-import { STAGE_SCHEMAS } from '../../queue/fs-queue.js';
+import { STAGE_SCHEMAS } from '../../schemas/queue-files.js';
 import { ownerTag, type WorkerIdentity } from '../../queue/identity.js';
 import { STAGES, type Stage } from '../../queue/layout.js';
 import type { QueueCounts } from '../../queue/counts.js';
