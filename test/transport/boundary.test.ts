@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { runLayout, openTransport, silentLogger, type Transport } from '@passk/core';
+import { runLayout, openTransport, silentLogger, type Transport, type Problem } from '@passk/core';
+import { createOrResumePlan } from '../../packages/cli/src/orchestrator/plan.js';
 import { Supervisor } from '../../packages/cli/src/orchestrator/supervisor.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -56,6 +57,24 @@ test("Redis: the supervisor's stop-generators flag goes through the transport (i
     await supervisor.stopAll('test');
     assert.equal(await transport.control.has('stop-generators'), true);
     assert.equal(existsSync(path.join(layout.controlDir, 'stop-generators')), false);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('Redis: planning a run keeps a local plan copy and creates no fs-queue dir on this machine', async () => {
+  const dir = await tempDir();
+  const layout = runLayout({ run: 'lay', root: dir });
+  const transport: Transport = await openTransport({ layout, queueUrl: server.url });
+  try {
+    const problem = { id: 'p0', title: 'p0', kind: 'stdin', content: 'print 1', starter_code: '', tests: [{ input: '', output: '1' }], public_test_count: 1 } as unknown as Problem;
+    const request = {
+      run: 'lay', problemsSpec: 'inline', problems: [problem], start: 0, n: 2, shardSize: 2, temperatures: [0.5], seed: 0, topP: 1, maxTokens: 16, stop: [], backend: 'sim', model: 'sim', simulated: true,
+    };
+    const { resumed } = await createOrResumePlan(transport, layout, request);
+    assert.equal(resumed, false);
+    assert.equal(existsSync(layout.planFile), true, 'a copy of the plan beside the results');
+    for (const dir of [layout.pending('gen'), layout.claimedDir, layout.controlDir, layout.workersDir]) assert.equal(existsSync(dir), false, dir);
   } finally {
     await transport.close();
   }

@@ -5,7 +5,7 @@
  * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
  */
 import {
-  PasskError, planDifferences, itemStem, shardCount, groupStem, workItemFor, ensureLayout,
+  PasskError, planDifferences, itemStem, shardCount, groupStem, workItemFor, ensureLocalDirs,
   type Plan, type PlanSelection, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
@@ -64,7 +64,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 
 /** Write a new plan, or check that an existing one matches; returns the plan in force. */
 export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean }> {
-  await ensureLayout(layout);
+  await ensureLocalDirs(layout);
   const { plan, selected } = buildPlan(request);
   const existing = await transport.store.readPlan();
   if (existing) {
