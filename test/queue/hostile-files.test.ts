@@ -14,7 +14,6 @@ import {
   type WorkItem, type WorkerIdentity, type Verdict, type Grader, type Problem, type Plan,
 } from '@passk/core';
 import { createCachedGrader, problemDir, programKey } from '@passk/evaluator';
-import { planFailedItems } from '../../packages/cli/src/orchestrator/failed.js';
 import { ensureRealDir, readQuestionState, writeQuestionState } from '@passk/combiner';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -211,7 +210,7 @@ test("passk run's failed-item report: a FIFO or symlink as a reason or item file
   mkfifo(path.join(layout.failedDir, 'q0_t0_1_s0.gen.reason.json'));
   await writeFile(path.join(layout.failedDir, 'q0_t0_1_s1.gen.json'), '{}');
   await symlink(secret, path.join(layout.failedDir, 'q0_t0_1_s1.gen.reason.json'));
-  const { items } = await planFailedItems(layout, plan, new Set());
+  const { items } = await (await openFsTransport(layout)).failed.list(plan, new Set());
   assert.deepEqual(items.map((i) => i.stem), ['q0_t0_1_s0', 'q0_t0_1_s1']);
   for (const i of items) {
     assert.equal(i.code, 'unknown');

@@ -8,10 +8,9 @@
  */
 import { readdir, mkdir, rm, access, rename } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import {
-  WorkerRuntime, parseItemStem, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
-  readRegularText, SMALL_FILE_MAX_BYTES, checkItemAgainstPlan, isPasskError, quarantineReason, fsyncDir,
+  WorkerRuntime, parseItemStem, parseGroupStem, stemInGroup, failedFileName, failedReasonFileName, groupStem, combinedFileName, questionResultsDir, shardCount, writeViaTmp, jsonText, PasskError, localHost, workItemFor,
+  readRegularText, SMALL_FILE_MAX_BYTES, checkItemAgainstPlan, combinedGroupsIn, stagedStemsIn, isPasskError, quarantineReason, fsyncDir,
   type EvaluatedShard, type Plan, type RunLayout, type PlanQuestion, type Transport, type Claim,
 } from '@passk/core';
 import type { ProblemMeta } from '@passk/stats';
@@ -53,37 +52,28 @@ export async function runCombiner(options: CombinerDaemonOptions): Promise<numbe
     await mkdir(layout.stagedDir, { recursive: true });
     await mkdir(layout.combinedStateDir, { recursive: true });
     await mkdir(layout.tmpDir, { recursive: true });
-    const stale = options.lockStaleMs ?? 4000;
-    // On a shared filesystem the name lock is pid-based (one host); proper-lockfile also guards
-    // against a second combiner on another host. In Redis mode the registry name is global.
-    for (; transport.kind === 'fs'; ) {
-      try {
-        release = await lockfile.lock(layout.queueDir, {
-          lockfilePath: path.join(layout.queueDir, 'combiner.lock'),
-          realpath: false,
-          stale,
-          update: Math.max(1000, Math.floor(stale / 4)),
-          onCompromised: (error) => {
-            logger.error({ err: error }, 'combiner lock compromised; stopping');
-            runtime.stop('lock compromised');
-          },
-        });
-        break;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-        if (runtime.stopping) return 0;
+    // One combiner per run: the fs lock on the queue dir (waited for), or the Redis combiner home.
+    const home = { host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() };
+    const lease = await transport.acquireCombiner({
+      home,
+      takeOver: options.moveHere ?? false,
+      staleMs: options.lockStaleMs ?? 4000,
+      onLost: (error) => {
+        logger.error({ err: error }, 'combiner lock compromised; stopping');
+        runtime.stop('lock compromised');
+      },
+      waitAgain: async () => {
+        if (runtime.stopping) return false;
         logger.info('another combiner holds the lock; waiting');
         await runtime.sleep(1000, 0);
-        if (runtime.stopping) return 0;
-      }
-    }
+        return !runtime.stopping;
+      },
+    });
+    if (!lease) return 0;
+    release = lease.release;
+    if (lease.previous) logger.warn({ previous: lease.previous, home }, 'took the run over from another combiner machine (--move-here)');
     const plan = await transport.store.readPlan();
     if (!plan) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run\``);
-    if (transport.kind === 'redis') {
-      const home = { host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() };
-      const previous = await transport.store.claimCombinerHome(home, options.moveHere ?? false);
-      if (previous) logger.warn({ previous, home }, 'took the run over from another combiner machine (--move-here)');
-    }
     const combiner = new Combiner(layout, plan, fsync, runtime);
     await combiner.recover();
     const pollMs = options.pollMs ?? 300;
@@ -161,27 +151,21 @@ class Combiner {
       }
     }
     for (const group of await readdir(this.layout.stagedDir)) await this.maybeCombine(group);
-    if (this.runtime.transport.kind === 'redis') await this.reconcileMarks();
+    await this.reconcileMarks();
     await this.updateRunSummary();
   }
 
   /**
-   * Redis mode: a staged or combined mark in Redis that this machine's disk cannot back (the run was
-   * taken over from a lost machine, or its files were deleted) stands for samples that exist nowhere.
+   * A staged or combined mark in the run store that this machine's disk cannot back (Redis mode: the run
+   * was taken over from a lost machine, or its files were deleted) stands for samples that exist nowhere.
+   * On the filesystem the files are the marks, so there is never one to reconcile.
    * Put those shards back into `gen`, then forget the marks (a crash in between only puts them again:
    * put is idempotent by item name, and a shard done twice is counted once).
    */
   private async reconcileMarks(): Promise<void> {
     const { store } = this.runtime.transport;
-    const combinedHere = new Set<string>();
-    for (const question of this.plan.questions) {
-      const state = await readQuestionState(this.layout, question.idx);
-      for (const t of Object.keys(state)) combinedHere.add(groupStem(question.idx, Number(t)));
-    }
-    const stagedHere = new Set<string>();
-    for (const group of await readdir(this.layout.stagedDir)) {
-      for (const name of await readdir(path.join(this.layout.stagedDir, group)).catch(() => [] as string[])) if (name.endsWith('.json')) stagedHere.add(name.slice(0, -5));
-    }
+    const combinedHere = await combinedGroupsIn(this.layout.combinedStateDir);
+    const stagedHere = await stagedStemsIn(this.layout.stagedDir);
     const stems = [...(await store.stagedStems())].filter((stem) => {
       const id = parseItemStem(stem);
       return id !== undefined && !stagedHere.has(stem) && !combinedHere.has(groupStem(id.questionIdx, id.temperature));
@@ -194,10 +178,10 @@ class Combiner {
       if (this.questions.has(id.questionIdx) && id.shard < this.shardsPerGroup) items.set(stem, { q: id.questionIdx, t: id.temperature, s: id.shard });
     }
     for (const group of groups) {
-      const id = parseItemStem(`${group}_s0`);
+      const id = parseGroupStem(group);
       if (!id || !this.questions.has(id.questionIdx)) continue;
       for (let s = 0; s < this.shardsPerGroup; s++) {
-        const stem = `${group}_s${s}`;
+        const stem = stemInGroup(group, s);
         if (!stagedHere.has(stem)) items.set(stem, { q: id.questionIdx, t: id.temperature, s });
       }
     }
@@ -260,9 +244,8 @@ class Combiner {
   }
 
   private async maybeCombine(group: string): Promise<void> {
-    const match = /^q(\d+)_t(\d+_\d+)$/.exec(group);
-    if (!match) return;
-    const id = parseItemStem(`${group}_s0`)!;
+    const id = parseGroupStem(group);
+    if (!id) return;
     const question = this.questions.get(id.questionIdx);
     const groupDir = path.join(this.layout.stagedDir, group);
     const files = (await readdir(groupDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).map((n) => path.join(groupDir, n));
@@ -311,7 +294,7 @@ class Combiner {
 /** Move an unreadable staged shard to failed/<stem>.combine.json with its reason (the run then names it). */
 async function quarantineStaged(layout: RunLayout, file: string, error: unknown, fsync: boolean): Promise<void> {
   const stem = path.basename(file).replace(/\.json$/, '');
-  await writeViaTmp(layout.tmpDir, layout.failedDir, `${stem}.combine.reason.json`, jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
-  await rename(file, path.join(layout.failedDir, `${stem}.combine.json`)).catch(() => rm(file, { recursive: true, force: true }));
+  await writeViaTmp(layout.tmpDir, layout.failedDir, failedReasonFileName(stem, 'combine'), jsonText({ ...quarantineReason(error), at: new Date().toISOString() }), { fsync });
+  await rename(file, path.join(layout.failedDir, failedFileName(stem, 'combine'))).catch(() => rm(file, { recursive: true, force: true }));
   if (fsync) await fsyncDir(layout.failedDir);
 }

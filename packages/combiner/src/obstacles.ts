@@ -7,7 +7,7 @@
  */
 import { lstat, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeViaTmp, jsonText, errnoCode, type RunLayout } from '@passk/core';
+import { writeViaTmp, jsonText, errnoCode, refusedName, reasonFileFor, type RunLayout } from '@passk/core';
 
 /** What `target` must be: a real directory, or a regular file (or nothing yet). */
 export type Expect = 'directory' | 'file';
@@ -22,9 +22,9 @@ export async function clearObstacle(layout: RunLayout, target: string, expect: E
     throw error;
   }
   if (expect === 'directory' ? st.isDirectory() : st.isFile()) return false;
-  const base = `${path.basename(target)}.refused-${Date.now()}-${process.pid}`;
+  const base = refusedName(path.basename(target));
   const kind = st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'not a regular file';
-  await writeViaTmp(layout.tmpDir, layout.failedDir, `${base}.reason.json`, jsonText({
+  await writeViaTmp(layout.tmpDir, layout.failedDir, reasonFileFor(base), jsonText({
     code: 'ERR_FILE_REFUSED', message: `${target}: refused: is ${kind} where the combiner keeps a ${expect}; moved here`, file: target, at: new Date().toISOString(),
   }));
   await rename(target, path.join(layout.failedDir, base));

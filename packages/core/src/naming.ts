@@ -28,10 +28,15 @@ export interface ItemId {
   shard: number;
 }
 
+/** Pattern (no anchors, no groups) of a group stem `q{idx}_t{major}_{minor}`; the other grammars are built from it. */
+export const GROUP_PATTERN = 'q\\d+_t\\d+_\\d+';
+/** Pattern (no anchors, no groups) of an item stem `q{idx}_t{major}_{minor}_s{shard}`. */
+export const STEM_PATTERN = `${GROUP_PATTERN}_s\\d+`;
 /** Strict grammar of an item stem. Temp files and claim files never match it. */
 export const ITEM_STEM_RE = /^q(\d+)_t(\d+_\d+)_s(\d+)$/;
 /** Strict grammar of a queue file: the stem plus `.json`. */
 export const ITEM_FILE_RE = /^q(\d+)_t(\d+_\d+)_s(\d+)\.json$/;
+const GROUP_STEM_RE = /^q(\d+)_t(\d+_\d+)$/;
 
 export function itemStem(id: ItemId): string {
   return `q${id.questionIdx}_t${encodeTemperature(id.temperature)}_s${id.shard}`;
@@ -50,6 +55,21 @@ export function parseItemFile(fileName: string): ItemId | undefined {
 /** The (question, temperature) group stem: `q{idx}_t{major}_{minor}`. */
 export function groupStem(questionIdx: number, temperature: number): string {
   return `q${questionIdx}_t${encodeTemperature(temperature)}`;
+}
+
+export function parseGroupStem(group: string): { questionIdx: number; temperature: number } | undefined {
+  const match = GROUP_STEM_RE.exec(group);
+  return match ? { questionIdx: Number(match[1]), temperature: decodeTemperature(match[2]!) } : undefined;
+}
+
+/** The group of an item stem (`q1_t0_8_s3` → `q1_t0_8`), or undefined for any other name. */
+export function groupOfStem(stem: string): string | undefined {
+  return ITEM_STEM_RE.test(stem) ? stem.slice(0, stem.lastIndexOf('_s')) : undefined;
+}
+
+/** The item stem of shard `shard` of a group stem. */
+export function stemInGroup(group: string, shard: number): string {
+  return `${group}_s${shard}`;
 }
 
 /** File name of a combined result inside `q{idx}/`: `t{major}_{minor}_combined.json`. */

@@ -21,7 +21,7 @@ const EXTENSIBLE = new Set(['n', 'temperatures', 'questions']);
 export function extensionRefusals(prev: Plan, next: Plan, diffs: string[], transport: Transport): string[] {
   const out: string[] = [];
   if (diffs.some((d) => !EXTENSIBLE.has(d))) return ['only --n, --temperatures and the questions can grow on an existing run'];
-  if (transport.kind !== 'fs') out.push('a run on Redis (--queue) cannot be extended yet');
+  if (!transport.extensible) out.push('a run on Redis (--queue) cannot be extended yet');
   if (next.n < prev.n) out.push(`--n can only grow (was ${prev.n}, now ${next.n})`);
   if (next.n > prev.n && prev.n % prev.shard_size !== 0) out.push(`--n can grow only when the old n (${prev.n}) is a multiple of the shard size (${prev.shard_size})`);
   if (next.shard_size !== prev.shard_size) out.push(`the shard size would change (was ${prev.shard_size}, now ${next.shard_size}); pass --shard-size ${prev.shard_size}`);

@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, sweepTmp, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs, GRADER_VERSION } from '../grader-factory.js';
-import { createOrResumePlan, seedWorkItems, dropFinishedDuplicates } from './plan.js';
+import { createOrResumePlan, seedWorkItems } from './plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from './failed.js';
 import { Supervisor, type WorkerSpec } from './supervisor.js';
 import { preflight } from './preflight.js';
@@ -100,7 +100,7 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
     // `passk stop` from any machine sets stop-all after the generators are gone (watched only now,
     // after planRun cleared the flags an earlier stop left behind).
     closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
-    const failedCtx: FailedContext = { transport, layout, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
+    const failedCtx: FailedContext = { transport, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
     await failedAtStart(failedCtx, argv.retryFailed);
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
@@ -111,7 +111,7 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
       await printResults(layout, say);
       return 0;
     }
-    supervisor = startWorkers(argv, layout, logger, { gpus, evaluators, grading: planGrading(plan) });
+    supervisor = startWorkers(argv, layout, transport, logger, { gpus, evaluators, grading: planGrading(plan) });
     if (argv.metricsPort !== undefined) closers.push(await serveMetrics(argv.metricsPort, argv.metricsHost, layout, transport, supervisor, say));
     return await watch({ argv, layout, transport, runtime, plan, supervisor, failedCtx, say });
   } catch (error) {
@@ -157,7 +157,7 @@ async function watch(run: Running): Promise<number> {
     await endIfNoWorkerLeft(run, status);
     if (await onlyFailedLeft(status, transport, layout)) {
       await supervisor.stopAll('only failed items left');
-      await failedAtEnd(run.failedCtx, status.queue.failed);
+      await failedAtEnd(run.failedCtx);
       return 1;
     }
   }
@@ -177,10 +177,9 @@ async function finish(run: Running, tty: boolean): Promise<number> {
   if (tty) process.stdout.write('\n');
   runtime.logger.info('every summary is written; stopping workers');
   await run.supervisor.stopAll('run complete');
-  const dropped = transport.kind === 'fs' ? await dropFinishedDuplicates(layout) : 0;
+  // Duplicates of groups already combined, and temp files of writers SIGKILLed since the last reap.
+  const dropped = await transport.tidyUp();
   if (dropped) runtime.logger.info({ dropped }, 'removed duplicate items of groups already combined');
-  // Temp files of writers SIGKILLed since the last reap: their writers are gone, nothing reads them.
-  if (transport.kind === 'fs') await sweepTmp(layout.tmpDir);
   say(progressLine(await collectStatus(layout, transport)));
   await printResults(layout, say);
   return 0;
@@ -271,18 +270,18 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
   return { plan, resumed, ...(extended ? { extended } : {}) };
 }
 
-/** Claim the combiner home (Redis, combiner here) before anything starts, then queue what the plan still needs; returns the items queued. */
+/** Claim the combiner home (combiner here) before anything starts, then queue what the plan still needs; returns the items queued. */
 async function queueWork(argv: RunArgs, layout: Layout, transport: Transport, runtime: WorkerRuntime, plan: Plan): Promise<number> {
-  if (transport.kind === 'redis' && argv.combiner) {
-    // The combiner will run here: refuse before starting anything if the results live elsewhere.
+  if (argv.combiner) {
+    // The combiner will run here: refuse before starting anything if the results live elsewhere (Redis).
     await transport.store.claimCombinerHome({ host: localHost(), results_dir: path.resolve(layout.resultsDir), since: new Date().toISOString() }, false);
   }
-  return seedWorkItems(transport, runtime.queue, layout, plan);
+  return seedWorkItems(transport, runtime.queue, plan);
 }
 
 /** The combiner, E evaluators and G generators (staggered by 500 ms) under one supervisor. */
-function startWorkers(argv: RunArgs, layout: Layout, logger: Logger, counts: { gpus: number; evaluators: number; grading: ReturnType<typeof planGrading> }): Supervisor {
-  const supervisor = new Supervisor({ layout, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
+function startWorkers(argv: RunArgs, layout: Layout, transport: Transport, logger: Logger, counts: { gpus: number; evaluators: number; grading: ReturnType<typeof planGrading> }): Supervisor {
+  const supervisor = new Supervisor({ layout, control: transport.control, logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
   const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs), ...(argv.queue ? ['--queue', argv.queue] : [])];
   const specs: WorkerSpec[] = argv.combiner ? [{ name: 'combiner', role: 'combiner', args: common }] : [];
   const evalArgs = ['--workers', String(argv.evalWorkers), ...(argv.python ? ['--python', argv.python] : []), ...limitArgs({ ...argv, grading: counts.grading }), `--dedup=${argv.dedup}`];

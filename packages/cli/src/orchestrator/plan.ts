@@ -4,11 +4,9 @@
  * pipeline. Running the same command again resumes: the plan must match, and seeding adds only what
  * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
  */
-import { readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import {
   PasskError, planDifferences, planGrading, extractionRule, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
-  parseClaimFileName, ensureLayout, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
+  parseClaimFileName, ensureLocalDirs, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
   type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
@@ -77,7 +75,7 @@ export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{
 
 /** Write a new plan, or check that an existing one matches; returns the plan in force. */
 export async function createOrResumePlan(transport: Transport, layout: RunLayout, request: PlanRequest): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
-  await ensureLayout(layout);
+  await ensureLocalDirs(layout);
   const existing = await transport.store.readPlan();
   // A regrade generates nothing: `passk run` on it would generate samples its source never had.
   if (existing?.regraded_from) throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` is a regrade of run \`${existing.regraded_from.run}\` (it generates nothing): resume it with \`passk regrade --run ${existing.regraded_from.run} --out-run ${layout.run}\``, { file: layout.planFile });
@@ -103,61 +101,17 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
     if (diffs.length) {
       const why = extensionRefusals(existing, plan, fields, transport);
       throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`passk resume --run ${layout.run}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
-        file: transport.kind === 'fs' ? layout.planFile : `${transport.where} (run ${layout.run})`,
+        file: transport.store.planWhere,
       });
     }
-    // Redis mode: this machine may be joining (or taking over) the run; give its results a copy too.
-    if (transport.kind !== 'fs' && !existsSync(layout.planFile)) await writeResultFile(layout.planFile, `${JSON.stringify(existing, null, 2)}\n`);
+    // This machine may be joining (or taking over) the run: give its results a copy too.
+    await transport.store.copyPlanHere(existing, false);
     return { plan: existing, resumed: true };
   }
   await transport.store.savePlan(plan, selected);
-  // In Redis mode the plan lives in Redis; keep a copy beside this machine's results for people.
-  if (transport.kind !== 'fs') await writeResultFile(layout.planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  // Where the plan lives elsewhere (Redis), keep a copy beside this machine's results for people.
+  await transport.store.copyPlanHere(plan, true);
   return { plan, resumed: false };
-}
-
-async function list(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => [] as string[]);
-}
-
-/**
- * Every item stem present anywhere in the pipeline, plus the groups already combined. Items in
- * failed/ count as present (a failed item is not seeded again by itself: `passk run --retry-failed`
- * puts it back), unless `includeFailed` is false.
- */
-export async function itemsInPipeline(layout: RunLayout, options: { includeFailed?: boolean } = {}): Promise<{ stems: Set<string>; combinedGroups: Set<string> }> {
-  const stems = new Set<string>();
-  const addPending = async (dir: string) => {
-    for (const n of await list(dir)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
-  };
-  const addClaims = async () => {
-    for (const n of await list(layout.claimedDir)) {
-      const c = parseClaimFileName(n);
-      if (c) stems.add(c.stem);
-    }
-  };
-  await addPending(layout.pending('gen'));
-  await addClaims();
-  await addPending(layout.pending('eval'));
-  await addClaims();
-  await addPending(layout.pending('combine'));
-  for (const group of await list(layout.stagedDir)) for (const n of await list(`${layout.stagedDir}/${group}`)) if (ITEM_FILE_RE.test(n)) stems.add(n.slice(0, -5));
-  for (const n of options.includeFailed === false ? [] : await list(layout.failedDir)) {
-    const m = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.json$/.exec(n);
-    if (m) stems.add(m[1]!);
-  }
-  const combinedGroups = new Set<string>();
-  for (const n of await list(layout.combinedStateDir)) {
-    const m = /^q(\d+)\.json$/.exec(n);
-    if (!m) continue;
-    try {
-      const state = JSON.parse(await readRegularText(`${layout.combinedStateDir}/${n}`, SMALL_FILE_MAX_BYTES)) as Record<string, unknown>;
-      for (const t of Object.keys(state)) combinedGroups.add(groupStem(Number(m[1]), Number(t)));
-    } catch {
-      // a torn state file is rewritten by the combiner; seeding stays conservative
-    }
-  }
-  return { stems, combinedGroups };
 }
 
 /**
@@ -165,9 +119,8 @@ export async function itemsInPipeline(layout: RunLayout, options: { includeFaile
  * filesystem every stage is looked at; on Redis only the combiner's marks (staged items, combined
  * groups) are, so on a resume an item in flight may be generated again — counted once all the same.
  */
-export async function seedWorkItems(transport: Transport, queue: QueueBackend, layout: RunLayout, plan: Plan): Promise<number> {
-  const { stems, combinedGroups } =
-    transport.kind === 'fs' ? await itemsInPipeline(layout) : { stems: await transport.store.stagedStems(), combinedGroups: await transport.store.combinedGroups() };
+export async function seedWorkItems(transport: Transport, queue: QueueBackend, plan: Plan): Promise<number> {
+  const { stems, combinedGroups } = await transport.inventory();
   const shards = shardCount(plan);
   let added = 0;
   for (const question of plan.questions) {
@@ -181,26 +134,6 @@ export async function seedWorkItems(transport: Transport, queue: QueueBackend, l
       }
     }
   }
-  if (added && transport.kind === 'fs') await fsyncDir(layout.pending('gen'));
+  if (added) await queue.sync('gen');
   return added;
-}
-
-/**
- * After the run is complete, pending items of groups that are already combined can only be
- * duplicates (an item reclaimed while its first copy was finishing): remove them. Returns the count.
- */
-export async function dropFinishedDuplicates(layout: RunLayout): Promise<number> {
-  const { combinedGroups } = await itemsInPipeline(layout);
-  const { unlink } = await import('node:fs/promises');
-  let dropped = 0;
-  for (const stage of ['gen', 'eval', 'combine'] as const) {
-    for (const name of await list(layout.pending(stage))) {
-      const m = /^(q\d+_t\d+_\d+)_s\d+\.json$/.exec(name);
-      if (m && combinedGroups.has(m[1]!)) {
-        await unlink(`${layout.pending(stage)}/${name}`).catch(() => {});
-        dropped++;
-      }
-    }
-  }
-  return dropped;
 }

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setControl, pidAlive, readRegularTailSync, type Logger, type RunLayout } from '@passk/core';
+import { pidAlive, readRegularTailSync, type ControlChannel, type Logger, type RunLayout } from '@passk/core';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease } from './gpu-release.js';
 
 export interface WorkerSpec {
@@ -34,6 +34,8 @@ interface Managed {
 
 export interface SupervisorOptions {
   layout: RunLayout;
+  /** The run's control flags (stop-generators is set here first when stopping). */
+  control: ControlChannel;
   logger: Logger;
   /** Path of the CLI entry (dist/main.js). */
   cliMain: string;
@@ -166,9 +168,9 @@ export class Supervisor {
   async stopAll(reason: string): Promise<void> {
     this.stopping = true;
     for (const m of this.workers.values()) m.restartPending = false; // launch() starts nothing once stopping
-    const { logger, layout } = this.options;
+    const { logger } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
-    await setControl(layout.controlDir, 'stop-generators', reason).catch(() => {});
+    await this.options.control.set('stop-generators', reason).catch(() => {});
     // Noted before the stop: the processes that may hold GPU memory for the generators (engines).
     const engines = this.noteEngines();
     if (this.engineTimer) clearInterval(this.engineTimer);

@@ -8,11 +8,10 @@
 import path from 'node:path';
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, sweepTmp, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
 import { GRADER_VERSION, limitOptions, limitArgs, type LimitFlagArgs } from '@passk/evaluator';
 import { layoutFrom, transportFrom, positiveInt } from '../options.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
-import { itemsInPipeline } from '../orchestrator/plan.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
@@ -79,7 +78,7 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     const live = await liveWorkers(source);
     if (live.length) say(`passk: warning: run ${sourcePlan.run} is still going (${live.join(', ')} alive): a shard moving between its directories may be reported missing; regrade a stopped or finished run, or run the same regrade again later`);
-    const seeded = await seedRegrade(runtime.queue, layout, source, plan, runtime.signal);
+    const seeded = await seedRegrade(transport, runtime.queue, layout, source, plan, runtime.signal);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');
     say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
     if (seeded.missing.length) say(`passk: warning: ${missingMessage(plan, seeded.missing, layout)}`);
@@ -87,7 +86,7 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     const ctx: Context = { argv, layout, transport, runtime, plan, seeded, say };
     if (runtime.stopping) return stopped(ctx);
     if (await done(ctx)) return await finish(ctx);
-    supervisor = startWorkers(argv, layout, runtime, { evaluators, evalArgs });
+    supervisor = startWorkers(argv, layout, transport, runtime, { evaluators, evalArgs });
     return await watch(ctx, supervisor);
   } catch (error) {
     // A PasskError is printed once by the CLI (passk: CODE: message); only the unexpected is logged loudly.
@@ -100,8 +99,8 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
   }
 }
 
-function startWorkers(argv: RegradeArgs, layout: RunLayout, runtime: WorkerRuntime, counts: { evaluators: number; evalArgs: string[] }): Supervisor {
-  const supervisor = new Supervisor({ layout, logger: runtime.logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
+function startWorkers(argv: RegradeArgs, layout: RunLayout, transport: Transport, runtime: WorkerRuntime, counts: { evaluators: number; evalArgs: string[] }): Supervisor {
+  const supervisor = new Supervisor({ layout, control: transport.control, logger: runtime.logger, cliMain, maxRestarts: argv.maxRestarts, backoffMs: argv.restartBackoffMs });
   const common = ['--run', layout.run, '--queue-dir', layout.queueDir, '--results-dir', layout.resultsDir, '--max-attempts', String(argv.maxAttempts), '--stale-ms', String(argv.staleMs)];
   const evalArgs = ['--workers', String(positiveInt(argv.evalWorkers, '--eval-workers')), ...(argv.python ? ['--python', argv.python] : []), ...counts.evalArgs, `--dedup=${argv.dedup}`];
   const specs: WorkerSpec[] = [{ name: 'combiner', role: 'combiner', args: common }];
@@ -115,8 +114,8 @@ function startWorkers(argv: RegradeArgs, layout: RunLayout, runtime: WorkerRunti
  * are is written, and (when samples are missing) nothing of the other groups is still in flight.
  */
 async function done(ctx: Context): Promise<boolean> {
-  const { layout, plan, seeded } = ctx;
-  const { combinedGroups } = await itemsInPipeline(layout, { includeFailed: false });
+  const { transport, plan, seeded, layout } = ctx;
+  const { combinedGroups } = await transport.inventory({ includeFailed: false });
   for (const group of seeded.completable) if (!combinedGroups.has(group)) return false;
   for (const q of plan.questions) {
     if (!plan.temperatures.every((t) => seeded.completable.has(groupStem(q.idx, t)))) continue;
@@ -170,7 +169,7 @@ async function stopped(ctx: Context, supervisor?: Supervisor): Promise<number> {
 
 async function finish(ctx: Context): Promise<number> {
   const { layout, transport, plan, seeded, say } = ctx;
-  if (transport.kind === 'fs') await sweepTmp(layout.tmpDir);
+  await transport.tidyUp();
   say(progressLine(await collectStatus(layout, transport)));
   await printResults(layout, say);
   if (seeded.missing.length) throw new PasskError('ERR_SAMPLES_MISSING', missingMessage(plan, seeded.missing, layout));

@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import { unlink } from 'node:fs/promises';
-import { fsyncDir, groupStem, jsonText, parseItemStem, shardCount, writeResultFile, type Plan, type QueueBackend, type RunLayout } from '@passk/core';
-import { itemsInPipeline } from '../orchestrator/plan.js';
+import { fsyncDir, groupStem, jsonText, parseItemStem, shardCount, writeResultFile, type Plan, type QueueBackend, type RunLayout, type Transport } from '@passk/core';
 import { sourceShards, type MissingShard } from './sources.js';
 
 export interface SeedResult {
@@ -23,8 +22,8 @@ export interface SeedResult {
 export const MISSING_FILE = 'regrade_missing.json';
 
 /** Queue what the regrade has not got; stops early (what is queued stays queued) when `signal` aborts. */
-export async function seedRegrade(queue: QueueBackend, layout: RunLayout, source: RunLayout, plan: Plan, signal?: AbortSignal): Promise<SeedResult> {
-  const { stems, combinedGroups } = await itemsInPipeline(layout);
+export async function seedRegrade(transport: Transport, queue: QueueBackend, layout: RunLayout, source: RunLayout, plan: Plan, signal?: AbortSignal): Promise<SeedResult> {
+  const { stems, combinedGroups } = await transport.inventory();
   const missing: MissingShard[] = [];
   const from: Record<string, number> = {};
   let queued = 0;

@@ -1,8 +1,8 @@
 /** Queue depths for status displays: pending per stage, claims per stage, failed items. */
 import { readdir } from 'node:fs/promises';
 import { ITEM_FILE_RE } from '../naming.js';
-import { parseClaimFileName } from './identity.js';
-import type { RunLayout, Stage } from './layout.js';
+import { parseClaimFileName } from './claim-names.js';
+import { STAGES, type RunLayout, type Stage } from './layout.js';
 
 export interface QueueCounts {
   pending: Record<Stage, number>;
@@ -17,7 +17,7 @@ async function names(dir: string): Promise<string[]> {
 
 export async function queueCounts(layout: RunLayout): Promise<QueueCounts> {
   const pending = { gen: 0, eval: 0, combine: 0 } as Record<Stage, number>;
-  for (const stage of ['gen', 'eval', 'combine'] as Stage[]) {
+  for (const stage of STAGES) {
     pending[stage] = (await names(layout.pending(stage))).filter((n) => ITEM_FILE_RE.test(n)).length;
   }
   const claimed = { gen: 0, eval: 0, combine: 0 } as Record<Stage, number>;

@@ -7,7 +7,7 @@
 import { open, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { newToken, localHost, pidAlive } from './identity.js';
+import { tmpName, isTmpName, deadLocalWriter, TMP_MAX_AGE_MS } from './temp-names.js';
 
 /** fsync a directory so a rename into it survives power loss. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -22,33 +22,6 @@ export async function fsyncDir(dir: string): Promise<void> {
 export interface DurableOptions {
   /** fsync the file and the directory. @default true */
   fsync?: boolean;
-}
-
-/** Temp files older than this are swept whoever wrote them (writers on other hosts, foreign names). */
-export const TMP_MAX_AGE_MS = 3_600_000;
-
-let counter = 0;
-let host: string | undefined; // os.hostname() once, not on every hand-off
-/** `<base>.<host>-<pid>-<token>-<n>.tmp`: the writer is named so a sweep can tell its orphans at once. */
-export function tmpName(base: string): string {
-  counter = (counter + 1) % 1_000_000;
-  host ??= localHost();
-  return `${base}.${host}-${process.pid}-${newToken()}-${counter}.tmp`;
-}
-
-const TMP_WRITER_RE = /\.([A-Za-z0-9-]+)-(\d+)-[a-z0-9]{6}-\d+\.tmp$/;
-
-/** The writer of a temp file named by tmpName, or undefined for any other name. */
-export function tmpWriter(name: string): { host: string; pid: number } | undefined {
-  const match = TMP_WRITER_RE.exec(name);
-  return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
-}
-
-/** True for a tmpName file whose writer ran on this host and is gone: it can never be renamed into place. */
-export function deadLocalWriter(name: string): boolean {
-  const writer = tmpWriter(name);
-  host ??= localHost();
-  return writer !== undefined && writer.host === host && writer.pid !== process.pid && !pidAlive(writer.pid);
 }
 
 /** Write `data` to `tmpDir`, then rename it to `destDir/name` (replacing any file of that name). */
@@ -88,11 +61,13 @@ export function jsonText(value: unknown): string {
 /**
  * Remove orphans of SIGKILLed writers from a tmp dir: at once when the writer named in the file name
  * ran on this host and its pid is gone (it can never rename the file now), otherwise once the file
- * is older than `maxAgeMs` (writers on other hosts, names of another shape).
+ * is older than `maxAgeMs` (writers on other hosts, names of another shape). With `onlyTmpNames`
+ * (a dir where temp files sit beside real ones: control/, workers/) only temp names are looked at.
  */
-export async function sweepTmp(tmpDir: string, maxAgeMs = TMP_MAX_AGE_MS, now = Date.now()): Promise<number> {
+export async function sweepTmp(tmpDir: string, maxAgeMs = TMP_MAX_AGE_MS, now = Date.now(), onlyTmpNames = false): Promise<number> {
   let removed = 0;
   for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+    if (onlyTmpNames && !isTmpName(name)) continue;
     const file = path.join(tmpDir, name);
     try {
       if (deadLocalWriter(name) || now - (await stat(file)).mtimeMs > maxAgeMs) {

@@ -11,20 +11,17 @@ import path from 'node:path';
 import { ITEM_FILE_RE } from '../naming.js';
 import { errnoCode, PasskError, isPasskError } from '../errors.js';
 import { parseValid } from '../validate.js';
-import { workItemSchema, shardSchema, evaluatedShardSchema, type WorkItem } from '../schemas/queue-files.js';
+import { STAGE_SCHEMAS, appendHistory, type WorkItem } from '../schemas/queue-files.js';
 import type { RunLayout, Stage } from './layout.js';
-import { claimFileName, type WorkerIdentity } from './identity.js';
+import type { WorkerIdentity } from './identity.js';
+import { claimFileName } from './claim-names.js';
+import { failedFileName, failedReasonFileName } from './failed-names.js';
+import { reap } from './reaper.js';
 import { writeViaTmp, jsonText, fsyncDir } from './durable.js';
 import type { Logger } from '../log.js';
 import type { Claim, QueueBackend, ReapResult } from '../transport/types.js';
 import { queueCounts, type QueueCounts } from './counts.js';
 import { readRegularText, QUEUE_FILE_MAX_BYTES } from './safe-read.js';
-
-export const STAGE_SCHEMAS: Record<Stage, object> = {
-  gen: workItemSchema,
-  eval: shardSchema,
-  combine: evaluatedShardSchema,
-};
 
 export interface FsQueueOptions {
   layout: RunLayout;
@@ -50,8 +47,6 @@ export interface FsClaim<T extends WorkItem = WorkItem> extends Claim<T> {
   path: string;
 }
 
-/** Keep `history` short so a flapping item does not grow without bound. */
-const HISTORY_LIMIT = 20;
 
 export class FsQueue implements QueueBackend {
   readonly kind = 'fs' as const;
@@ -144,7 +139,7 @@ export class FsQueue implements QueueBackend {
     } catch (error) {
       // Whatever the file is (symlink, FIFO, directory, huge, not JSON), it is quarantined, never thrown.
       if (errnoCode(error) === 'ENOENT') return undefined;
-      await this.quarantine(claimPath, `${stem}.${stage}.json`, error);
+      await this.quarantine(claimPath, stem, stage, error);
       return undefined;
     }
     const controller = new AbortController();
@@ -187,13 +182,17 @@ export class FsQueue implements QueueBackend {
   /** Quarantine a claimed item at once (e.g. outside the plan): failed/ with the error as reason. */
   async reject(claim: Claim, error: unknown): Promise<void> {
     claim.stopHeartbeat();
-    await this.quarantine(claimPath(claim), `${claim.stem}.${claim.stage}.json`, error);
+    await this.quarantine(claimPath(claim), claim.stem, claim.stage, error);
   }
 
   /** Reclaim items of dead workers (see reaper.ts). */
   async reap(options: { staleMs?: number } = {}): Promise<ReapResult> {
-    const { reap } = await import('./reaper.js');
     return reap(this, { staleMs: options.staleMs ?? this.staleMs });
+  }
+
+  /** fsync the pending dir of `stage` after puts made with `{ fsync: false }`. */
+  async sync(stage: Stage): Promise<void> {
+    await fsyncDir(this.layout.pending(stage));
   }
 
   /** Log an error through this queue's logger (the reaper has none of its own). */
@@ -212,15 +211,14 @@ export class FsQueue implements QueueBackend {
    * when attempts reach maxAttempts. `from` is a file this process owns (a claim or a reaped claim).
    */
   async requeue(from: string, stage: Stage, value: WorkItem, reason: string): Promise<'retry' | 'failed'> {
-    const history = [...(value.history ?? []), `${new Date().toISOString()} ${reason}`].slice(-HISTORY_LIMIT);
+    const history = appendHistory(value.history, `${new Date().toISOString()} ${reason}`);
     const updated: WorkItem = { ...value, attempts: value.attempts + 1, history };
     if (updated.attempts >= this.maxAttempts) {
-      const base = `${value.item}.${stage}`;
-      await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, `${base}.json`, jsonText(updated), { fsync: this.fsync });
+      await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, failedFileName(value.item, stage), jsonText(updated), { fsync: this.fsync });
       await writeViaTmp(
         this.layout.tmpDir,
         this.layout.failedDir,
-        `${base}.reason.json`,
+        failedReasonFileName(value.item, stage),
         jsonText({ code: 'ERR_TOO_MANY_ATTEMPTS', reason, attempts: updated.attempts, stage, at: new Date().toISOString() }),
         { fsync: this.fsync },
       );
@@ -234,18 +232,18 @@ export class FsQueue implements QueueBackend {
   }
 
   /**
-   * Move a bad file (of any type: a directory or FIFO too) to failed/ as `name`, with `name` minus
-   * .json plus `.reason.json` beside it. Never throws: a step that fails is logged, and a file that
+   * Move a bad file (of any type: a directory or FIFO too) to failed/<stem>.<stage>.json, with its
+   * reason file beside it (failed-names.ts). Never throws: a step that fails is logged, and a file that
    * cannot be moved stays a claim of this worker (reclaimed, and quarantined again, after it exits).
    */
-  async quarantine(file: string, name: string, error: unknown): Promise<void> {
-    const base = name.replace(/\.json$/, '');
+  async quarantine(file: string, stem: string, stage: Stage, error: unknown): Promise<void> {
+    const name = failedFileName(stem, stage);
     const reason = quarantineReason(error);
     try {
-      await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, `${base}.reason.json`, jsonText({ ...reason, at: new Date().toISOString() }), {
+      await writeViaTmp(this.layout.tmpDir, this.layout.failedDir, failedReasonFileName(stem, stage), jsonText({ ...reason, at: new Date().toISOString() }), {
         fsync: this.fsync,
       });
-      await moveAside(file, this.layout.failedDir, base);
+      await moveAside(file, this.layout.failedDir, name);
       if (this.fsync) await fsyncDir(this.layout.failedDir);
       this.logger?.error({ file: name, reason }, 'quarantined a malformed queue file into failed/');
     } catch (failure) {
@@ -274,13 +272,13 @@ export function quarantineReason(error: unknown): Record<string, unknown> {
   return { code: 'ERR_SCHEMA_INVALID', message: `rejected (${error instanceof Error ? error.name : 'error'})` };
 }
 
-/** rename `file` to dir/<base>.json; if that name is taken by a file of another type, a unique name beside it. */
-async function moveAside(file: string, dir: string, base: string): Promise<void> {
+/** rename `file` to dir/<name>; if that name is taken by a file of another type, a unique name beside it. */
+async function moveAside(file: string, dir: string, name: string): Promise<void> {
   try {
-    await rename(file, path.join(dir, `${base}.json`));
+    await rename(file, path.join(dir, name));
   } catch (error) {
     const code = errnoCode(error);
     if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-    await rename(file, path.join(dir, `${base}.${Date.now()}-${process.pid}.json`));
+    await rename(file, path.join(dir, `${name.replace(/\.json$/, '')}.${Date.now()}-${process.pid}.json`));
   }
 }

@@ -1,12 +1,11 @@
 /**
- * Worker identity and the claim-file grammar:
- *   claimed/<stem>.<stage>.<host>-<pid>-<token>.claim
- * host is sanitised to [A-Za-z0-9-]; token is 6 random [a-z0-9] chosen at worker start, so a
- * reused pid is never mistaken for the old worker.
+ * Worker identity and the owner-tag grammar `<host>-<pid>-<token>` that names a worker in claim files
+ * (claim-names.ts) and temp files (temp-names.ts). host is sanitised to [A-Za-z0-9-]; token is 6
+ * random [a-z0-9] chosen at worker start, so a reused pid is never mistaken for the old worker. Also
+ * the one rule for "is this owner gone": on this host and its pid dead.
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Stage } from './layout.js';
 import { procStat } from '../proc.js';
 
 export interface WorkerIdentity {
@@ -39,25 +38,8 @@ export function ownerTag(identity: Pick<WorkerIdentity, 'host' | 'pid' | 'token'
   return `${identity.host}-${identity.pid}-${identity.token}`;
 }
 
-export function claimFileName(stem: string, stage: Stage, identity: WorkerIdentity): string {
-  return `${stem}.${stage}.${ownerTag(identity)}.claim`;
-}
-
-export interface ParsedClaim {
-  stem: string;
-  stage: Stage;
-  host: string;
-  pid: number;
-  token: string;
-}
-
-const CLAIM_RE = /^(q\d+_t\d+_\d+_s\d+)\.(gen|eval|combine)\.([A-Za-z0-9-]+)-(\d+)-([a-z0-9]{6})\.claim$/;
-
-export function parseClaimFileName(name: string): ParsedClaim | undefined {
-  const match = CLAIM_RE.exec(name);
-  if (!match) return undefined;
-  return { stem: match[1]!, stage: match[2] as Stage, host: match[3]!, pid: Number(match[4]), token: match[5]! };
-}
+/** Pattern (no anchors) of an owner tag, capturing host, pid and token. */
+export const OWNER_PATTERN = '([A-Za-z0-9-]+)-(\\d+)-([a-z0-9]{6})';
 
 /**
  * True when a process with this pid runs on this host (EPERM counts as alive). A zombie is dead: a
@@ -72,4 +54,9 @@ export function pidAlive(pid: number): boolean {
   }
   const state = procStat(pid)?.state; // undefined off Linux (or gone meanwhile): trust kill(0)
   return state !== 'Z' && state !== 'X';
+}
+
+/** An owner that ran on `host` (this one) and whose pid is gone: what it holds can be taken at once. */
+export function localOwnerGone(owner: { host: string; pid: number }, host: string): boolean {
+  return owner.host === host && !pidAlive(owner.pid);
 }

@@ -1,11 +1,19 @@
 /**
- * Where a run keeps its files. The queue dir holds everything in flight; the results dir holds
- * what users read. Both default under the repository's queue/ and results/ (see docs/queue-protocol.md).
+ * Where a run keeps its files. The results dir holds what users read; the queue dir holds this
+ * machine's working state in every mode (temp files, the combiner's staging and state, quarantined
+ * files, the verdict cache) and, for the filesystem transport only, the queue itself (pending
+ * dirs, claims, control flags, worker records). Both default under the repository's queue/ and
+ * results/ (see docs/queue-protocol.md).
  */
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 
 export type Stage = 'gen' | 'eval' | 'combine';
+
+/** The stages in flow order. */
+export const STAGES: readonly Stage[] = ['gen', 'eval', 'combine'];
+/** Pattern (no anchors) of a stage name in file names: `gen|eval|combine`. */
+export const STAGE_PATTERN = STAGES.join('|');
 
 export const STAGE_DIRS: Record<Stage, string> = {
   gen: 'pending_gen',
@@ -13,16 +21,13 @@ export const STAGE_DIRS: Record<Stage, string> = {
   combine: 'pending_combine',
 };
 
-export interface RunLayout {
+/** What every mode keeps on this machine: results, plan copy, problems, logs, cache, the combiner's staging. */
+export interface LocalLayout {
   run: string;
   queueDir: string;
   resultsDir: string;
-  pending(stage: Stage): string;
-  claimedDir: string;
   failedDir: string;
   tmpDir: string;
-  controlDir: string;
-  workersDir: string;
   stagedDir: string;
   combinedStateDir: string;
   cacheDir: string;
@@ -30,6 +35,16 @@ export interface RunLayout {
   planFile: string;
   runSummaryFile: string;
 }
+
+/** The filesystem queue's own dirs: created and used by the fs transport only. */
+export interface FsQueueDirs {
+  pending(stage: Stage): string;
+  claimedDir: string;
+  controlDir: string;
+  workersDir: string;
+}
+
+export type RunLayout = LocalLayout & FsQueueDirs;
 
 export interface LayoutOptions {
   run: string;
@@ -70,16 +85,16 @@ export function runLayout(options: LayoutOptions): RunLayout {
   };
 }
 
-export async function ensureLayout(layout: RunLayout): Promise<void> {
+/** Create the fs queue's own dirs (the fs transport, on open). */
+export async function ensureFsQueueDirs(layout: FsQueueDirs): Promise<void> {
+  for (const dir of [...STAGES.map((stage) => layout.pending(stage)), layout.claimedDir, layout.controlDir, layout.workersDir]) await mkdir(dir, { recursive: true });
+}
+
+/** Create what every mode keeps on this machine (never the fs queue's dirs: see ensureFsQueueDirs). */
+export async function ensureLocalDirs(layout: LocalLayout): Promise<void> {
   const dirs = [
-    layout.pending('gen'),
-    layout.pending('eval'),
-    layout.pending('combine'),
-    layout.claimedDir,
     layout.failedDir,
     layout.tmpDir,
-    layout.controlDir,
-    layout.workersDir,
     layout.stagedDir,
     layout.combinedStateDir,
     layout.cacheDir,
@@ -89,6 +104,12 @@ export async function ensureLayout(layout: RunLayout): Promise<void> {
   for (const dir of dirs) await mkdir(dir, { recursive: true });
 }
 
-export function questionResultsDir(layout: RunLayout, questionIdx: number): string {
+/** Both: the local dirs and the fs queue's (the fs transport, tests). */
+export async function ensureLayout(layout: RunLayout): Promise<void> {
+  await ensureLocalDirs(layout);
+  await ensureFsQueueDirs(layout);
+}
+
+export function questionResultsDir(layout: Pick<LocalLayout, 'resultsDir'>, questionIdx: number): string {
   return path.join(layout.resultsDir, `q${questionIdx}`);
 }

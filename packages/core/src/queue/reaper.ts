@@ -10,8 +10,10 @@ import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import { parseValid } from '../validate.js';
 import type { WorkItem } from '../schemas/queue-files.js';
-import { parseClaimFileName, claimFileName, pidAlive, type ParsedClaim } from './identity.js';
-import { STAGE_SCHEMAS, type FsQueue } from './fs-queue.js';
+import { localOwnerGone, type WorkerIdentity } from './identity.js';
+import { parseClaimFileName, claimFileName, type ParsedClaim } from './claim-names.js';
+import { STAGE_SCHEMAS } from '../schemas/queue-files.js';
+import type { RunLayout, Stage } from './layout.js';
 import { sweepTmp } from './durable.js';
 import { readRegularText, QUEUE_FILE_MAX_BYTES } from './safe-read.js';
 import type { ReapResult } from '../transport/types.js';
@@ -25,13 +27,24 @@ export interface ReapOptions {
 }
 
 
+/** What the reaper needs of the queue it reaps for (FsQueue). */
+export interface ReapTarget {
+  readonly layout: RunLayout;
+  readonly identity: WorkerIdentity;
+  /** Claims seen with a stale heartbeat on the previous pass (claim name → mtime seen). */
+  readonly staleSuspects: Map<string, number>;
+  logError(fields: Record<string, unknown>, message: string): void;
+  quarantine(file: string, stem: string, stage: Stage, error: unknown): Promise<void>;
+  requeue(from: string, stage: Stage, value: WorkItem, reason: string): Promise<'retry' | 'failed'>;
+}
+
 export function claimIsDead(claim: ParsedClaim, mtimeMs: number, localHost: string, staleMs: number, now: number): { why: string; byHeartbeat: boolean } | undefined {
-  if (claim.host === localHost && !pidAlive(claim.pid)) return { why: `owner ${claim.host}-${claim.pid} is gone`, byHeartbeat: false };
+  if (localOwnerGone(claim, localHost)) return { why: `owner ${claim.host}-${claim.pid} is gone`, byHeartbeat: false };
   if (now - mtimeMs > staleMs) return { why: `owner ${claim.host}-${claim.pid} missed heartbeats for ${Math.round((now - mtimeMs) / 1000)} s`, byHeartbeat: true };
   return undefined;
 }
 
-export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<ReapResult> {
+export async function reap(queue: ReapTarget, options: ReapOptions = {}): Promise<ReapResult> {
   const staleMs = options.staleMs ?? 60_000;
   const now = options.now ?? Date.now();
   const { layout } = queue;
@@ -45,10 +58,12 @@ export async function reap(queue: FsQueue, options: ReapOptions = {}): Promise<R
     }
   }
   await sweepTmp(layout.tmpDir, options.tmpMaxAgeMs, now);
+  // Flags, records and name locks are written through temp names beside them: their orphans too.
+  for (const dir of [layout.controlDir, layout.workersDir]) await sweepTmp(dir, options.tmpMaxAgeMs, now, true);
   return result;
 }
 
-async function reapOne(queue: FsQueue, name: string, staleMs: number, now: number, result: ReapResult): Promise<void> {
+async function reapOne(queue: ReapTarget, name: string, staleMs: number, now: number, result: ReapResult): Promise<void> {
   const { layout, identity } = queue;
   const claim = parseClaimFileName(name);
   if (!claim) return;
@@ -93,7 +108,7 @@ async function reapOne(queue: FsQueue, name: string, staleMs: number, now: numbe
   } catch (error) {
     // A symlink, FIFO, directory, oversized or malformed claim: quarantined, never thrown.
     if (errnoCode(error) === 'ENOENT') return;
-    await queue.quarantine(privatePath, `${claim.stem}.${claim.stage}.json`, error);
+    await queue.quarantine(privatePath, claim.stem, claim.stage, error);
     return;
   }
   const outcome = await queue.requeue(privatePath, claim.stage, value, `reclaimed: ${dead.why}`);

@@ -5,6 +5,7 @@
  */
 import type { FinishReason } from '../backend.js';
 import type { Verdict } from './verdict.js';
+import type { Stage } from '../queue/layout.js';
 import { verdictSchema } from './verdict.js';
 
 const { $id: _verdictId, ...verdictBody } = verdictSchema;
@@ -22,8 +23,16 @@ export interface WorkItem {
   seed_base: number;
   /** Times a worker died holding this item (or failed it). */
   attempts: number;
-  /** Why earlier attempts ended, newest last (bounded). */
+  /** Why earlier attempts ended, newest last (bounded: HISTORY_LIMIT). */
   history?: string[];
+}
+
+/** Keep `history` short so a flapping item does not grow without bound. */
+export const HISTORY_LIMIT = 20;
+
+/** `history` with `lines` appended, the oldest dropped beyond HISTORY_LIMIT. */
+export function appendHistory(history: string[] | undefined, ...lines: string[]): string[] {
+  return [...(history ?? []), ...lines].slice(-HISTORY_LIMIT);
 }
 
 export interface ShardSample {
@@ -195,4 +204,11 @@ export const evaluatedShardSchema: Record<string, unknown> = {
     },
   },
   additionalProperties: false,
+};
+
+/** The schema of each stage's items: a work item, a generated shard, an evaluated shard. */
+export const STAGE_SCHEMAS: Record<Stage, object> = {
+  gen: workItemSchema,
+  eval: shardSchema,
+  combine: evaluatedShardSchema,
 };

@@ -32,6 +32,7 @@ export async function openTransport(options: OpenTransportOptions): Promise<Tran
       lockDurationMs: options.staleMs,
       heartbeatMs: options.heartbeatMs,
       maxAttempts: options.maxAttempts,
+      localPlanFile: options.layout.planFile,
       logger: options.logger,
     });
   }

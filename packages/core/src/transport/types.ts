@@ -49,6 +49,8 @@ export interface QueueBackend {
   reject(claim: Claim, error: unknown): Promise<void>;
   /** Reclaim items of dead workers (fs: the reaper; redis: BullMQ's stalled check). */
   reap(): Promise<ReapResult>;
+  /** Make the puts of `stage` made with `{ fsync: false }` durable (fs: fsync the pending dir; redis: nothing to do). */
+  sync(stage: Stage): Promise<void>;
   counts(): Promise<QueueCounts>;
   close(): Promise<void>;
 }
@@ -63,6 +65,10 @@ export interface CombinerHome {
 
 /** The run's shared state: plan, problems, progress marks, run summary. */
 export interface RunStore {
+  /** Where the plan lives, for messages: plan.json, or the Redis URL and run. */
+  readonly planWhere: string;
+  /** Keep a copy of the plan beside this machine's results (fs: plan.json is the plan itself; redis: written when missing or `replace`). */
+  copyPlanHere(plan: Plan, replace: boolean): Promise<void>;
   readPlan(): Promise<Plan | undefined>;
   /** Write the plan and the problems (a new run). */
   savePlan(plan: Plan, problems: Array<{ idx: number; problem: Problem }>): Promise<void>;
@@ -106,13 +112,79 @@ export interface WorkerRegistry {
   close(): Promise<void>;
 }
 
+/** What is somewhere in the pipeline: item stems (any stage) and the groups already combined. */
+export interface Inventory {
+  stems: Set<string>;
+  combinedGroups: Set<string>;
+}
+
+/** A failed item the plan still needs, wherever the transport keeps it. */
+export interface FailedItem {
+  stem: string;
+  stage: Stage;
+  code: string;
+  message: string;
+  /** Where its reason can be read: failed/<stem>.<stage>.reason.json, or the stage's failed set. */
+  reasonAt: string;
+}
+
+export interface FailedRetry {
+  /** Put back into their own stage, attempts reset; `to` names the stage as this transport does (pending_gen, gen). */
+  requeued: Array<{ stem: string; stage: Stage; to: string }>;
+  /** Generated again from the plan (their content could not be trusted). */
+  regenerated: string[];
+}
+
+/** Failed items: listed with their reasons, retried (`passk run --retry-failed`). */
+export interface FailedItems {
+  /** Where failed items are, for messages: the failed/ dir, or "BullMQ's failed sets". */
+  readonly where: string;
+  /** Where retried items are kept as history, for messages. */
+  readonly historyWhere: string;
+  /** Failed items the plan still needs (in the plan, group not combined), and how many other failed entries there are. */
+  list(plan: Plan, combinedGroups: Set<string>): Promise<{ items: FailedItem[]; others: number }>;
+  /** Put each item back to work (see docs/queue-protocol.md); their failed entries are kept as history. */
+  retry(plan: Plan, items: FailedItem[]): Promise<FailedRetry>;
+}
+
+/** The combiner singleton held by this process. */
+export interface CombinerLease {
+  release(): Promise<void>;
+  /** The previous home when the run was taken over from another machine. */
+  previous?: CombinerHome;
+}
+
+export interface CombinerLeaseOptions {
+  home: CombinerHome;
+  /** Take the run over when another home is recorded (redis `--move-here`). */
+  takeOver: boolean;
+  /** Staleness of the fs lock, ms (proper-lockfile clamps to ≥ 2000). */
+  staleMs: number;
+  /** The lease was lost (fs: lock compromised). */
+  onLost(error: unknown): void;
+  /** Called while another combiner holds the singleton: wait a while, then true to try again, false to give up. */
+  waitAgain(): Promise<boolean>;
+}
+
 export interface Transport {
   readonly kind: 'fs' | 'redis';
+  /** A finished run's combined groups can be reopened to grow n (`passk run` extending a run): the fs queue only, for now. */
+  readonly extensible: boolean;
   /** Human-readable location: the queue dir, or the Redis URL (password masked). */
   readonly where: string;
   queue(identity: WorkerIdentity, logger?: Logger): QueueBackend;
   store: RunStore;
   control: ControlChannel;
   workers: WorkerRegistry;
+  failed: FailedItems;
+  /**
+   * Item stems somewhere in the pipeline and the groups already combined (seeding adds the rest). Items
+   * in failed/ count unless `includeFailed` is false. Redis sees only the combiner's marks.
+   */
+  inventory(options?: { includeFailed?: boolean }): Promise<Inventory>;
+  /** End of a complete run: drop duplicates of combined groups and orphan temp files; returns the items dropped. */
+  tidyUp(): Promise<number>;
+  /** Become the run's one combiner: undefined when told to give up while waiting. Throws ERR_COMBINER_ELSEWHERE (redis) unless takeOver. */
+  acquireCombiner(options: CombinerLeaseOptions): Promise<CombinerLease | undefined>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
  */
 import { access, writeFile, unlink, rename } from 'node:fs/promises';
 import { errnoCode } from '../errors.js';
+import { tmpName } from '../queue/temp-names.js';
 import path from 'node:path';
 
 export type ControlFlag = 'stop-generators' | 'stop-all' | 'complete';
@@ -18,8 +19,7 @@ export const CONTROL_FLAGS: ControlFlag[] = ['stop-generators', 'stop-all', 'com
  */
 export async function setControl(controlDir: string, flag: ControlFlag, reason = ''): Promise<void> {
   const file = path.join(controlDir, flag);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await unlink(tmp).catch(() => {});
+  const tmp = path.join(controlDir, tmpName(flag));
   await writeFile(tmp, `${new Date().toISOString()} ${reason}\n`, { flag: 'wx' });
   try {
     await rename(tmp, file);

@@ -8,7 +8,8 @@ import { writeFile, link, unlink, rm } from 'node:fs/promises';
 import { readRegularText, SMALL_FILE_MAX_BYTES } from '../queue/safe-read.js';
 import path from 'node:path';
 import { errnoCode, PasskError } from '../errors.js';
-import { pidAlive, type WorkerIdentity } from '../queue/identity.js';
+import { localOwnerGone, type WorkerIdentity } from '../queue/identity.js';
+import { tmpName } from '../queue/temp-names.js';
 
 interface LockContent {
   host: string;
@@ -31,8 +32,7 @@ async function readHolder(file: string): Promise<LockContent | undefined> {
  * even if the owner is SIGKILLed a microsecond after taking it.
  */
 async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Promise<LockContent | undefined> {
-  const tmp = `${file}.${identity.pid}-${identity.token}.tmp`;
-  await unlink(tmp).catch(() => {});
+  const tmp = path.join(path.dirname(file), tmpName(path.basename(file)));
   await writeFile(tmp, JSON.stringify({ host: identity.host, pid: identity.pid, token: identity.token }), { flag: 'wx' });
   try {
     await link(tmp, file);
@@ -43,7 +43,7 @@ async function tryLock(file: string, identity: WorkerIdentity, breaks = 0): Prom
     await unlink(tmp).catch(() => {});
   }
   const holder = await readHolder(file);
-  const dead = !holder || (holder.host === identity.host && !pidAlive(holder.pid));
+  const dead = !holder || localOwnerGone(holder, identity.host);
   if (!dead) return holder;
   if (breaks >= 3) return holder ?? { host: '?', pid: 0, token: '' };
   // The holder died (or the lock is unreadable, which link() never produces): break it and race again.

@@ -7,6 +7,9 @@ import type { Transport } from '../types.js';
 import { FsRunStore } from './store.js';
 import { FsControl } from './control.js';
 import { FsRegistry } from './registry.js';
+import { FsFailedItems } from './failed.js';
+import { itemsInPipeline, tidyUp } from './inventory.js';
+import { lockCombiner } from './combiner-lock.js';
 
 export interface FsTransportOptions {
   /** Claim heartbeat, ms. @default 5000 */
@@ -23,11 +26,16 @@ export async function openFsTransport(layout: RunLayout, options: FsTransportOpt
   await ensureLayout(layout);
   return {
     kind: 'fs',
+    extensible: true,
     where: layout.queueDir,
     queue: (identity: WorkerIdentity, logger?: Logger) => new FsQueue({ layout, identity, logger, ...options }),
     store: new FsRunStore(layout),
     control: new FsControl(layout.controlDir),
     workers: new FsRegistry(layout.workersDir),
+    failed: new FsFailedItems(layout),
+    inventory: (inventoryOptions) => itemsInPipeline(layout, inventoryOptions),
+    tidyUp: () => tidyUp(layout),
+    acquireCombiner: (lease) => lockCombiner(layout.queueDir, lease),
     close: async () => {},
   };
 }

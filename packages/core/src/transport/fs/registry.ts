@@ -5,6 +5,7 @@ import path from 'node:path';
 import { acquireName, autoName, releaseName } from '../../worker/name-lock.js';
 import { isPasskError, errnoCode } from '../../errors.js';
 import type { WorkerIdentity } from '../../queue/identity.js';
+import { tmpName } from '../../queue/temp-names.js';
 import type { WorkerRecord } from '../../worker/record.js';
 import type { WorkerRegistry } from '../types.js';
 
@@ -31,15 +32,17 @@ export class FsRegistry implements WorkerRegistry {
 
   async write(record: WorkerRecord): Promise<void> {
     const file = path.join(this.workersDir, `${record.name}.json`);
-    const tmp = `${file}.${record.pid}.tmp`;
-    // O_EXCL: a file (or symlink) planted under the temp name is removed, never written through.
-    await unlink(tmp).catch(() => {});
+    // A fresh temp name, O_EXCL: a file (or symlink) planted there is never written through.
+    const tmp = path.join(this.workersDir, tmpName(`${record.name}.json`));
     await writeFile(tmp, JSON.stringify(record), { flag: 'wx' });
     try {
       await rename(tmp, file);
     } catch (error) {
       const code = errnoCode(error);
-      if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') {
+        await unlink(tmp).catch(() => {});
+        throw error;
+      }
       // A directory planted under this worker's record name: removed (records are rewritten every 5 s).
       await rm(file, { recursive: true, force: true });
       await rename(tmp, file);

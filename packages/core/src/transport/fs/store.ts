@@ -1,12 +1,10 @@
 /** RunStore on the filesystem: plan.json and problems/ in the results dir; marks from the queue dir. */
-import { readdir } from 'node:fs/promises';
 import { readRegularText, SMALL_FILE_MAX_BYTES } from '../../queue/safe-read.js';
-import path from 'node:path';
 import type { RunLayout } from '../../queue/layout.js';
 import { readPlan } from '../../run/plan-file.js';
 import { ProblemStore, storeProblem } from '../../run/problem-store.js';
 import { writeResultFile, fsyncDir } from '../../queue/durable.js';
-import { groupStem } from '../../naming.js';
+import { combinedGroupsIn, stagedStemsIn } from './marks.js';
 import type { RunStore, CombinerHome } from '../types.js';
 import type { Plan } from '../../schemas/plan.js';
 import type { Problem } from '../../schemas/problem.js';
@@ -17,6 +15,13 @@ export class FsRunStore implements RunStore {
   constructor(private readonly layout: RunLayout) {
     this.problems = new ProblemStore(layout);
   }
+
+  get planWhere(): string {
+    return this.layout.planFile;
+  }
+
+  /** plan.json in the results dir is the plan itself: nothing to copy. */
+  async copyPlanHere(): Promise<void> {}
 
   readPlan(): Promise<Plan | undefined> {
     return readPlan(this.layout);
@@ -46,29 +51,12 @@ export class FsRunStore implements RunStore {
   /** combined/q{idx}.json (written by the combiner) is the mark on the filesystem. */
   async markCombined(): Promise<void> {}
 
-  async combinedGroups(): Promise<Set<string>> {
-    const groups = new Set<string>();
-    for (const name of await readdir(this.layout.combinedStateDir).catch(() => [] as string[])) {
-      const m = /^q(\d+)\.json$/.exec(name);
-      if (!m) continue;
-      try {
-        const state = JSON.parse(await readRegularText(path.join(this.layout.combinedStateDir, name), SMALL_FILE_MAX_BYTES)) as Record<string, unknown>;
-        for (const t of Object.keys(state)) groups.add(groupStem(Number(m[1]), Number(t)));
-      } catch {
-        // a torn state file is rewritten by the combiner
-      }
-    }
-    return groups;
+  combinedGroups(): Promise<Set<string>> {
+    return combinedGroupsIn(this.layout.combinedStateDir);
   }
 
-  async stagedStems(): Promise<Set<string>> {
-    const stems = new Set<string>();
-    for (const group of await readdir(this.layout.stagedDir).catch(() => [] as string[])) {
-      for (const name of await readdir(path.join(this.layout.stagedDir, group)).catch(() => [] as string[])) {
-        if (name.endsWith('.json')) stems.add(name.slice(0, -5));
-      }
-    }
-    return stems;
+  stagedStems(): Promise<Set<string>> {
+    return stagedStemsIn(this.layout.stagedDir);
   }
 
   /** run_summary.json is written by the combiner into the results dir: nothing more to do. */

@@ -16,6 +16,7 @@ import { RedisQueue } from './queue.js';
 import { RedisRunStore } from './store.js';
 import { RedisControl } from './control.js';
 import { RedisRegistry } from './registry.js';
+import { RedisFailedItems, failedQueueIdentity } from './failed.js';
 
 export { parseRedisUrl, maskRedisUrl, type RedisLocation } from './url.js';
 export { assertNoEviction, evictionMessage, readEvictionPolicy } from './check.js';
@@ -49,6 +50,8 @@ export interface RedisTransportOptions {
   nameTtlMs?: number;
   /** Poll period of ControlChannel.watch (besides pub/sub), ms. @default 1000 */
   controlPollMs?: number;
+  /** This machine's copy of the plan (beside its results). @default none kept */
+  localPlanFile?: string;
   logger?: Logger;
 }
 
@@ -82,7 +85,7 @@ export async function openRedisTransport(options: RedisTransportOptions): Promis
     throw error;
   }
   const queues = new Set<RedisQueue>();
-  const store = new RedisRunStore(conn, keys, policy);
+  const store = new RedisRunStore(conn, keys, policy, undefined, { run: options.run, planFile: options.localPlanFile });
   const control = new RedisControl({
     conn,
     subscriber: () => connect(location, `passk:${options.run}:control`, logger),
@@ -92,8 +95,9 @@ export async function openRedisTransport(options: RedisTransportOptions): Promis
   });
   const workers = new RedisRegistry({ conn, keys, policy, nameTtlMs: options.nameTtlMs });
   let closed = false;
-  return {
+  const transport: RedisTransport = {
     kind: 'redis',
+    extensible: false,
     where: location.where,
     queue(identity: WorkerIdentity, queueLogger?: Logger): RedisQueue {
       const queue: RedisQueue = new RedisQueue({
@@ -114,6 +118,16 @@ export async function openRedisTransport(options: RedisTransportOptions): Promis
     store,
     control,
     workers,
+    failed: new RedisFailedItems(() => transport.queue(failedQueueIdentity()), location.where),
+    /** Only the combiner's marks: an item in flight on a resume may be generated again (counted once all the same). */
+    inventory: async () => ({ stems: await store.stagedStems(), combinedGroups: await store.combinedGroups() }),
+    /** BullMQ keeps nothing to tidy up. */
+    tidyUp: async () => 0,
+    /** The registry name `combiner` is global; the machine holding the results is recorded as the run's home. */
+    acquireCombiner: async (lease) => {
+      const previous = await store.claimCombinerHome(lease.home, lease.takeOver);
+      return { release: async () => {}, ...(previous ? { previous } : {}) };
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -124,4 +138,5 @@ export async function openRedisTransport(options: RedisTransportOptions): Promis
       conn.disconnect();
     },
   };
+  return transport;
 }

@@ -1,10 +1,8 @@
 /** Helpers of the BullMQ queue backend: job-level scripts, error classification, attempts. */
 import { Worker, type Job, type JobJson } from 'bullmq';
 import { isPasskError } from '../../errors.js';
-import type { WorkItem } from '../../schemas/queue-files.js';
+import { appendHistory, type WorkItem } from '../../schemas/queue-files.js';
 
-/** Keep `history` short so a flapping item does not grow without bound (as on the filesystem). */
-export const HISTORY_LIMIT = 20;
 /** Field of the job hash holding how many of BullMQ's stalls (`stc`) are already in `attempts`. */
 export const STALLS_COUNTED = 'passk_stc';
 /** Invalid jobs skipped (moved to failed) in one claim() before it returns undefined. */
@@ -47,6 +45,6 @@ export class PasskWorker extends Worker<WorkItem, null, string> {
 export function bump<T extends WorkItem>(value: T, n: number, reason: string): T {
   const at = new Date().toISOString();
   const lines = Array.from({ length: n }, () => `${at} ${reason}`);
-  const history = [...(value.history ?? []), ...lines].slice(-HISTORY_LIMIT);
+  const history = appendHistory(value.history, ...lines);
   return { ...value, attempts: value.attempts + n, history };
 }

@@ -23,9 +23,9 @@ import type { Redis } from 'ioredis';
 import { PasskError, isPasskError } from '../../errors.js';
 import { assertValid, jsonSyntaxMessage } from '../../validate.js';
 import { ITEM_STEM_RE } from '../../naming.js';
-import { STAGE_SCHEMAS } from '../../queue/fs-queue.js';
+import { STAGE_SCHEMAS } from '../../schemas/queue-files.js';
 import { ownerTag, type WorkerIdentity } from '../../queue/identity.js';
-import type { Stage } from '../../queue/layout.js';
+import { STAGES, type Stage } from '../../queue/layout.js';
 import type { QueueCounts } from '../../queue/counts.js';
 import type { WorkItem } from '../../schemas/queue-files.js';
 import type { Logger } from '../../log.js';
@@ -35,7 +35,6 @@ import { retrying, type RetryPolicy } from './conn.js';
 import { listFailedJobs, removeFailedJob, type FailedJob, type FailedJobsContext } from './failed-jobs.js';
 import { PasskWorker, SET_DATA, MAX_REJECTS_PER_CLAIM, STALLS_COUNTED, finishedCode, reasonJson, bump } from './jobs.js';
 
-export const STAGES: Stage[] = ['gen', 'eval', 'combine'];
 export interface RedisQueueOptions {
   /** This backend's own connection (closed by close()). */
   conn: Redis;
@@ -337,6 +336,9 @@ export class RedisQueue implements QueueBackend {
     this.stalled = [];
     return { requeued, failed: [] };
   }
+
+  /** A put is durable once Redis has it: nothing to do. */
+  async sync(): Promise<void> {}
 
   async counts(): Promise<QueueCounts> {
     const pending = { gen: 0, eval: 0, combine: 0 } as Record<Stage, number>;

@@ -9,7 +9,7 @@
  */
 import type { Redis } from 'ioredis';
 import { PasskError } from '../../errors.js';
-import { pidAlive, type WorkerIdentity } from '../../queue/identity.js';
+import { localOwnerGone, type WorkerIdentity } from '../../queue/identity.js';
 import type { WorkerRecord } from '../../worker/record.js';
 import type { WorkerRegistry } from '../types.js';
 import type { RunKeys } from './keys.js';
@@ -76,7 +76,7 @@ export class RedisRegistry implements WorkerRegistry {
         if (current === null) continue; // expired in between: try again
         const holder = parseHolder(current);
         if (holder && holder.host === identity.host && holder.pid === identity.pid && holder.token === identity.token) return undefined;
-        const dead = !holder || (holder.host === identity.host && !pidAlive(holder.pid));
+        const dead = !holder || localOwnerGone(holder, identity.host);
         if (!dead) return holder;
         // The holder is a dead pid on this host: take the name over at once (if nobody did meanwhile).
         if ((await this.conn.eval(REPLACE, 1, key, current, value, this.nameTtlMs)) === 1) return undefined;

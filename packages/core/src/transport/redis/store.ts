@@ -1,5 +1,7 @@
 /** RunStore on plain keys (see keys.ts): plan, problems, the combiner's marks, the run summary. */
+import { existsSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { writeResultFile } from '../../queue/durable.js';
 import { parseValid } from '../../validate.js';
 import { PasskError } from '../../errors.js';
 import { planSchema, type Plan } from '../../schemas/plan.js';
@@ -20,7 +22,20 @@ export class RedisRunStore implements RunStore {
     private readonly keys: RunKeys,
     private readonly policy: RetryPolicy,
     private readonly cacheSize = 64,
+    /** The run's name, and this machine's copy of the plan (beside its results, for people; none when undefined). */
+    private readonly local: { run?: string; planFile?: string } = {},
   ) {}
+
+  get planWhere(): string {
+    return `${this.policy.where} (run ${this.local.run ?? this.keys.bull})`;
+  }
+
+  /** The plan lives in Redis; keep a copy beside this machine's results (joining or taking a run over: when missing). */
+  async copyPlanHere(plan: Plan, replace: boolean): Promise<void> {
+    const file = this.local.planFile;
+    if (!file || (!replace && existsSync(file))) return;
+    await writeResultFile(file, `${JSON.stringify(plan, null, 2)}\n`);
+  }
 
   async readPlan(): Promise<Plan | undefined> {
     const text = await retrying(this.policy, 'read the plan', () => this.conn.get(this.keys.plan));
