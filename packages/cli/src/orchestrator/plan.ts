@@ -5,8 +5,8 @@
  * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
  */
 import {
-  PasskError, planDifferences, planGrading, extractionRule, writeResultFile, itemStem, shardCount, groupStem, workItemFor,
-  parseClaimFileName, ensureLocalDirs, fsyncDir, ITEM_FILE_RE, readRegularText, SMALL_FILE_MAX_BYTES,
+  PasskError, planDifferences, planGrading, extractionRule, itemStem, shardCount, groupStem, workItemFor,
+  ensureLocalDirs,
   type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
