@@ -147,8 +147,8 @@ test('lcb mode: --grading human-eval is refused for a stdin problem', async () =
 test('lcb mode: a program that tampers with the harness gets its own failure, never a pass', { concurrency: 4 }, async (t) => {
   const hostile: Row[] = [
     { name: 'garbage written into the frame pipe (fd 4)', problem: SUM, code: `${READ}import os\nos.write(4, b"junk 0 out 2\\n3\\n")\nprint(a + b)`, status: 'runtime_error' },
-    { name: 'the frame pipe closed (fd 4)', problem: SUM, code: `${READ}import os\nos.close(4)\nprint(a + b)`, status: 'runtime_error' },
-    { name: 'reading the go pipe (fd 5) blocks until the time limit', problem: SUM, code: `${READ}import os\nos.read(5, 1)\nprint(a + b)`, status: 'time_limit' },
+    { name: 'the frame pipe closed (fd 5)', problem: SUM, code: `${READ}import os\nos.close(5)\nprint(a + b)`, status: 'runtime_error' },
+    { name: 'reading the go pipe (fd 6) blocks until the time limit', problem: SUM, code: `${READ}import os\nos.read(6, 1)\nprint(a + b)`, status: 'time_limit' },
     { name: 'rebinding io.StringIO does not break the capture (as lcb_runner, which bound it at import)', problem: SUM, code: `${READ}import io\nio.StringIO = None\nprint(a + b)`, status: 'passed' },
     { name: 'an output beyond the output limit', problem: SUM, code: `${READ}print("x" * (4 << 20))`, status: 'output_limit' },
   ];

@@ -18,6 +18,7 @@ Whatever cannot be set up is recorded in `info["warnings"]` and the level become
 nothing is skipped silently.
 """
 import ctypes
+import fcntl
 import os
 import platform
 import posix
@@ -101,7 +102,10 @@ class Cgroups:
                 pass
         for path in groups:
             _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
-        self.run_dirs = [os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)]
+        # Above every fd a child is wired to (0-6, passk_harness.setup_child), which would close it there.
+        run_fd = os.open(run, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        self.run_dirs = [fcntl.fcntl(run_fd, fcntl.F_DUPFD_CLOEXEC, 64)]
+        os.close(run_fd)
         if self.acct:
             self.usage_fd = os.open(os.path.join(groups[2], "cpuacct.usage"), os.O_RDONLY | os.O_CLOEXEC)
         # Kept open: the directory stays reachable after the root is switched. cgroup.procs is
