@@ -24,6 +24,7 @@ import passk_lcb  # noqa: E402
 import passk_lcb_server  # noqa: E402
 import passk_report  # noqa: E402
 import passk_sandbox  # noqa: E402
+import passk_starvation  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
 
 STDERR_TAIL = 4096
@@ -144,7 +145,7 @@ class Server:
             status, ru, lcb_info = self.supervise_lcb(req, pid, start, channel)
             timed_out = lcb_info["ended"] in ("timeout", "cpu")
         else:
-            status, ru, timed_out = self.wait_child(req, pid)
+            status, ru, timed_out = self.wait_child(req, pid, start)
         wall_ms = (time.monotonic() - start) * 1000
         self.kill_tree(pid)
         tree_cpu_ms = self.renew()
@@ -179,21 +180,30 @@ class Server:
             header["lcb"], header["stdout_bytes"], out = lcb_info, 0, b""
         return header, out, err
 
-    @staticmethod
-    def wait_child(req, pid):
-        """Wait for a child with the wall backstop: (status, rusage, timed_out)."""
+    def wait_child(self, req, pid, start):
+        """Wait for a child with the wall backstop, which the tree's run-queue wait does not use up
+        (passk_starvation): (status, rusage, timed_out)."""
         timed_out = False
+        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, lambda: self.tree(pid))
         pidfd = os.pidfd_open(pid)
         try:
             poller = select.poll()
             poller.register(pidfd, select.POLLIN)
-            if not poller.poll(req["wall_ms"]):
-                timed_out = True
-                posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+            while not poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
+                if deadline.expired(time.monotonic()):
+                    timed_out = True
+                    posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+                    break
             _, status, ru = os.wait4(pid, 0)
         finally:
             os.close(pidfd)
         return status, ru, timed_out
+
+    def tree(self, pid):
+        """The execution's processes: the child and, with cgroups, every process charged to them."""
+        if self.cgroups is None:
+            return [pid]
+        return [p for p in self.cgroups.members() if p != self.pid]
 
     def supervise_lcb(self, req, pid, start, channel):
         """lcb mode's wait loop (passk_lcb_server.py): test frames to Node, its go/stop back."""
