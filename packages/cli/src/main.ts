@@ -3,36 +3,47 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isPasskError, exitStatusOf, formatPasskError } from '@passk/core';
-import { runCommand } from './commands/run.js';
-import { stopCommand } from './commands/stop.js';
-import { statusCommand } from './commands/status.js';
-import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
-import { evaluateCommand } from '@passk/evaluator';
-import { datasetCommand } from '@passk/problems';
-import { tinyModelCommand } from '@passk/generator';
-import { reportCommand } from '@passk/report/command';
+import type { CommandModule } from 'yargs';
+
+type Command = CommandModule<object, never>;
+type Loader = () => Promise<Command[]>;
+/**
+ * Each command's module, loaded only when that command runs (docs/benchmarks.md, "Start-up"):
+ * `passk evaluate` never loads the report stack, the generators or the daemons. `--help`, no
+ * command or an unknown one loads them all, so that yargs lists every command.
+ */
+const COMMANDS: Record<string, Loader> = {
+  run: async () => [(await import('./commands/run.js')).runCommand as never],
+  stop: async () => [(await import('./commands/stop.js')).stopCommand as never],
+  status: async () => [(await import('./commands/status.js')).statusCommand as never],
+  generator: async () => [(await import('./commands/workers.js')).generatorCommand as never],
+  evaluator: async () => [(await import('./commands/workers.js')).evaluatorCommand as never],
+  combiner: async () => [(await import('./commands/workers.js')).combinerCommand as never],
+  evaluate: async () => [(await import('@passk/evaluator/command')).evaluateCommand as never],
+  dataset: async () => [(await import('@passk/problems')).datasetCommand as never],
+  'tiny-model': async () => [(await import('@passk/generator')).tinyModelCommand as never],
+  report: async () => [(await import('@passk/report/command')).reportCommand as never],
+};
+
+async function commandsFor(args: string[]): Promise<Command[]> {
+  const only = args[0] !== undefined ? COMMANDS[args[0]] : undefined;
+  if (only) return only();
+  return (await Promise.all(Object.values(COMMANDS).map((load) => load()))).flat();
+}
 
 export async function main(args: string[]): Promise<void> {
-  await yargs(args)
+  const y = yargs(args)
     .scriptName('passk')
-    .usage('$0 <command> [options]\n\nFast, crash-safe, sandboxed pass@k benchmarks. See README.md and docs/.')
-    .command(runCommand)
-    .command(stopCommand)
-    .command(statusCommand)
-    .command(generatorCommand)
-    .command(evaluatorCommand)
-    .command(combinerCommand)
-    .command(evaluateCommand as never)
-    .command(datasetCommand as never)
-    .command(tinyModelCommand as never)
-    .command(reportCommand as never)
+    .usage('$0 <command> [options]\n\nFast, crash-safe, sandboxed pass@k benchmarks. See README.md and docs/.');
+  for (const c of await commandsFor(args)) y.command(c);
+  await y
     .demandCommand(1, 'Name a command (passk --help lists them)')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': true })
     .wrap(Math.min(110, process.stdout.columns || 110))
-    .fail((message, error, y) => {
+    .fail((message, error, yy) => {
       if (error) throw error;
-      process.stderr.write(`${y.help() && ''}passk: ${message}\n`);
+      process.stderr.write(`${yy.help() && ''}passk: ${message}\n`);
       process.exit(2);
     })
     .help()
