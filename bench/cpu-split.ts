@@ -2,8 +2,9 @@
  * Where the CPU of a grading goes, per sample: Node (process.cpuUsage), the fork servers' own
  * (utime + stime of /proc/<server>/stat) and their children's (cutime + cstime: every reaped
  * execution, grandchildren included). CPU, not wall: meaningful on a loaded machine. Workloads:
- * HumanEval's 164 canonical solutions × rounds, and an lcb-mode stdin problem with 30 tests.
- * Run: node --import tsx bench/cpu-split.ts [rounds] [humaneval|lcb] [workers]
+ * HumanEval's 164 canonical solutions × rounds, an lcb-mode stdin problem with 30 tests, or a
+ * problems file + samples file (`question_id`, `code` per line; e.g. the peers bench's workloads).
+ * Run: node --import tsx bench/cpu-split.ts [rounds] [humaneval|lcb|<problems.jsonl>:<samples.jsonl>] [workers]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,14 @@ const jobs: { problem: Problem; code: string }[] = [];
 if (workload === 'humaneval') {
   const { problems } = await loadProblems(HUMANEVAL);
   for (const p of problems) jobs.push({ problem: p, code: p.reference_solution! });
+} else if (workload.includes(':')) {
+  const [problemsFile, samplesFile] = workload.split(':') as [string, string];
+  const { problems } = await loadProblems(problemsFile);
+  const byId = new Map(problems.map((p) => [p.id, p]));
+  for (const line of readFileSync(samplesFile, 'utf8').split('\n').filter(Boolean)) {
+    const row = JSON.parse(line) as { question_id: string; code: string };
+    jobs.push({ problem: byId.get(row.question_id)!, code: row.code });
+  }
 } else {
   const p = lcbProblem();
   for (let i = 0; i < 50; i++) jobs.push({ problem: p, code: `# ${i}\na, b = map(int, input().split())\nprint(a + b)` });

@@ -60,6 +60,7 @@ class Server:
         passk_harness.set_environment(self.scratch)
         self.fds = passk_isolation.new_fds()
         self.precompiler = Precompiler(options.get("server_compile", True))
+        self.last_inputs = (None, None)  # lcb modes: (raw JSON, parsed list) of the last request
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
         passk_sandbox.install_filter(self.info, options)
         for w in self.info["warnings"]:
@@ -108,11 +109,12 @@ class Server:
             os.write(stdin_fd, data)
             os.lseek(stdin_fd, 0, 0)
         payload = {k: v.decode("utf-8", "replace") for k, v in parts.items()
-                   if k != "input" or req["mode"] == "functional"}
+                   if (k != "input" or req["mode"] == "functional") and k != "inputs"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
         if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
             program, compile_ms, channel = None, 0, passk_lcb_server.Channel()
+            payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
         else:
             # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
             digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
@@ -179,6 +181,13 @@ class Server:
         if lcb_info is not None:  # in lcb mode the real stdout is not the program's output
             header["lcb"], header["stdout_bytes"], out = lcb_info, 0, b""
         return header, out, err
+
+    def lcb_inputs(self, raw):
+        """The tests' inputs (a JSON list of str from Node), parsed here once for the consecutive
+        samples of a problem and inherited by each child at fork (it only reads them)."""
+        if raw != self.last_inputs[0]:
+            self.last_inputs = (raw, json.loads(raw.decode("utf-8", "replace")))
+        return self.last_inputs[1]
 
     def wait_child(self, req, pid, start):
         """Wait for a child with the wall backstop, which the tree's run-queue wait does not use up
