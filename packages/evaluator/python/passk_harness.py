@@ -171,6 +171,7 @@ def set_environment(scratch):
                        "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
                        "OPENBLAS_NUM_THREADS": "1"})
 
+
 HIGH_FD = 64  # above every fd a child is wired to (0-6); the server keeps its long-lived fds up there too
 
 

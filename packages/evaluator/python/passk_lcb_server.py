@@ -183,8 +183,8 @@ class Supervisor:
             posix.write(self.channel.go_w, b"g")  # never EPIPE: the server holds a read end too
         self.phase = index + 1
         base = passk_starvation.runq_wait_ns([pid])
-        return (now_cpu or 0.0), passk_starvation.WallDeadline(self.req["wall_ms"] / 1000, time.monotonic(),
-                                                                lambda: [pid], base)
+        deadline = passk_starvation.WallDeadline(self.req["wall_ms"] / 1000, time.monotonic(), lambda: [pid], base)
+        return (now_cpu or 0.0), deadline
 
     def info(self):
         return {"phase": self.phase, "approved": self.approved, "ended": self.ended, "message": self.message}
