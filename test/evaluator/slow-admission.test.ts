@@ -43,3 +43,12 @@ test('sequential grading never starts an extra server', async () => {
     await g.close();
   }
 });
+
+test('executions queued for admission when the grader closes still finish (they drain, as before)', async () => {
+  const g = await grader({ workers: 1, cpuLimitSeconds: 2, wallLimitSeconds: 20 });
+  const grades = [0, 1, 2].map((i) => g.grade({ problem: ONE, code: `# ${i}\nprint(int(input()) * 2)` }));
+  const closed = g.close();
+  const verdicts = await Promise.all(grades);
+  await closed;
+  assert.deepEqual(verdicts.map((v) => v.status), ['passed', 'passed', 'passed']);
+});

@@ -105,9 +105,10 @@ export class ServerPool {
     return f;
   }
 
-  private admit(): Promise<Flight> {
-    if (this.admissions.length === 0 && this.canAdmit()) return Promise.resolve(this.board());
-    return new Promise((resolve) => this.admissions.push(resolve));
+  /** A flight now if there is room (synchronously: the caller then takes an idle server at once), else null. */
+  private tryBoard(): Flight | null {
+    // Closed: no admission; what is queued drains through `waiters` as the servers come back.
+    return this.closed || (this.admissions.length === 0 && this.canAdmit()) ? this.board() : null;
   }
 
   private land(f: Flight): void {
@@ -144,7 +145,7 @@ export class ServerPool {
   /** `onTest`: lcb modes (called again from the first test when an attempt is retried). */
   async exec(req: ExecRequest, onTest?: OnTest): Promise<ExecResult> {
     if (this.closed) throw new PasskError('ERR_SANDBOX', 'the grader is closed');
-    const flight = await this.admit();
+    const flight = this.tryBoard() ?? (await new Promise<Flight>((resolve) => this.admissions.push(resolve)));
     try {
       return await this.attempts(req, onTest);
     } finally {
@@ -208,6 +209,7 @@ export class ServerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const admit of this.admissions.splice(0)) admit(this.board());
     const idle = this.idle;
     this.idle = [];
     await Promise.all(idle.map((s) => s.close()));
