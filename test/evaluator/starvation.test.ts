@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { grader, stdinProblem } from './helpers.js';
+import { grader, stdinProblem, humanEvalProblem } from './helpers.js';
 
 const BURNERS = 3;
 const CPU = 0;
@@ -44,3 +44,18 @@ for (const grading of ['lcb', 'judge'] as const) {
     }
   });
 }
+
+test('human-eval: a starved completion (CPU in the candidate, a grandchild) passes; a sleeping one is time_limit', async () => {
+  const g = await grader({ workers: 1, cpuLimitSeconds: 2, wallLimitSeconds: 1 });
+  const problem = humanEvalProblem('def f(x):\n', 'def check(candidate):\n    assert candidate(2) == 4\n', 'f', 'HumanEval/starved');
+  const body = (wait: string): string => `    import os, time\n    os.sched_setaffinity(0, {${CPU}})\n${wait}    return 2 * x\n`;
+  try {
+    const starved = await g.grade({ problem, code: body('    t = time.process_time()\n    while time.process_time() - t < 0.5:\n        pass\n') });
+    assert.equal(starved.status, 'passed', starved.message);
+    assert.ok(starved.wall_ms > 1000, `the program was not starved (wall ${starved.wall_ms} ms): the test proves nothing`);
+    const sleeper = await g.grade({ problem, code: body('    time.sleep(2)\n') });
+    assert.equal(sleeper.status, 'time_limit', sleeper.message);
+  } finally {
+    await g.close();
+  }
+});
