@@ -5,19 +5,51 @@ import { hideBin } from 'yargs/helpers';
 import { isPasskError, exitStatusOf, formatPasskError } from '@passk/core';
 import { passkHome } from './home.js';
 import path from 'node:path';
-import { runCommand, resumeCommand } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
 import { versionLine } from './version.js';
 import { didYouMean } from './did-you-mean.js';
 import { longSingleLetters } from './help.js';
-import { stopCommand } from './commands/stop.js';
-import { statusCommand } from './commands/status.js';
-import { regradeCommand } from './commands/regrade.js';
-import { generatorCommand, evaluatorCommand, combinerCommand } from './commands/workers.js';
-import { evaluateCommand } from '@passk/evaluator';
-import { datasetCommand } from '@passk/problems';
-import { tinyModelCommand } from '@passk/generator';
-import { reportCommand } from '@passk/report/command';
+import type { CommandModule } from 'yargs';
+
+type Command = CommandModule<object, never>;
+type Loader = () => Promise<Command[]>;
+/**
+ * Each command's module, loaded only when that command runs (docs/benchmarks.md, "Start-up"):
+ * `passk evaluate` never loads the report stack, the generators or the daemons. `--help`, no
+ * command or an unknown one loads them all, so that yargs lists every command (and did-you-mean
+ * knows their names).
+ */
+const COMMANDS: Record<string, Loader> = {
+  run: async () => [(await import('./commands/run.js')).runCommand as never],
+  resume: async () => [(await import('./commands/run.js')).resumeCommand as never],
+  runs: async () => [(await import('./commands/runs.js')).runsCommand as never],
+  stop: async () => [(await import('./commands/stop.js')).stopCommand as never],
+  status: async () => [(await import('./commands/status.js')).statusCommand as never],
+  regrade: async () => [(await import('./commands/regrade.js')).regradeCommand as never],
+  generator: async () => [(await import('./commands/workers.js')).generatorCommand as never],
+  evaluator: async () => [(await import('./commands/workers.js')).evaluatorCommand as never],
+  combiner: async () => [(await import('./commands/workers.js')).combinerCommand as never],
+  evaluate: async () => [(await import('@passk/evaluator/command')).evaluateCommand as never],
+  dataset: async () => [(await import('@passk/problems')).datasetCommand as never],
+  'tiny-model': async () => [(await import('@passk/generator')).tinyModelCommand as never],
+  report: async () => [(await import('@passk/report/command')).reportCommand as never],
+};
+
+/** The command named on the line: the first word that is neither an option nor --home's value. */
+function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--home') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+async function commandsFor(args: string[]): Promise<Command[]> {
+  const name = commandName(args);
+  const only = name !== undefined && !args.includes('--help') ? COMMANDS[name] : undefined;
+  if (only) return only();
+  return (await Promise.all(Object.values(COMMANDS).map((load) => load()))).flat();
+}
 
 /** `--home DIR` becomes PASSK_HOME for this process and the workers it starts (home.ts reads it). */
 function applyHome(argv: { home?: unknown }): void {
@@ -40,25 +72,13 @@ export async function main(args: string[]): Promise<void> {
     console.log = (...parts: unknown[]) => log(...parts.map((p) => (typeof p === 'string' ? longSingleLetters(p) : p)));
   }
   const cli = yargs(args);
+  for (const c of await commandsFor(args)) cli.command(c);
   await cli
     .scriptName('passk')
     .option('home', { type: 'string', global: true, describe: 'Where runs live (HOME/queue/NAME, HOME/results/NAME)', defaultDescription: '$PASSK_HOME, else the passk checkout' })
     .middleware([applyHome, reportHome], true)
-    .version(versionLine())
+    .version(args.includes('--version') ? versionLine() : 'passk') // git is asked only when --version is
     .usage('$0 <command> [options]\n\nFast, crash-safe, sandboxed pass@k benchmarks. See README.md and docs/.')
-    .command(runCommand)
-    .command(resumeCommand)
-    .command(runsCommand)
-    .command(stopCommand)
-    .command(statusCommand)
-    .command(regradeCommand)
-    .command(generatorCommand)
-    .command(evaluatorCommand)
-    .command(combinerCommand)
-    .command(evaluateCommand as never)
-    .command(datasetCommand as never)
-    .command(tinyModelCommand as never)
-    .command(reportCommand as never)
     .demandCommand(1, 'Name a command (passk --help lists them)')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': true })

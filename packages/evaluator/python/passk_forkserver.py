@@ -24,6 +24,7 @@ import passk_lcb  # noqa: E402
 import passk_lcb_server  # noqa: E402
 import passk_report  # noqa: E402
 import passk_sandbox  # noqa: E402
+import passk_starvation  # noqa: E402
 from passk_precompile import Precompiler  # noqa: E402
 
 STDERR_TAIL = 4096
@@ -59,6 +60,7 @@ class Server:
         passk_harness.set_environment(self.scratch)
         self.fds = passk_isolation.new_fds()
         self.precompiler = Precompiler(options.get("server_compile", True))
+        self.last_inputs = (None, None)  # lcb modes: (raw JSON, parsed list) of the last request
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
         passk_sandbox.install_filter(self.info, options)
         for w in self.info["warnings"]:
@@ -107,11 +109,12 @@ class Server:
             os.write(stdin_fd, data)
             os.lseek(stdin_fd, 0, 0)
         payload = {k: v.decode("utf-8", "replace") for k, v in parts.items()
-                   if k != "input" or req["mode"] == "functional"}
+                   if (k != "input" or req["mode"] == "functional") and k != "inputs"}
         if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
             passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
         if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
             program, compile_ms, channel = None, 0, passk_lcb_server.Channel()
+            payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
         else:
             # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
             digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
@@ -144,7 +147,7 @@ class Server:
             status, ru, lcb_info = self.supervise_lcb(req, pid, start, channel)
             timed_out = lcb_info["ended"] in ("timeout", "cpu")
         else:
-            status, ru, timed_out = self.wait_child(req, pid)
+            status, ru, timed_out = self.wait_child(req, pid, start)
         wall_ms = (time.monotonic() - start) * 1000
         self.kill_tree(pid)
         tree_cpu_ms = self.renew()
@@ -179,21 +182,37 @@ class Server:
             header["lcb"], header["stdout_bytes"], out = lcb_info, 0, b""
         return header, out, err
 
-    @staticmethod
-    def wait_child(req, pid):
-        """Wait for a child with the wall backstop: (status, rusage, timed_out)."""
+    def lcb_inputs(self, raw):
+        """The tests' inputs (a JSON list of str from Node), parsed here once for the consecutive
+        samples of a problem and inherited by each child at fork (it only reads them)."""
+        if raw != self.last_inputs[0]:
+            self.last_inputs = (raw, json.loads(raw.decode("utf-8", "replace")))
+        return self.last_inputs[1]
+
+    def wait_child(self, req, pid, start):
+        """Wait for a child with the wall backstop, which the tree's run-queue wait does not use up
+        (passk_starvation): (status, rusage, timed_out)."""
         timed_out = False
+        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, lambda: self.tree(pid))
         pidfd = os.pidfd_open(pid)
         try:
             poller = select.poll()
             poller.register(pidfd, select.POLLIN)
-            if not poller.poll(req["wall_ms"]):
-                timed_out = True
-                posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+            while not poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
+                if deadline.expired(time.monotonic()):
+                    timed_out = True
+                    posix.kill(pid, signal.SIGKILL)  # the rest of the tree goes in kill_tree below
+                    break
             _, status, ru = os.wait4(pid, 0)
         finally:
             os.close(pidfd)
         return status, ru, timed_out
+
+    def tree(self, pid):
+        """The execution's processes: the child and, with cgroups, every process charged to them."""
+        if self.cgroups is None:
+            return [pid]
+        return [p for p in self.cgroups.members() if p != self.pid]
 
     def supervise_lcb(self, req, pid, start, channel):
         """lcb mode's wait loop (passk_lcb_server.py): test frames to Node, its go/stop back."""

@@ -7,6 +7,7 @@ one only if the child never wrote the "started" byte on fd 4, written just befor
 result (functional kind) and Node compares it.
 """
 import builtins
+import fcntl
 import io
 import json
 import os
@@ -171,6 +172,9 @@ def set_environment(scratch):
                        "OPENBLAS_NUM_THREADS": "1"})
 
 
+HIGH_FD = 64  # above every fd a child is wired to (0-6); the server keeps its long-lived fds up there too
+
+
 def setup_child(req, fds, scratch, uid, limits, fail=False):
     """Limits, fds, cwd, uid. Runs before any program code. `fail`: tests only (below)."""
     os.setsid()
@@ -182,7 +186,9 @@ def setup_child(req, fds, scratch, uid, limits, fail=False):
     except OSError:
         pass
     # The fds first: a failure below is then reported on the report fd (3), as setup_failed.
-    for target, fd in enumerate(fds):
+    # Every source above the targets first: a dup2 onto target n must not close a source still to be moved.
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, HIGH_FD) for fd in fds]
+    for target, fd in enumerate(high):
         os.dup2(fd, target)
     passk_isolation.enter_child()  # own IPC namespace and cgroups, RLIMIT_NOFILE
     os.closerange(len(fds), 1 << 16)

@@ -293,7 +293,7 @@ def _exception_body(e):
 
 
 def run_tests(req, payload, nonce):
-    inputs = _json_loads(payload["inputs"])
+    inputs = payload["inputs"]  # a list of str, parsed once in the server (passk_forkserver.lcb_inputs)
     functional = req["mode"] == "lcb-functional"
     if functional:  # lcb_runner parses every test's arguments before loading the program
         inputs = [[_json_loads(line) for line in text.split("\n")] for text in inputs]

@@ -4,7 +4,8 @@ go/stop back to the child.
 
 Per phase (loading the program, then each test) the child gets `wall_ms` of wall time and `cpu_ms`
 of CPU time (its own and its threads', from /proc/<pid>/stat), enforced from here: the program
-cannot swallow them. The whole sample also gets lcb_runner's global limit, `total_ms`.
+cannot swallow them. The whole sample also gets lcb_runner's global limit, `total_ms`. The wall
+limits are starvation-aware (passk_starvation.py): the child's run-queue wait does not count.
 Node's answer to a test frame is one line on the protocol pipe: b"g" (passed: go on) or b"s" (stop).
 """
 import os
@@ -12,6 +13,8 @@ import posix
 import select
 import signal
 import time
+
+import passk_starvation
 
 _TICK_MS = 1000.0 / os.sysconf("SC_CLK_TCK")
 MAX_HEADER = 256
@@ -112,22 +115,26 @@ class Supervisor:
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
         poller.register(self.channel.frame_r, select.POLLIN)
-        total_end = start + self.req["total_ms"] / 1000
-        phase_end = min(total_end, start + self.req["wall_ms"] / 1000)
+        child = lambda: [pid]  # noqa: E731
+        total = passk_starvation.WallDeadline(self.req["total_ms"] / 1000, start, child)
+        phase = passk_starvation.WallDeadline(self.req["wall_ms"] / 1000, start, child)
         cpu0 = 0.0
         try:
             while self.ended is None:
-                wait = max(0.0, phase_end - time.monotonic())
+                wait = max(0.0, min(phase.end, total.end) - time.monotonic())
                 events = dict(poller.poll(wait * 1000))
                 if not events:
-                    self.ended = "timeout"
-                    break
+                    now = time.monotonic()
+                    if phase.expired(now) or total.expired(now):
+                        self.ended = "timeout"
+                        break
+                    continue
                 exited = pidfd in events
                 frames, eof = self._read_frames(exited)
                 if eof and self.channel.frame_r in events:  # closed by the program: never poll it again (no spin on POLLHUP)
                     poller.unregister(self.channel.frame_r)
                 for index, kind, body in frames:
-                    cpu0, phase_end = self._frame(pid, index, kind, body, cpu0, total_end)
+                    cpu0, phase = self._frame(pid, index, kind, body, cpu0, phase)
                     if self.ended:
                         break
                 if self.ended is None and self.frames.error:
@@ -153,29 +160,31 @@ class Supervisor:
             if self.frames.error or (not exited and out):
                 return out, False
 
-    def _frame(self, pid, index, kind, body, cpu0, total_end):
-        """Handle one frame; returns the CPU reading and deadline of the next phase."""
+    def _frame(self, pid, index, kind, body, cpu0, phase):
+        """Handle one frame; returns the CPU reading and wall deadline of the next phase."""
         now_cpu = cpu_ms(pid)
         if index != self.phase or (kind == "ready") != (index == -1):
             self.ended, self.message = "bad_frame", f"frame {index} {kind} out of order"
-            return cpu0, 0
+            return cpu0, phase
         if now_cpu is not None and now_cpu - cpu0 > self.req["cpu_ms"]:
             self.ended = "cpu"
-            return cpu0, 0
+            return cpu0, phase
         if kind != "ready":
             self.send({"id": self.req["id"], "status": "test", "index": index, "kind": kind,
                        "stdout_bytes": len(body), "stderr_bytes": 0}, body)
             answer = self.reply()
             if answer.strip() != b"g":
                 self.ended = "stop" if answer else "node_gone"
-                return cpu0, 0
+                return cpu0, phase
             self.approved += 1
             if index + 1 >= self.tests:
                 self.ended = "done"
-                return cpu0, 0
+                return cpu0, phase
             posix.write(self.channel.go_w, b"g")  # never EPIPE: the server holds a read end too
         self.phase = index + 1
-        return (now_cpu or 0.0), min(total_end, time.monotonic() + self.req["wall_ms"] / 1000)
+        base = passk_starvation.runq_wait_ns([pid])
+        deadline = passk_starvation.WallDeadline(self.req["wall_ms"] / 1000, time.monotonic(), lambda: [pid], base)
+        return (now_cpu or 0.0), deadline
 
     def info(self):
         return {"phase": self.phase, "approved": self.approved, "ended": self.ended, "message": self.message}

@@ -87,6 +87,17 @@ function ending(r: ExecResult, tests: number, wallMs: number, cpuMs: number): Om
   return fail('runtime_error', `the interpreter ${how} during ${end.phase < 0 ? 'loading' : `test ${end.phase}`}: lcb_runner records every test as failed (-1)`);
 }
 
+/** Each problem's test inputs as one array, built once (its JSON is then encoded once: protocol.ts). */
+const inputsOf = new WeakMap<Problem['tests'], readonly string[]>();
+function testInputs(tests: Problem['tests']): readonly string[] {
+  let inputs = inputsOf.get(tests);
+  if (inputs === undefined) {
+    inputs = tests.map((t) => t.input);
+    inputsOf.set(tests, inputs);
+  }
+  return inputs;
+}
+
 export async function gradeLcb(pool: ServerPool, comparer: StdoutComparer, o: ResolvedOptions, problem: Problem, code: string, signal?: AbortSignal): Promise<LcbOutcome> {
   signal?.throwIfAborted();
   const functional = problem.kind === 'functional';
@@ -95,7 +106,7 @@ export async function gradeLcb(pool: ServerPool, comparer: StdoutComparer, o: Re
   const req: ExecRequest = {
     mode: functional ? 'lcb-functional' : 'lcb-stdin',
     code,
-    inputs: tests.map((t) => t.input),
+    inputs: testInputs(tests),
     ...(functional ? { funcName: problem.func_name! } : {}),
     cpuMs: o.cpuMs,
     wallMs: o.wallMs,

@@ -20,8 +20,9 @@ export interface ExecRequest {
   /**
    * lcb modes only (docs/grading.md, "lcb mode"): every test's input, run in ONE child; `cpuMs`
    * and `wallMs` are then per phase (loading the program, each test) and `totalMs` bounds the sample.
+   * Never mutated: its JSON is cached per array (encodeRequest).
    */
-  inputs?: string[];
+  inputs?: readonly string[];
   totalMs?: number;
 }
 
@@ -77,11 +78,23 @@ export interface ResponseHeader extends Omit<ExecResult, 'stdout' | 'stderr'> {
   stderr_bytes: number;
 }
 
+/** The JSON of an lcb request's inputs, encoded once per inputs array (the tests of a problem, up to MBs). */
+const encodedInputs = new WeakMap<readonly string[], Buffer>();
+
+function inputsJson(inputs: readonly string[]): Buffer {
+  let b = encodedInputs.get(inputs);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(inputs));
+    encodedInputs.set(inputs, b);
+  }
+  return b;
+}
+
 export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buffer {
   const parts: [string, Buffer][] = [['code', Buffer.from(req.code)], ['input', Buffer.from(req.input ?? '')]];
   if (req.prompt !== undefined) parts.push(['prompt', Buffer.from(req.prompt)]);
   if (req.test !== undefined) parts.push(['test', Buffer.from(req.test)]);
-  if (req.inputs !== undefined) parts.push(['inputs', Buffer.from(JSON.stringify(req.inputs))]);
+  if (req.inputs !== undefined) parts.push(['inputs', inputsJson(req.inputs)]);
   const header = {
     id,
     nonce,

@@ -30,6 +30,8 @@ export const SERVER_SCRIPT = fileURLToPath(new URL('../../python/passk_forkserve
 const START_TIMEOUT_MS = 30_000;
 /** Extra time, beyond the wall backstop, before a silent server counts as hung. */
 const HANG_GRACE_MS = 10_000;
+/** A wall limit stretches by the run-queue wait of a starved program, to at most this many times its length (passk_starvation.py). */
+const STARVED_WALL_FACTOR = 4;
 
 type Pending = { resolve: (r: ExecResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; onTest?: OnTest; hangMs?: number };
 /** lcb modes: judge one test's frame; true = passed, run the next test; false = stop. */
@@ -178,7 +180,7 @@ export class ForkServer {
     const id = this.nextId++;
     const nonce = randomBytes(16).toString('hex');
     // lcb modes: wallMs is per phase (loading, then each test; the first frame comes after two), re-armed at each test frame
-    const hangMs = (req.inputs ? 2 : 1) * req.wallMs + HANG_GRACE_MS;
+    const hangMs = (req.inputs ? 2 : 1) * STARVED_WALL_FACTOR * req.wallMs + HANG_GRACE_MS;
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new Error(`no response within ${hangMs} ms`)), hangMs);
       this.pending = { resolve, reject, timer, hangMs, ...(onTest ? { onTest } : {}) };
