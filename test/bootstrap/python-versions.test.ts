@@ -44,7 +44,7 @@ describe('Python 3.10-3.13', () => {
     const dir = await tempDir();
     writeFileSync(path.join(dir, 'samples.jsonl'), JSON.stringify({ question_id: 'demo_f01', code: 'pass' }) + '\n');
     const result = await runPassk(['evaluate', '--problems', 'demo', '--samples', path.join(dir, 'samples.jsonl'), '--out', path.join(dir, 'out.jsonl'), '--python', path.join(dir, 'no-python3')]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2); // ERR_SANDBOX: refused before grading (docs/errors.md)
     assert.match(result.stderr, /ERR_SANDBOX: cannot run .*no-python3 .*ENOENT\); evaluated programs need Python 3\.10-3\.13: install it \(Debian\/Ubuntu: apt-get install python3\) or pass --python/);
   });
 
