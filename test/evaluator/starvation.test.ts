@@ -16,7 +16,9 @@ const burners: ChildProcess[] = [];
 
 before(async () => {
   for (let i = 0; i < BURNERS; i++) {
-    const b = spawn('taskset', ['-c', String(CPU), '/usr/bin/python3', '-c', 'print("up", flush=True)\nwhile True: pass'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Each in its own session: with CFS autogroup the scheduler shares a CPU between sessions, and the
+    // sandboxed child (setsid) would otherwise get half of it against all burners together.
+    const b = spawn('taskset', ['-c', String(CPU), '/usr/bin/python3', '-c', 'print("up", flush=True)\nwhile True: pass'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     burners.push(b);
     await once(b.stdout!, 'data'); // running: busy from here on
   }

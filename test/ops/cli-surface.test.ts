@@ -87,7 +87,7 @@ test('passk run --help: grouped, one notation for defaults, --n spelt as the REA
   assert.equal(r.code, 0, r.stderr);
   const groups = [...r.stdout.matchAll(/^([A-Z][a-z ]+):$/gm)].map((m) => m[1]);
   assert.deepEqual(groups, ['Backend', 'Problem selection', 'Sampling', 'Grading limits', 'Queue and restarts', 'Output', 'Options']);
-  assert.match(r.stdout, /^ {6}--n {2,}Completions per \(question, temperature\) +\[number\] \[default: 10\]$/m);
+  assert.match(r.stdout, /^ {6}--n {2,}Samples per \(question, temperature\) +\[number\] \[default: 10\]$/m);
   assert.doesNotMatch(r.stdout, /\(default:|; default:/, 'every default in the [default: …] column');
   assert.doesNotMatch(r.stdout, /^ {2}-[a-z] /m, 'no one-dash long flags');
 });

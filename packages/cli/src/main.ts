@@ -46,7 +46,7 @@ function commandName(args: string[]): string | undefined {
 
 async function commandsFor(args: string[]): Promise<Command[]> {
   const name = commandName(args);
-  const only = name !== undefined && !args.includes('--help') ? COMMANDS[name] : undefined;
+  const only = name !== undefined ? COMMANDS[name] : undefined;
   if (only) return only();
   return (await Promise.all(Object.values(COMMANDS).map((load) => load()))).flat();
 }

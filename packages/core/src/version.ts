@@ -16,7 +16,7 @@ export interface PasskVersion {
   commit: string;
 }
 
-let cached: PasskVersion | undefined;
+const cached = new Map<string, PasskVersion>();
 
 /** The directory holding the workspace root (the one with packages/cli), walking up from this module. */
 function workspaceRoot(): string | undefined {
@@ -54,14 +54,21 @@ function readCommit(root: string): string {
   return head && /^[0-9a-f]{7,64}$/.test(head) ? head : 'unknown';
 }
 
-/** passk's version and commit; computed on the first call, then cached for the life of the process. */
-export function passkVersion(): PasskVersion {
-  if (cached) return cached;
-  const root = workspaceRoot();
+/**
+ * passk's version and commit; computed on the first call, then cached for the life of the process.
+ * `root`: the checkout to describe (the CLI passes its own: a copy of the CLI beside another checkout's
+ * packages describes itself); default: the one holding this module.
+ */
+export function passkVersion(root?: string): PasskVersion {
+  const dir = root ?? workspaceRoot();
+  const key = dir ?? '';
+  const hit = cached.get(key);
+  if (hit) return hit;
   const here = dirname(fileURLToPath(import.meta.url));
   const version =
-    (root && (readVersion(join(root, 'packages', 'cli', 'package.json')) ?? readVersion(join(root, 'package.json')))) ||
+    (dir && (readVersion(join(dir, 'packages', 'cli', 'package.json')) ?? readVersion(join(dir, 'package.json')))) ||
     'unknown';
-  cached = { version, commit: readCommit(root ?? here) };
-  return cached;
+  const v = { version, commit: readCommit(dir ?? here) };
+  cached.set(key, v);
+  return v;
 }
