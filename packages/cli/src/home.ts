@@ -99,9 +99,11 @@ export function runRefArgs(argv: { run: string; queueDir?: string; resultsDir?: 
   return words;
 }
 
-/** Redis mode: a run with no plan and no worker record in Redis does not exist there (ERR_NO_PLAN, naming the queue). */
+/**
+ * A run with no plan and no worker record in its transport does not exist there (ERR_NO_PLAN, naming the
+ * queue). It matters on Redis; on the filesystem requireRun has already found the plan file.
+ */
 export async function requireRedisRun(layout: RunLayout, transport: Transport): Promise<void> {
-  if (transport.kind === 'fs') return;
   if ((await transport.store.readPlan()) || (await transport.workers.list()).length) return;
   const where = transport.where.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   throw new PasskError('ERR_NO_PLAN', `there is no run \`${layout.run}\` in ${where}: no plan and no worker has run there. Start it with \`${passkCommand(['run', '--run', layout.run, '--queue', where])}\``);
