@@ -79,10 +79,10 @@ for (const l of exceptions) console.log(`  ${l}`);
 console.log(`disagreements (${differ.length}):`);
 for (const l of differ) console.log(`  ${l}`);
 const rate = (count: number, r: { seconds: number }) => `${r.seconds.toFixed(1)} s, ${(count / r.seconds).toFixed(1)} samples/s`;
-/** passk evaluate's own `seconds` (its summary on stderr): grading, without the CLI's process start. */
+/** passk evaluate's own time (the first line of its table on stderr): grading, without the CLI's process start. */
 const inner = (r: { stderr: string }): { seconds: number } => {
-  const m = /passk evaluate: (\{.*\})/.exec(r.stderr);
-  return { seconds: m ? Number((JSON.parse(m[1]!) as { seconds: number }).seconds) : NaN };
+  const m = /^passk evaluate: \d+ samples of \d+ problems graded in ([\d.]+) s/m.exec(r.stderr);
+  return { seconds: m ? Number(m[1]) : NaN };
 };
 console.log(`whole corpus (${n}): lcb_runner ${rate(n, all.peer)}; passk --grading lcb ${rate(n, all.passk)} (${workers} workers each; passk's process start included)`);
 console.log(`quick programs (${quickN}, no 6 s time-outs): lcb_runner ${rate(quickN, quick.peer)}; passk --grading lcb ${rate(quickN, quick.passk)} with the CLI's start, ${rate(quickN, inner(quick.passk))} in passk evaluate; passk/lcb_runner = ${(quick.peer.seconds / quick.passk.seconds).toFixed(1)}x with the start, ${(quick.peer.seconds / inner(quick.passk).seconds).toFixed(1)}x without`);
