@@ -20,7 +20,8 @@ import passk_values
 
 _encode_str = json.encoder.encode_basestring_ascii
 _Decimal, _Fraction = decimal.Decimal, fractions.Fraction
-_float_repr, _int_repr = float.__repr__, int.__repr__
+_float_repr = float.__repr__
+_int_repr, _float = passk_values.encode_int, passk_values.encode_float  # one rule for both modes (digit cap)
 Unequal = passk_values.Unequal
 
 
@@ -36,14 +37,6 @@ def _rational(numerator, denominator):
         if _Fraction(f) == _Fraction(numerator, denominator):
             return _float_repr(f)
     raise Unequal("a non-integral number that is not exactly a double never equals a JSON value")
-
-
-def _float(v):
-    if v != v:
-        return "NaN"
-    if v in (float("inf"), float("-inf")):
-        return "Infinity" if v > 0 else "-Infinity"
-    return _float_repr(v)
 
 
 def _decimal(v):

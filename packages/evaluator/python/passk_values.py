@@ -17,6 +17,23 @@ _TOO_MANY_DIGITS = 10 ** MAX_INT_DIGITS
 _MAX_BITS_SAFE = (_TOO_MANY_DIGITS >> 1).bit_length()
 
 
+def encode_int(v):
+    """JSON text of an int (by int's own repr), or Unequal past LiveCodeBench's digit limit."""
+    if int.bit_length(v) > _MAX_BITS_SAFE and int.__abs__(v) >= _TOO_MANY_DIGITS:
+        raise Unequal(f"an int of more than {MAX_INT_DIGITS} digits (LiveCodeBench's limit) never equals "
+                      "an expected output")
+    return int.__repr__(v)
+
+
+def encode_float(v):
+    """JSON text of a float, NaN and the infinities as Python's json writes them."""
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return float.__repr__(v)
+
+
 def encode(v):
     """JSON text of a result, by the base types' own methods (a subclass's __eq__/__repr__ is
     ignored: Node compares values, so a result cannot fake equality). Values that can never
@@ -28,16 +45,9 @@ def encode(v):
     if v is False:
         return "false"
     if isinstance(v, int):
-        if int.bit_length(v) > _MAX_BITS_SAFE and int.__abs__(v) >= _TOO_MANY_DIGITS:
-            raise Unequal(f"an int of more than {MAX_INT_DIGITS} digits (LiveCodeBench's limit) never equals "
-                          "an expected output")
-        return int.__repr__(v)
+        return encode_int(v)
     if isinstance(v, float):
-        if v != v:
-            return "NaN"
-        if v in (float("inf"), float("-inf")):
-            return "Infinity" if v > 0 else "-Infinity"
-        return float.__repr__(v)
+        return encode_float(v)
     if isinstance(v, str):
         return _encode_str(str.__str__(v))
     if isinstance(v, list):
