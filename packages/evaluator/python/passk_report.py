@@ -15,11 +15,12 @@ harness may say it, and only before any program code ran: the child writes one b
 report from an execution whose pipe carried that byte was written by the program: invalid.
 """
 import json
+from typing import Any, NoReturn, Optional
 
 STARTED = b"S"
 MESSAGE_CHARS = 2000  # Node clips messages to 300; the rest is never shown
 # kind -> the fields it has and the types each may take (exact types: bool is not an int here)
-KINDS = {
+KINDS: dict[str, dict[str, tuple[type, ...]]] = {
     "exception": {"type": (str,), "message": (str,), "errno": (int, type(None))},  # errno: 0 <= e < 2**31
     "syntax_error": {"message": (str,)},
     "missing_function": {"message": (str,)},
@@ -30,11 +31,11 @@ KINDS = {
 }
 
 
-def _no_constant(name):
+def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse(raw, nonce, started):
+def parse(raw: bytes, nonce: str, started: bool) -> tuple[Optional[dict[str, Any]], bool]:
     """(report dict or None, invalid flag) for the bytes the child left on its report fd."""
     if not raw:
         return None, False
@@ -56,7 +57,7 @@ def parse(raw, nonce, started):
         return None, True
     if kind == "setup_failed" and started:
         return None, True
-    report = {"kind": kind}
+    report: dict[str, Any] = {"kind": kind}
     for k in fields:
         v = obj[k]
         report[k] = v[:MESSAGE_CHARS] if k in ("message", "type") else v

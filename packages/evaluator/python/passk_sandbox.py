@@ -25,8 +25,12 @@ import posix
 import signal
 import sys
 import time
+from typing import Any, Optional
 
 import passk_seccomp
+
+Info = dict[str, Any]  # the sandbox info of the hello (docs/sandbox.md): level, netns, ..., warnings
+Options = dict[str, Any]  # the server's options JSON (passk_forkserver)
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -53,18 +57,18 @@ DEVICES = ["null", "zero", "full", "random", "urandom"]
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def _check(ret, what):
+def _check(ret: int, what: str) -> None:
     if ret != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-def _mount(src, target, fstype, flags, data=None):
+def _mount(src: Optional[str], target: str, fstype: Optional[str], flags: int, data: Optional[str] = None) -> None:
     _check(_libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(),
                        ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
 
 
-def set_subreaper():
+def set_subreaper() -> None:
     """Orphaned grandchildren are re-parented to the server, which reaps them."""
     _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
 
@@ -73,14 +77,15 @@ class Cgroups:
     """The server's own pids, memory and cpuacct cgroups (v1) and the children's `run` groups.
     cpuacct is optional (`self.acct`): without it, grandchildren's CPU is not charged."""
 
-    def __init__(self, name, max_procs, mem_bytes):
+    def __init__(self, name: str, max_procs: int, mem_bytes: int) -> None:
         self.pids_dir = -1
         self.oom_fd = -1
         self.usage_fd = -1
         acct_root = controller_root("cpuacct")
         self.acct = acct_root is not None
         bases = [os.path.join(CGROUP_V1, c, "passk") for c in ("pids", "memory")]
-        bases += [os.path.join(acct_root, "passk")] if self.acct else []
+        if acct_root is not None:
+            bases.append(os.path.join(acct_root, "passk"))
         for base in bases:
             os.makedirs(base, exist_ok=True)
         _remove_stale(bases, name)
@@ -115,17 +120,17 @@ class Cgroups:
         self.failcnt_fd = os.open(os.path.join(run, "memory.failcnt"), os.O_RDONLY | os.O_CLOEXEC)
         self._kills_seen, self._fails_seen, self._not_ours = self._raw_oom_kills(), self._failcnt(), 0
 
-    def alone(self):
+    def alone(self) -> bool:
         """True if the server is the only task charged to the pids cgroup. A task is charged from
         fork until it is reaped, so zombies and tasks being forked count too."""
         return int(os.pread(self.pids_current, 64, 0)) == 1
 
-    def usage_ns(self):
+    def usage_ns(self) -> int:
         """CPU time (ns) charged to the server's cpuacct group: the server and every process it
         forked (a dead one's exactly; the running server's up to its last scheduler update)."""
         return int(os.pread(self.usage_fd, 64, 0)) if self.usage_fd >= 0 else 0
 
-    def members(self):
+    def members(self) -> list[int]:
         fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.pids_dir)
         try:
             data = os.read(fd, 1 << 20)
@@ -133,16 +138,16 @@ class Cgroups:
             os.close(fd)
         return [int(x) for x in data.split()]
 
-    def _raw_oom_kills(self):
+    def _raw_oom_kills(self) -> int:
         for line in os.pread(self.oom_fd, 4096, 0).split(b"\n"):
             if line.startswith(b"oom_kill "):
                 return int(line.split()[1])
         return 0
 
-    def _failcnt(self):
+    def _failcnt(self) -> int:
         return int(os.pread(self.failcnt_fd, 64, 0) or 0)
 
-    def oom_kills(self):
+    def oom_kills(self) -> int:
         """OOM kills of this cgroup's own limit, counted since the server started. The kernel's
         `oom_kill` counts every OOM kill of a member, the global OOM killer's too (it picks the
         children first: oom_score_adj 1000); a kill of the cgroup's own limit comes with failed
@@ -156,7 +161,7 @@ class Cgroups:
         return kills - self._not_ours
 
 
-def controller_root(name):
+def controller_root(name: str) -> Optional[str]:
     """The v1 hierarchy of controller `name` (cpuacct is often co-mounted with cpu), or None."""
     names = ("cpuacct", "cpu,cpuacct", "cpuacct,cpu") if name == "cpuacct" else (name,)
     for entry in names:
@@ -166,19 +171,19 @@ def controller_root(name):
     return None
 
 
-def _high_fd(fd, low=64):
+def _high_fd(fd: int, low: int = 64) -> int:
     """`fd` moved to a number >= `low` (close-on-exec), so that no child's dup2 onto 0..N can clobber it."""
     high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, low)
     os.close(fd)
     return high
 
 
-def _write(path, text):
+def _write(path: str, text: str) -> None:
     with open(path, "w") as f:
         f.write(text)
 
 
-def _live_server(pid):
+def _live_server(pid: int) -> bool:
     """True if `pid` is a running passk fork server (a zombie's cmdline is empty)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -187,7 +192,7 @@ def _live_server(pid):
         return False
 
 
-def kill_members(path, rounds=400):
+def kill_members(path: str, rounds: int = 400) -> bool:
     """SIGKILL every process in the cgroup `path` until it has none (an execution of a dead
     server can still be running there, setsid'd grandchildren included). True when empty."""
     for _ in range(rounds):
@@ -207,11 +212,11 @@ def kill_members(path, rounds=400):
     return False
 
 
-def _remove_stale(bases, own):
+def _remove_stale(bases: list[str], own: str) -> None:
     """Per-server cgroups of servers that are gone: kill what still runs in them, then rmdir them
     (the children's `run` group first). A live server's cgroups are left alone; our own name (a
     reused pid) is emptied, not removed."""
-    entries = set()
+    entries: set[str] = set()
     for base in bases:
         entries |= set(os.listdir(base))
     for entry in entries:
@@ -230,7 +235,7 @@ def _remove_stale(bases, own):
                         pass
 
 
-def _bind_ro(src, target):
+def _bind_ro(src: str, target: str) -> None:
     if os.path.isdir(src):
         os.makedirs(target, exist_ok=True)
     else:
@@ -247,7 +252,7 @@ MOUNT_FLAGS = {b"nodev": MS_NODEV, b"noexec": MS_NOEXEC, b"noatime": 1024, b"nod
                b"relatime": 1 << 21}
 
 
-def _unescape(field):
+def _unescape(field: bytes) -> bytes:
     """mountinfo escapes space, tab, newline and backslash as octal (\\040)."""
     out, i = bytearray(), 0
     while i < len(field):
@@ -260,7 +265,7 @@ def _unescape(field):
     return bytes(out)
 
 
-def _mounts_under(target):
+def _mounts_under(target: str) -> list[tuple[str, int]]:
     """(mount point, flags to keep) of `target` and every mount below it, parents first."""
     with open("/proc/self/mountinfo", "rb") as f:
         lines = f.read().splitlines()
@@ -278,12 +283,12 @@ def _mounts_under(target):
     return [(point, flags) for _, point, flags in found]
 
 
-def _python_dirs():
+def _python_dirs() -> list[str]:
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     return sorted(d for d in dirs if d and not any(d == s or d.startswith(s + "/") for s in SYSTEM_DIRS))
 
 
-def _build_root(new_root, tmp_bytes):
+def _build_root(new_root: str, tmp_bytes: int) -> None:
     """Populate `new_root` (a fresh tmpfs) and pivot into it."""
     for path in SYSTEM_DIRS:
         if os.path.islink(path):
@@ -317,7 +322,7 @@ def _build_root(new_root, tmp_bytes):
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
 
 
-def protect_from_oom():
+def protect_from_oom() -> bool:
     """oom_score_adj -1000 for the server; False if the kernel refused it (no CAP_SYS_RESOURCE)."""
     try:
         with open("/proc/self/oom_score_adj", "w") as f:
@@ -328,7 +333,7 @@ def protect_from_oom():
         return False
 
 
-def install_filter(info, options):
+def install_filter(info: Info, options: Options) -> None:
     """The seccomp filter (passk_seccomp), last step of the server's setup: children inherit it."""
     info["seccomp"] = False
     if options.get("isolation") == "none":
@@ -341,12 +346,12 @@ def install_filter(info, options):
         info["level"] = "degraded"
 
 
-def setup(options):
+def setup(options: Options) -> tuple[Info, Optional[Cgroups], Optional[int], str]:
     """Isolate the server. Returns (info, cgroups or None, uid or None, scratch_root)."""
-    info = {"level": "full", "netns": False, "mountns": False, "cgroup": False, "uid": None, "warnings": []}
+    info: Info = {"level": "full", "netns": False, "mountns": False, "cgroup": False, "uid": None, "warnings": []}
     warn = info["warnings"].append
-    cgroups = None
-    uid = None
+    cgroups: Optional[Cgroups] = None
+    uid: Optional[int] = None
     is_root = os.geteuid() == 0
     if options.get("isolation") == "none":
         warn("isolation disabled by the caller (--isolation none)")

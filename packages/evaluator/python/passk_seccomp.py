@@ -25,6 +25,9 @@ import ctypes
 import errno
 import platform
 import struct
+from typing import Optional, Union
+
+Target = Union[int, str]  # a jump offset, or a label name resolved by _Prog.assemble
 
 # name: (x86_64, aarch64)
 DENIED = {
@@ -63,27 +66,30 @@ OFF_NR, OFF_ARCH, OFF_ARG0 = 0, 4, 16
 class _Prog:
     """Instructions with symbolic jump targets ("allow", "eperm", "enosys", or a label)."""
 
-    def __init__(self):
-        self.ins = []  # (code, jt, jf, k); jt/jf may be label names
-        self.labels = {}
+    def __init__(self) -> None:
+        self.ins: list[tuple[int, Target, Target, int]] = []  # (code, jt, jf, k)
+        self.labels: dict[str, int] = {}
 
-    def add(self, code, k, jt=0, jf=0):
+    def add(self, code: int, k: int, jt: Target = 0, jf: Target = 0) -> None:
         self.ins.append((code, jt, jf, k))
 
-    def label(self, name):
+    def label(self, name: str) -> None:
         self.labels[name] = len(self.ins)
 
-    def assemble(self):
+    def _offset(self, target: Target, i: int) -> int:
+        return self.labels[target] - i - 1 if isinstance(target, str) else target
+
+    def assemble(self) -> bytes:
         out = []
         for i, (code, jt, jf, k) in enumerate(self.ins):
-            jt, jf = (self.labels[j] - i - 1 if isinstance(j, str) else j for j in (jt, jf))
-            if not (0 <= jt < 256 and 0 <= jf < 256):
+            t, f = self._offset(jt, i), self._offset(jf, i)
+            if not (0 <= t < 256 and 0 <= f < 256):
                 raise ValueError("seccomp filter: jump out of range")
-            out.append(struct.pack("=HBBI", code, jt, jf, k))
+            out.append(struct.pack("=HBBI", code, t, f, k))
         return b"".join(out)
 
 
-def build(machine=None):
+def build(machine: Optional[str] = None) -> bytes:
     """The filter for this machine's architecture, as bytes of `struct sock_filter`."""
     machine = machine or platform.machine()
     idx = {"x86_64": 0, "aarch64": 1}[machine]
@@ -126,7 +132,7 @@ class _SockFprog(ctypes.Structure):
 class Filter:
     """Built and installed in the server; children inherit it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         machine = platform.machine()
         if machine not in AUDIT_ARCH:
             raise OSError(0, f"seccomp: no filter for {machine}")
@@ -139,7 +145,7 @@ class Filter:
         self._syscall = libc.syscall
         self._ref = ctypes.byref(self._prog)
 
-    def install(self):
+    def install(self) -> None:
         """No new privileges, then the filter (for this process and every later child)."""
         if self._prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             err = ctypes.get_errno()

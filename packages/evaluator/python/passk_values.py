@@ -1,7 +1,12 @@
 """What may leave a child as a result: the JSON text of a functional result (by the base types'
 own methods) and, for HumanEval, the candidate's result as check() may see it (`plain`)."""
+import collections as _collections
+import decimal as _decimal_module  # the LCB preamble imports both (statistics) in the server anyway
+import fractions as _fractions_module
 import json
 import types
+from collections.abc import Iterable, Iterator
+from typing import Any, Optional
 
 _encode_str = json.encoder.encode_basestring_ascii  # captured before any program runs
 
@@ -17,7 +22,7 @@ _TOO_MANY_DIGITS = 10 ** MAX_INT_DIGITS
 _MAX_BITS_SAFE = (_TOO_MANY_DIGITS >> 1).bit_length()
 
 
-def encode_int(v):
+def encode_int(v: int) -> str:
     """JSON text of an int (by int's own repr), or Unequal past LiveCodeBench's digit limit."""
     if int.bit_length(v) > _MAX_BITS_SAFE and int.__abs__(v) >= _TOO_MANY_DIGITS:
         raise Unequal(f"an int of more than {MAX_INT_DIGITS} digits (LiveCodeBench's limit) never equals "
@@ -25,7 +30,7 @@ def encode_int(v):
     return int.__repr__(v)
 
 
-def encode_float(v):
+def encode_float(v: float) -> str:
     """JSON text of a float, NaN and the infinities as Python's json writes them."""
     if v != v:
         return "NaN"
@@ -34,7 +39,7 @@ def encode_float(v):
     return float.__repr__(v)
 
 
-def encode(v):
+def encode(v: object) -> str:
     """JSON text of a result, by the base types' own methods (a subclass's __eq__/__repr__ is
     ignored: Node compares values, so a result cannot fake equality). Values that can never
     equal a json.loads value (tuples inside, sets, non-str keys, other objects) raise Unequal."""
@@ -78,9 +83,6 @@ def encode(v):
 #     defines __eq__/__ne__/__hash__ on it: that is refused (TypeError: runtime_error).
 # Iterators (generators, map, filter, ...) are wrapped so that every item is checked the same way.
 # Types are compared by identity (id), never with == or hash: a metaclass can lie in both.
-import collections as _collections
-import decimal as _decimal_module  # the LCB preamble imports both (statistics) in the server anyway
-import fractions as _fractions_module
 
 _Counter, _OrderedDict, _defaultdict = _collections.Counter, _collections.OrderedDict, _collections.defaultdict
 _deque, _Decimal, _Fraction = _collections.deque, _decimal_module.Decimal, _fractions_module.Fraction
@@ -96,8 +98,9 @@ _dict_items = dict.items
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: C types whose attributes cannot be set
 # stdlib classes whose own __eq__/__ne__/__hash__ are accepted: a snapshot of a Python class's
 # dict (C types cannot be changed), so that a program that patched Counter.__eq__ is caught.
-_TRUSTED = {id(c): (None if c.__flags__ & _IMMUTABLE_TYPE else dict(_CLASS_DICT(c)))
-            for c in (_Counter, _OrderedDict, _defaultdict, _Decimal, _Fraction)}
+_TRUSTED: dict[int, Optional[dict[str, Any]]] = {
+    id(c): (None if c.__flags__ & _IMMUTABLE_TYPE else dict(_CLASS_DICT(c)))
+    for c in (_Counter, _OrderedDict, _defaultdict, _Decimal, _Fraction)}
 # Fraction's methods read the fractions module's globals (numbers, math, ...): a snapshot of them too.
 _FRACTIONS_GLOBALS = dict(_fractions_module.__dict__)
 _fractions_dict = _fractions_module.__dict__
@@ -108,18 +111,18 @@ _deque_maxlen = _CLASS_DICT(_deque)["maxlen"].__get__
 _FACTORIES = frozenset(map(id, (None, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, bool)))
 
 
-def _unchanged(d, snap):
+def _unchanged(d: Any, snap: dict[str, Any]) -> bool:
     return len(d) == len(snap) and all(d.get(k) is v for k, v in snap.items())
 
 
-def _intact(c):
-    snap = _TRUSTED.get(id(c), False)
-    if snap is None or snap is False:
-        return snap is None
-    return _unchanged(_CLASS_DICT(c), snap)
+def _intact(c: type) -> bool:
+    if id(c) not in _TRUSTED:
+        return False
+    snap = _TRUSTED[id(c)]
+    return snap is None or _unchanged(_CLASS_DICT(c), snap)
 
 
-def _fraction(v):
+def _fraction(v: Any) -> Any:
     if not _intact(_Fraction):
         raise TypeError("passk: candidate returned a Fraction, and the program changed the Fraction class")
     if not _unchanged(_fractions_dict, _FRACTIONS_GLOBALS):
@@ -129,8 +132,9 @@ def _fraction(v):
     return v
 
 
-def _elements(it, depth):
-    out, changed = [], False
+def _elements(it: Iterable[Any], depth: int) -> tuple[list[Any], bool]:
+    out: list[Any] = []
+    changed = False
     for x in it:
         px = plain(x, depth)
         changed = changed or px is not x
@@ -138,8 +142,9 @@ def _elements(it, depth):
     return out, changed
 
 
-def _items(pairs, depth):
-    out, changed = [], False
+def _items(pairs: Iterable[tuple[Any, Any]], depth: int) -> tuple[list[tuple[Any, Any]], bool]:
+    out: list[tuple[Any, Any]] = []
+    changed = False
     for k, x in pairs:
         pk, px = plain(k, depth), plain(x, depth)
         changed = changed or pk is not k or px is not x
@@ -147,12 +152,12 @@ def _items(pairs, depth):
     return out, changed
 
 
-def _checked(it, depth):
+def _checked(it: Iterable[Any], depth: int) -> Iterator[Any]:
     for x in it:
         yield plain(x, depth)
 
 
-def plain(v, depth=0):
+def plain(v: Any, depth: int = 0) -> Any:
     """The candidate's result as check() may see it: `v` itself when it is made of builtin values
     (or is an intact Counter/OrderedDict/defaultdict/Fraction/Decimal/deque), else a by-value copy; TypeError
     for anything else (an object whose equality the program defines)."""
@@ -179,6 +184,12 @@ def plain(v, depth=0):
         return v
     if t is _Fraction:
         return _fraction(v)
+    return _subclass(v, t, d)
+
+
+def _builtin_base(t: type) -> tuple[type, bool]:
+    """The first builtin type in `t`'s MRO, and whether OrderedDict comes before it; TypeError when
+    a class before it defines __eq__/__ne__/__hash__ (unless an intact stdlib one)."""
     mro = _MRO(t)
     for i, c in enumerate(mro):
         if id(c) in _BASES:
@@ -195,6 +206,12 @@ def plain(v, depth=0):
                 by = f"{_NAME(c)} (changed by the program)" if id(c) in _TRUSTED else _NAME(c)
                 raise TypeError(f"passk: candidate returned a {_NAME(t)} whose {name} is defined by {by}; "
                                 "only builtin types (and their plain subclasses) are accepted")
+    return base, ordered
+
+
+def _subclass(v: Any, t: type, d: int) -> Any:
+    """A subclass of a builtin type (or an intact stdlib dict subclass) as plain() returns it."""
+    base, ordered = _builtin_base(t)
     if base is dict:
         out, changed = _items(_od_items(v) if ordered else _dict_items(v), d)
         if not changed and id(t) in _TRUSTED and _intact(t) and (t is not _defaultdict or id(v.default_factory) in _FACTORIES):
