@@ -9,6 +9,7 @@ import { evaluateCommand, printSummary, EXIT_INFRA_ERRORS } from '@passk/evaluat
 import { runEvaluate } from '../../packages/evaluator/src/commands/run-evaluate.js';
 import { lcbRows, stdinTest } from '../problems/fixtures.js';
 import { hasHumanEval, HUMANEVAL, TEST_LIMITS } from './helpers.js';
+import { childSetupFault } from './fault.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'passk-evaluate-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,7 +111,7 @@ test('infra_error samples are excluded from pass@k, marked in --out, and make pa
     { question_id: '3000', code: `class Solution:\n    def f(self, x):\n        return x * 2\n${FAIL}` },
   ]));
   const out = join(dir, 'infra-out.jsonl');
-  const summary = await runEvaluate({ ...TEST_LIMITS, attempts: 1, faultInjection: { childSetup: FAIL }, problems, samples, out, ks: [1, 2] });
+  const summary = await runEvaluate({ ...TEST_LIMITS, attempts: 1, ...childSetupFault(FAIL), problems, samples, out, ks: [1, 2] });
   const got = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(got.map((r) => [r.status, r.passed, r.excluded_from_pass_at_k]), [['passed', true, undefined], ['infra_error', false, true], ['wrong_answer', false, undefined], ['infra_error', false, true]]);
   assert.equal(got[1].result, 'infra error: sandbox failed 1 times: child setup failed: ValueError: current limit exceeds maximum limit');

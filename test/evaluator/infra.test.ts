@@ -8,6 +8,7 @@ import { isPasskError, type Verdict } from '@passk/core';
 import { createGrader } from '@passk/evaluator';
 import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
+import { childSetupFault } from './fault.js';
 
 const UID_BASE = 1_000_000;
 const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');
@@ -127,9 +128,9 @@ test('degraded isolation is reported loudly, never silently', async () => {
   }
 });
 
-test('a limit that cannot be set: setup_failed is retried on a fresh server, then infra_error (faultInjection.childSetup)', async () => {
+test('a limit that cannot be set: setup_failed is retried on a fresh server, then infra_error (childSetupFault)', async () => {
   const warnings: string[] = [];
-  const g = await grader({ workers: 1, attempts: 2, faultInjection: { childSetup: true }, onWarning: (m) => warnings.push(m) });
+  const g = await grader({ workers: 1, attempts: 2, ...childSetupFault(true), onWarning: (m) => warnings.push(m) });
   try {
     const v = await g.grade({ problem: DOUBLE, code: DOUBLE_OK });
     assert.deepEqual([v.status, v.passed, v.failed_test, v.tests_run], ['infra_error', false, 0, 0]);

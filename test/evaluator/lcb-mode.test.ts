@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
 import { grader, stdinProblem, functionalProblem } from './helpers.js';
+import { childSetupFault } from './fault.js';
 
 // Per test: 2 s of wall time and of CPU time (lcb_runner: 6 s of wall time).
 const g = await grader({ grading: 'lcb', cpuLimitSeconds: 2, wallLimitSeconds: 2 });
@@ -235,7 +236,7 @@ test('lcb mode: numpy scalars, Decimal and Fraction results are the JSON values 
 });
 
 test('lcb mode: a child that cannot set its limits is retried, then infra_error (never a verdict about the program)', async () => {
-  const broken = await grader({ grading: 'lcb', workers: 1, attempts: 2, faultInjection: { childSetup: true } });
+  const broken = await grader({ grading: 'lcb', workers: 1, attempts: 2, ...childSetupFault(true) });
   try {
     const v = await broken.grade({ problem: SUM, code: 'print(3)' });
     assert.equal(v.status, 'infra_error', JSON.stringify(v));

@@ -36,7 +36,6 @@ class Server:
     def __init__(self, options):
         self.options = options
         self.limits = {k: options[k] for k in ("mem_bytes", "output_bytes", "max_procs")}
-        self.limits["fail_setup"] = options.get("fail_child_setup", "")  # tests only (faultInjection)
         self.pid = os.getpid()
         oom_protected = passk_sandbox.protect_from_oom() if os.geteuid() == 0 else True
         # Protocol fds move out of 0/1 so nothing a child inherits can reach them.

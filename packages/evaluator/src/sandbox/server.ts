@@ -64,7 +64,6 @@ export class ForkServer {
       tmp_bytes: o.scratchBytes,
       isolation: o.isolation,
       server_compile: o.serverCompile,
-      ...(o.failChildSetup ? { fail_child_setup: o.failChildSetup } : {}),
     };
     // -s (no user site) but not -S: `site` runs as in `python3`, so the interpreter's site-packages
     // (numpy, ...) and .pth entries are importable. Not -I: it implies -E, which would ignore the
@@ -72,9 +71,10 @@ export class ForkServer {
     // server and from run to run); the environment is this one, built here, nothing inherited.
     const child = spawn(python, ['-s', SERVER_SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      // serverEnv: tests only (GraderOptions.serverEnv), never overriding the three fixed names.
       // PASSK_RUN_MARKER: an opaque tag of the run's processes (set by whoever starts `passk run`, e.g.
       // the crash test) kept on the server, so that a leftover server or child can be found by it.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', ...(process.env.PASSK_RUN_MARKER ? { PASSK_RUN_MARKER: process.env.PASSK_RUN_MARKER } : {}) },
+      env: { ...o.serverEnv, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', ...(process.env.PASSK_RUN_MARKER ? { PASSK_RUN_MARKER: process.env.PASSK_RUN_MARKER } : {}) },
     });
     const server = new ForkServer(child);
     server.wire();
