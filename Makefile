@@ -34,7 +34,7 @@ help:
 	@echo "make run    install, build, run the demo sweep (RUN=$(RUN) PROBLEMS=$(PROBLEMS) BACKEND=$(BACKEND))"
 	@echo "make test   install, build, lint, run every test"
 	@echo "make test-fast  lint, unit and contract tests (no pipeline, sandbox, model or chart suites)"
-	@echo "make lint   the TypeScript lint gate; make lint-py the Python one (flake8, pyright; not in make test yet)"
+	@echo "make lint   the lint gates (part of make test and test-fast): eslint, then the Python one (make lint-py: flake8, pyright)"
 	@echo "make bench  install, build, run the benchmarks (numbers go to docs/benchmarks.md by hand)"
 
 # node-llama-cpp lists every platform's prebuilt binary as an optional dependency; on linux-x64 npm
@@ -67,8 +67,8 @@ run: build
 	  $(if $(PYTHON),--python $(PYTHON)) $(RUN_ARGS)
 
 test: build
-	$(MAKE) --no-print-directory lint
 	bash test/setup.sh
+	$(MAKE) --no-print-directory lint
 	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
 
 # The slow suites (real pipelines, the Python sandbox, model backends, chart rendering); `make test-fast` runs the rest.
@@ -76,19 +76,26 @@ SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts t
 FAST_TEST_FILES := $(filter-out $(SLOW_TEST_FILES),$(TEST_FILES))
 .PHONY: lint lint-py test-fast
 
-# TypeScript lint gate (eslint.config.js): typescript-eslint recommended, files <= 400 lines, functions <= 80, no any.
+# The lint gates, run by `make test` and `make test-fast`: the TypeScript one (eslint.config.js: typescript-eslint
+# recommended, files <= 400 lines, functions <= 80, no any), then the Python one (lint-py).
 lint: install
 	npx eslint --cache --cache-location node_modules/.cache/eslint/ packages/*/src test bench eslint.config.js
+	@$(MAKE) --no-print-directory lint-py
 
-# Python lint of the sandbox (flake8 from Debian's python3-flake8, pyright from npm); not yet part of `make test`.
+# The Python gate over the sandbox's Python and its tests: flake8 (.flake8; Debian's python3-flake8 for
+# /usr/bin/python3, installed by test/setup.sh) and pyright (npm; pyrightconfig.json, basic mode).
+# PY_LINT_PENDING: files left out until their owners' typing lands (issue 15); empty it then.
+PY_LINT_PENDING := passk_candidate.py passk_lcb.py passk_lcb_values.py passk_wire.py
+PY_LINT_FILES = $(filter-out $(addprefix packages/evaluator/python/,$(PY_LINT_PENDING)),$(wildcard packages/evaluator/python/*.py)) \
+  $(wildcard test/python/*.py test/python/*/*.py)
 lint-py: install
 	@/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || bash test/setup.sh
-	@status=0; /usr/bin/python3 -m flake8 packages/evaluator/python || status=1; npx pyright || status=1; exit $$status
+	@status=0; /usr/bin/python3 -m flake8 $(PY_LINT_FILES) || status=1; npx pyright $(PY_LINT_FILES) || status=1; exit $$status
 
 # Unit and contract tests (no full pipeline, no sandbox, no model): the quick loop beside `make test`.
 test-fast: build
-	$(MAKE) --no-print-directory lint
 	bash test/setup.sh
+	$(MAKE) --no-print-directory lint
 	node --import tsx --test --test-concurrency=1 $(FAST_TEST_FILES)
 
 bench: build

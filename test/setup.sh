@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Test prerequisites that npm cannot install, run by `make test` (idempotent; only `command -v`
-# checks when everything is there): python3 3.10-3.13 (evaluated code runs on it) and a real
-# redis-server (the multi-machine mode is tested against it) are required; Chromium (report.html
+# checks when everything is there): python3 3.10-3.13 (evaluated code runs on it), a real
+# redis-server (the multi-machine mode is tested against it) and Debian's flake8 for
+# /usr/bin/python3 (the Python lint gate, `make lint`) are required; Chromium (report.html
 # is checked in a real browser, skipped without it) and DejaVu fonts (PNG chart labels) are optional.
 # Missing ones are installed with apt-get when it can (root or sudo); otherwise, or when that
 # fails, one message per package names the Debian/Ubuntu package to install. See docs/install.md.
@@ -13,11 +14,12 @@ required=()
 optional=()
 command -v python3 >/dev/null || required+=(python3)
 command -v redis-server >/dev/null || required+=(redis-server)
+have_flake8() { /usr/bin/python3 -m flake8 --version >/dev/null 2>&1; }
+have_flake8 || required+=(python3-flake8) # make lint (the Python gate; pyright comes from npm)
 # Ubuntu ships Chromium only as a snap (`chromium-browser` is a stub that installs it), which does
 # not run in a container: not attempted there.
 if ! command -v chromium >/dev/null && [ "$os_id" != ubuntu ]; then optional+=(chromium); fi
 [ -d /usr/share/fonts/truetype/dejavu ] || optional+=(fonts-dejavu-core)
-/usr/bin/python3 -m flake8 --version >/dev/null 2>&1 || optional+=(python3-flake8) # make lint-py
 
 if [ $((${#required[@]} + ${#optional[@]})) -gt 0 ]; then
   packages=("${required[@]}" "${optional[@]}")
@@ -39,17 +41,17 @@ why() {
     redis-server) echo "the multi-machine (BullMQ) tests start a real one" ;;
     chromium) echo "report.html is checked in it; that test is skipped without it" ;;
     fonts-dejavu-core) echo "PNG chart labels; without it the PNG tests may differ" ;;
-    python3-flake8) echo "make lint-py lints the sandbox's Python with it" ;;
+    python3-flake8) echo "make lint (part of make test) lints the sandbox's Python with it" ;;
   esac
 }
 missing=0
 for p in "${required[@]}"; do
-  command -v "$p" >/dev/null && continue
+  case $p in python3-flake8) have_flake8 && continue ;; *) command -v "$p" >/dev/null && continue ;; esac
   say "missing $p: $(why "$p"). Install it: sudo apt-get install $p (Debian/Ubuntu package \`$p\`)"
   missing=1
 done
 for p in "${optional[@]}"; do
-  case $p in chromium) command -v chromium >/dev/null && continue ;; python3-flake8) /usr/bin/python3 -m flake8 --version >/dev/null 2>&1 && continue ;; *) [ -d /usr/share/fonts/truetype/dejavu ] && continue ;; esac
+  case $p in chromium) command -v chromium >/dev/null && continue ;; *) [ -d /usr/share/fonts/truetype/dejavu ] && continue ;; esac
   say "note: no $p ($(why "$p")); Debian/Ubuntu package \`$p\`"
 done
 if [ "$os_id" = ubuntu ] && ! command -v chromium >/dev/null; then
