@@ -4,7 +4,7 @@
  * the normalised form `passk run` records in plan.json (`plan.selection`) with the comparison
  * that refuses a resume under a different selection.
  */
-import type { Argv, InferredOptionTypes, Options } from 'yargs';
+import type { InferredOptionTypes, Options } from 'yargs';
 import type { PlanSelection } from '@passk/core';
 import type { LoadOptions } from './options.js';
 
@@ -28,11 +28,6 @@ export const SELECTION_FLAGS = {
 
 /** The flags as yargs parses them (kebab-case keys; yargs adds the camelCase ones too), derived from SELECTION_FLAGS. */
 export type SelectionArgs = InferredOptionTypes<typeof SELECTION_FLAGS>;
-
-/** Add the selection flags to a command's builder. */
-export function withSelectionOptions<T>(y: Argv<T>) {
-  return y.options(SELECTION_FLAGS);
-}
 
 /** The LoadOptions the flags ask for (unset flags are left out, so the loader's defaults apply). */
 export function selectionLoadOptions(argv: Partial<SelectionArgs>): LoadOptions {

@@ -4,7 +4,7 @@
  * --output-limit-mb, and the grading mode --grading lcb|judge|human-eval. Values are validated
  * with the flag's name (0, negative, NaN, an unknown mode: ERR_BAD_OPTION).
  */
-import type { Argv, InferredOptionTypes, Options } from 'yargs';
+import type { InferredOptionTypes, Options } from 'yargs';
 import { PasskError } from '@passk/core';
 import { LIMIT_DEFAULTS, GRADING_MODES, type GraderOptions, type GradingMode } from '../options.js';
 
@@ -31,10 +31,6 @@ const FLAGS: { flag: NumberFlag; option: NumberOption; unit: string }[] = [
   { flag: 'memory-mb', option: 'memoryMb', unit: 'MiB' },
   { flag: 'output-limit-mb', option: 'outputLimitMb', unit: 'MiB' },
 ];
-
-export function withLimitOptions<T>(y: Argv<T>) {
-  return y.options(LIMIT_FLAGS);
-}
 
 /** The grader options the flags give; ERR_BAD_OPTION names the flag: `--cpu-limit must be a positive number of seconds, got 0`. */
 export function limitOptions(argv: Partial<LimitFlagArgs>): LimitOptions {
