@@ -4,7 +4,7 @@
  * progress, and exits 0 once every summary is written. SIGINT/SIGTERM (or `passk stop`) stop the
  * workers in the safe order. If the orchestrator itself is SIGKILLed its workers notice within a
  * second and stop cleanly; running the same command again resumes. The orchestrator itself, with its loop, is
- * orchestrator/orchestrate.ts; this module declares the command.
+ * orchestrator/orchestrate.ts; its options are declared in orchestrator/run-args.ts; this module declares the command.
  */
 import type { Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { limitArgs } from '../grader-factory.js';
@@ -15,7 +15,6 @@ import { RUN_FLAGS, type RunArgs } from '../orchestrator/run-args.js';
 export type { RunArgs };
 type RunFlagTypes = InferredOptionTypes<typeof RUN_FLAGS>;
 export { orchestrate, shellQuote, statusHint } from '../orchestrator/orchestrate.js';
-
 
 /** `passk resume --run NAME`: `passk run` on an existing run, every plan flag not given taken from its plan.json. */
 export const resumeCommand: CommandModule<object, RunFlagTypes> = {
