@@ -67,7 +67,7 @@ export async function embeddedEngine(dir: string, opts: { samples?: number; maxT
   const viaBackend = async () => {
     const t0 = performance.now();
     const out = await backend.generate(request);
-    return { tokens: out.reduce((a, s) => a + s.completion_tokens, 0), ms: performance.now() - t0, texts: out.map((s) => s.text) };
+    return { tokens: out.reduce((a, s) => a + s.completion_tokens, 0), ms: performance.now() - t0, texts: out.map((s) => s.output) };
   };
 
   await direct();

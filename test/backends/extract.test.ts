@@ -84,9 +84,9 @@ test('--strict-extraction reaches the generator and turns the fallbacks off (rec
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const flags = { apiKeyEnv: 'OPENAI_API_KEY', simTps: 0, simTimeLimitRate: 0 };
-  assert.ok(backendFlagArgs({ ...flags, strictExtraction: true }).includes('--strict-extraction'), 'passk run passes the flag to its generators');
-  assert.ok(!backendFlagArgs({ ...flags, strictExtraction: false }).includes('--strict-extraction'));
+  const flags = { 'api-key-env': 'OPENAI_API_KEY', 'sim-tps': 0, 'sim-time-limit-rate': 0 };
+  assert.ok(backendFlagArgs({ ...flags, 'strict-extraction': true }).includes('--strict-extraction'), 'passk run passes the flag to its generators');
+  assert.ok(!backendFlagArgs({ ...flags, 'strict-extraction': false }).includes('--strict-extraction'));
   const root = await mkdtemp(join(tmpdir(), 'passk-strict-'));
   try {
     const layout = runLayout({ run: 'r', queueDir: join(root, 'q'), resultsDir: join(root, 'r') });
@@ -97,7 +97,7 @@ test('--strict-extraction reaches the generator and turns the fallbacks off (rec
       init: async () => {},
       close: async () => {},
       generate: async (r: { firstSample: number; count: number; seedBase: number }) =>
-        Array.from({ length: r.count }, (_, j) => ({ index: r.firstSample + j, seed: r.seedBase + r.firstSample + j, text: unfenced, finish_reason: 'stop' as const, prompt_tokens: 1, completion_tokens: 5 })),
+        Array.from({ length: r.count }, (_, j) => ({ index: r.firstSample + j, seed: r.seedBase + r.firstSample + j, output: unfenced, finish_reason: 'stop' as const, prompt_tokens: 1, completion_tokens: 5 })),
     };
     const plan = { top_p: 1, max_tokens: 8, stop: [], model: 'stub' } as never;
     const item = { version: 1, item: 'q0_t0_5_s0', question_idx: 0, temperature: 0.5, shard: 0, first_sample: 0, count: 1, seed_base: 0, attempts: 0 } as const;

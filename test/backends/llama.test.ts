@@ -59,7 +59,7 @@ test('llama: n samples with indexes, seeds, token counts and timings', async () 
     assert.equal(s.seed, 500 + 10 + j);
     assert.equal(s.prompt_tokens, promptTokens);
     assert.ok(s.completion_tokens >= 1 && s.completion_tokens <= 24, `completion_tokens ${s.completion_tokens}`);
-    const textTokens = model.tokenize(s.text, false).length;
+    const textTokens = model.tokenize(s.output, false).length;
     if (s.finish_reason === 'length') {
       assert.equal(s.completion_tokens, 24);
       assert.equal(textTokens, 24);
@@ -75,35 +75,35 @@ test('llama: n samples with indexes, seeds, token counts and timings', async () 
 test('llama: the seed rule: same seeds, same text, however the samples are split or batched', async () => {
   const whole = await backend.generate(request({ firstSample: 0, count: 8, seedBase: 42, maxTokens: 40 }));
   const again = await backend.generate(request({ firstSample: 0, count: 8, seedBase: 42, maxTokens: 40 }));
-  assert.deepEqual(again.map((s) => s.text), whole.map((s) => s.text));
+  assert.deepEqual(again.map((s) => s.output), whole.map((s) => s.output));
   const [left, right] = await Promise.all([
     backend.generate(request({ firstSample: 0, count: 3, seedBase: 42, maxTokens: 40 })),
     backend.generate(request({ firstSample: 3, count: 5, seedBase: 42, maxTokens: 40 })),
   ]);
-  assert.deepEqual([...left, ...right].map((s) => s.text), whole.map((s) => s.text));
+  assert.deepEqual([...left, ...right].map((s) => s.output), whole.map((s) => s.output));
   // A different engine instance, one sequence (no batching at all), same texts.
   const solo = new LlamaBackend({ modelPath, sequences: 1 });
   try {
     const shard = await solo.generate(request({ firstSample: 5, count: 3, seedBase: 42, maxTokens: 40 }));
-    assert.deepEqual(shard.map((s) => s.text), whole.slice(5).map((s) => s.text));
+    assert.deepEqual(shard.map((s) => s.output), whole.slice(5).map((s) => s.output));
   } finally {
     await solo.close();
   }
-  assert.ok(new Set(whole.map((s) => s.text)).size > 1, 'different seeds give different texts');
+  assert.ok(new Set(whole.map((s) => s.output)).size > 1, 'different seeds give different texts');
 });
 
 test('llama: stop strings end a sample with finish_reason stop and are cut from the text', async () => {
   const free = await backend.generate(request({ count: 4, seedBase: 3, maxTokens: 64 }));
   // Pick a character that occurs in the first sample's text and stop on it.
-  const text = free[0]!.text;
+  const text = free[0]!.output;
   const stopChar = text.length > 3 ? text[3]! : 'e';
   const stopped = await backend.generate(request({ count: 1, seedBase: 3, maxTokens: 64, stop: [stopChar] }));
   const s = stopped[0]!;
   if (text.includes(stopChar)) {
     assert.equal(s.finish_reason, 'stop');
-    assert.equal(s.text, text.slice(0, text.indexOf(stopChar)));
+    assert.equal(s.output, text.slice(0, text.indexOf(stopChar)));
   }
-  assert.ok(!s.text.includes(stopChar));
+  assert.ok(!s.output.includes(stopChar));
 });
 
 test('llama: abort signal rejects the request', async () => {

@@ -36,7 +36,7 @@ test('seed rule check: a vLLM-like server passes with three tiny probes; they do
     const b = new OpenAIBackend({ baseUrl: url, model: 'm', logger });
     try {
       const samples = await b.generate(request({ count: 6, seedBase: 40, maxTokens: 30 }));
-      assert.deepEqual(samples.map((s) => s.text), [40, 41, 42, 43, 44, 45].map((sd) => expectedText(sd, 30)));
+      assert.deepEqual(samples.map((s) => s.output), [40, 41, 42, 43, 44, 45].map((sd) => expectedText(sd, 30)));
       const probes = server.requests.slice(0, 3).map((r) => [r.body.n, r.body.seed, r.body.max_tokens, r.body.temperature]);
       assert.deepEqual(probes, [[1, 41, 16, 1], [1, 41, 16, 1], [2, 40, 16, 1]]);
       assert.equal(server.requests.length, 4, 'then the request itself (one chunk of 6)');

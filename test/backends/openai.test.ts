@@ -55,7 +55,7 @@ test('openai: n is chunked, every sampling parameter is sent, sample i gets seed
     samples.forEach((s, i) => {
       assert.equal(s.index, i);
       assert.equal(s.seed, 100 + i);
-      assert.equal(s.text, expectedText(100 + i, 9));
+      assert.equal(s.output, expectedText(100 + i, 9));
       const len = defaultLength(100 + i, 9);
       assert.equal(s.completion_tokens, len);
       assert.equal(s.finish_reason, len >= 9 ? 'length' : 'stop');
@@ -82,7 +82,7 @@ test('openai: the seed rule holds however the samples are split into requests', 
       ...(await b.generate(request({ firstSample: 0, count: 4, seedBase: 7, maxTokens: 12 }))),
       ...(await c.generate(request({ firstSample: 4, count: 6, seedBase: 7, maxTokens: 12 }))),
     ];
-    assert.deepEqual(parts.map((s) => s.text), whole.map((s) => s.text));
+    assert.deepEqual(parts.map((s) => s.output), whole.map((s) => s.output));
     assert.deepEqual(parts.map((s) => s.seed), whole.map((s) => s.seed));
     const clientPosts = server.requests.slice(-6);
     assert.ok(clientPosts.every((r) => r.body.n === 1));
@@ -108,7 +108,7 @@ test('openai: chat prompts use /v1/chat/completions; non-streaming works too', a
     assert.equal(r.body.stream, false);
     assert.equal(r.body.stream_options, undefined);
     samples.forEach((s, i) => {
-      assert.equal(s.text, expectedText(5 + i, 6));
+      assert.equal(s.output, expectedText(5 + i, 6));
       assert.equal(s.ttft_ms, undefined, 'no TTFT without streaming');
     });
     assert.equal(samples.reduce((a, s) => a + s.completion_tokens, 0), [0, 1, 2].reduce((a, i) => a + defaultLength(5 + i, 6), 0));
@@ -125,7 +125,7 @@ test('openai: streamed chat works, with max_completion_tokens when asked', async
     const samples = await b.generate(request({ prompt, count: 2, seedBase: 9, maxTokens: 5 }));
     assert.equal(server.requests[0]!.body.max_completion_tokens, 5);
     assert.equal(server.requests[0]!.body.max_tokens, undefined);
-    assert.deepEqual(samples.map((s) => s.text), [expectedText(9, 5), expectedText(10, 5)]);
+    assert.deepEqual(samples.map((s) => s.output), [expectedText(9, 5), expectedText(10, 5)]);
   } finally {
     await b.close();
   }
@@ -143,7 +143,7 @@ test('openai: 429 (Retry-After), 500, 503 and dropped streams are retried; resul
       { kind: 'status', status: 503 },
     );
     const samples = await b.generate(request({ count: 5, seedBase: 40, maxTokens: 20 }));
-    assert.deepEqual(samples.map((s) => s.text), [0, 1, 2, 3, 4].map((i) => expectedText(40 + i, 20)));
+    assert.deepEqual(samples.map((s) => s.output), [0, 1, 2, 3, 4].map((i) => expectedText(40 + i, 20)));
     assert.equal(server.requests.length, 5);
     assert.equal(b.latency().http_retries, 4);
     assert.equal(lines.filter((l) => l.level === 'warn').length, 4);
@@ -162,7 +162,7 @@ test('openai: slow responses are waited for; a hung request times out and is ret
     server.actions.push({ kind: 'hang' });
     const t0 = performance.now();
     const after = await b.generate(request({ count: 2, seedBase: 1 }));
-    assert.deepEqual(after.map((s) => s.text), slow.map((s) => s.text));
+    assert.deepEqual(after.map((s) => s.output), slow.map((s) => s.output));
     assert.ok(performance.now() - t0 >= 290);
   } finally {
     await b.close();
@@ -184,10 +184,10 @@ test('openai: a server that caps n gets smaller chunks (and the seeds still line
   const b = new OpenAIBackend({ baseUrl: curl, model: 'm', maxN: 8, retryBaseMs: 1, seedCheck: false });
   try {
     const samples = await b.generate(request({ count: 8, seedBase: 20, maxTokens: 10 }));
-    assert.deepEqual(samples.map((s) => s.text), Array.from({ length: 8 }, (_, i) => expectedText(20 + i, 10)));
+    assert.deepEqual(samples.map((s) => s.output), Array.from({ length: 8 }, (_, i) => expectedText(20 + i, 10)));
     assert.ok(b.maxNPerRequest <= 3);
     const again = await b.generate(request({ count: 8, seedBase: 20, maxTokens: 10 }));
-    assert.deepEqual(again.map((s) => s.text), samples.map((s) => s.text));
+    assert.deepEqual(again.map((s) => s.output), samples.map((s) => s.output));
   } finally {
     await b.close();
     await capped.stop();

@@ -88,7 +88,7 @@ test('vllm: starts the engine on its GPU with the preset, waits for health and a
   assert.ok(lines.some((l) => l.msg === 'vllm: staggered start'));
 
   const samples = await b.generate(request({ count: 5, seedBase: 10, maxTokens: 4 }));
-  assert.deepEqual(samples.map((x) => x.text), [10, 11, 12, 13, 14].map((sd) => fakeText(sd, 4)));
+  assert.deepEqual(samples.map((x) => x.output), [10, 11, 12, 13, 14].map((sd) => fakeText(sd, 4)));
   assert.deepEqual(samples.map((x) => x.completion_tokens), [10, 11, 12, 13, 14].map((sd) => Math.min(4, 1 + (sd % 5))), 'exact counts from token ids');
   const reqs = await requests();
   assert.ok(reqs.some((r) => r.max_tokens === 1 && r.prompt === 'def f():'), 'canary sent');
@@ -112,7 +112,7 @@ test('vllm: an engine that dies mid-run is restarted and the lost requests are r
   try {
     await b.init();
     const samples = await b.generate(request({ count: 4, seedBase: 0, maxTokens: 8 }));
-    assert.deepEqual(samples.map((x) => x.text), [0, 1, 2, 3].map((sd) => fakeText(sd, 8)));
+    assert.deepEqual(samples.map((x) => x.output), [0, 1, 2, 3].map((sd) => fakeText(sd, 8)));
     const all = await starts();
     assert.equal(all.length, 2, 'one restart');
     assert.ok(!alive(all[0]!.pid) && !alive(all[0]!.corePid), 'the dead engine left no process behind');

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGrader, type GraderOptions, type PasskGrader } from '@passk/evaluator';
-import type { Problem, TestCase } from '@passk/core';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Problem, TestCase, Verdict, VerdictStatus } from '@passk/core';
 
 export const HUMANEVAL = fileURLToPath(new URL('../../../shared/datasets/HumanEval.jsonl.gz', import.meta.url));
 export const hasHumanEval = existsSync(HUMANEVAL);
@@ -51,3 +53,31 @@ export const DOUBLE = stdinProblem([
   ['5\n', '10'],
 ]);
 export const DOUBLE_OK = 'print(int(input()) * 2)';
+
+/** One row of a grading table: a program, the problem it answers and the verdict it must get. */
+export interface GradingRow {
+  name: string;
+  problem: Problem;
+  code: string;
+  status: VerdictStatus;
+  failed?: number | null;
+  tests_run?: number;
+  message?: RegExp;
+}
+
+/** Each row graded as its own subtest (in parallel), its verdict checked field by field; `more` adds checks. */
+export async function gradeTable(t: TestContext, g: Pick<PasskGrader, 'grade'>, rows: GradingRow[], more?: (v: Verdict) => void): Promise<void> {
+  await Promise.all(
+    rows.map((row) =>
+      t.test(row.name, async () => {
+        const v = await g.grade({ problem: row.problem, code: row.code });
+        assert.equal(v.status, row.status, `${row.name}: ${JSON.stringify(v)}`);
+        assert.equal(v.passed, row.status === 'passed');
+        if (row.failed !== undefined) assert.equal(v.failed_test, row.failed);
+        if (row.tests_run !== undefined) assert.equal(v.tests_run, row.tests_run);
+        if (row.message) assert.match(v.message, row.message);
+        more?.(v);
+      }),
+    ),
+  );
+}

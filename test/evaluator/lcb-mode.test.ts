@@ -9,9 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import type { Problem, VerdictStatus } from '@passk/core';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
-import { grader, stdinProblem, functionalProblem } from './helpers.js';
+import { grader, gradeTable, type GradingRow, stdinProblem, functionalProblem } from './helpers.js';
 import { childSetupFault } from './fault.js';
 
 // Per test: 2 s of wall time and of CPU time (lcb_runner: 6 s of wall time).
@@ -28,13 +27,7 @@ const COUNT = functionalProblem('countChars', [['"aab"', '{"a": 2, "b": 1}']], '
 const READ = 'import sys\na, b = map(int, sys.stdin.read().split())\n';
 const SOLVE = 'def solve(d):\n    a, b = map(int, d.split())\n    return a + b\n';
 
-interface Row {
-  name: string;
-  problem: Problem;
-  code: string;
-  status: VerdictStatus;
-  failed?: number;
-}
+type Row = GradingRow;
 
 const rows: Row[] = [
   // stdin: reading
@@ -106,16 +99,7 @@ const rows: Row[] = [
 ];
 
 test('lcb mode table', { concurrency: 4 }, async (t) => {
-  await Promise.all(
-    rows.map((row) =>
-      t.test(row.name, async () => {
-        const v = await g.grade({ problem: row.problem, code: row.code });
-        assert.equal(v.status, row.status, `${row.name}: ${JSON.stringify(v)}`);
-        assert.equal(v.passed, row.status === 'passed');
-        if (row.failed !== undefined) assert.equal(v.failed_test, row.failed);
-      }),
-    ),
-  );
+  await gradeTable(t, g, rows);
 });
 
 test('lcb mode: grading stops at the first failing test (the later ones never run)', async () => {

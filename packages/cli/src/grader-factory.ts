@@ -2,7 +2,7 @@
 import { createGrader, createCachedGrader, limitOptions, type LimitFlagArgs } from '@passk/evaluator';
 import type { Grader, RunLayout } from '@passk/core';
 
-export { withLimitOptions, limitOptions, limitArgs, GRADER_VERSION, type LimitFlagArgs } from '@passk/evaluator';
+export { LIMIT_FLAGS, limitOptions, limitArgs, gradingFlag, GRADER_VERSION, type LimitFlagArgs } from '@passk/evaluator';
 
 export interface GraderFlags extends Partial<LimitFlagArgs> {
   workers: number;

@@ -4,8 +4,9 @@
  * long flags shown as the README spells them (`--n`, `--k`, not `-n`).
  */
 import type { Argv } from 'yargs';
+import { BACKEND_FLAGS } from './options.js';
 
-/** yargs' usage instance (untyped in its .d.ts): the descriptions given so far. */
+/** yargs' usage instance (untyped in its .d.ts, so reached through a cast: a true boundary): the descriptions given so far. */
 type WithUsage = { getInternalMethods(): { getUsageInstance(): { getDescriptions(): Record<string, string | undefined> } } };
 
 const DEFAULT_IN_TEXT = /\s*[([]default: ([^)\]]+)[)\]]\s*$/;
@@ -23,7 +24,8 @@ export function unifyDefaults<T>(y: Argv<T>): Argv<T> {
 }
 
 export const RUN_GROUPS: Array<[string, string[]]> = [
-  ['Backend:', ['backend', 'model', 'gpus', 'threads', 'vllm-url', 'openai-url', 'api-key-env', 'engine-config', 'preset', 'max-concurrency', 'inflight', 'sim-tps', 'sim-time-limit-rate']],
+  // Every backend flag but --strict-extraction (a sampling matter), in their declaration's order.
+  ['Backend:', ['backend', 'model', 'gpus', ...Object.keys(BACKEND_FLAGS).filter((key) => key !== 'strict-extraction')]],
   ['Problem selection:', ['problems', 'start', 'end', 'release', 'start-date', 'end-date', 'platform', 'difficulty', 'exclude-errata', 'skip-invalid', 'cache-dir']],
   ['Sampling:', ['n', 'temperatures', 'max-tokens', 'top-p', 'seed', 'stop', 'strict-extraction']],
   ['Grading limits:', ['evaluators', 'eval-workers', 'python', 'dedup', 'cpu-limit', 'wall-limit', 'memory-mb', 'output-limit-mb']],

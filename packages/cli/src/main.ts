@@ -8,10 +8,14 @@ import path from 'node:path';
 import { versionLine } from './version.js';
 import { didYouMean } from './did-you-mean.js';
 import { longSingleLetters } from './help.js';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 
-type Command = CommandModule<object, never>;
-type Loader = () => Promise<Command[]>;
+/** A command ready to be added to the CLI; each keeps its own argv type (derived from its options) inside. */
+type Register = (cli: Argv) => void;
+type Loader = () => Promise<Register>;
+const register = <U>(command: CommandModule<object, U>): Register => (cli) => {
+  cli.command(command);
+};
 /**
  * Each command's module, loaded only when that command runs (docs/benchmarks.md, "Start-up"):
  * `passk evaluate` never loads the report stack, the generators or the daemons. `--help`, no
@@ -19,19 +23,19 @@ type Loader = () => Promise<Command[]>;
  * knows their names).
  */
 const COMMANDS: Record<string, Loader> = {
-  run: async () => [(await import('./commands/run.js')).runCommand as never],
-  resume: async () => [(await import('./commands/run.js')).resumeCommand as never],
-  runs: async () => [(await import('./commands/runs.js')).runsCommand as never],
-  stop: async () => [(await import('./commands/stop.js')).stopCommand as never],
-  status: async () => [(await import('./commands/status.js')).statusCommand as never],
-  regrade: async () => [(await import('./commands/regrade.js')).regradeCommand as never],
-  generator: async () => [(await import('./commands/workers.js')).generatorCommand as never],
-  evaluator: async () => [(await import('./commands/workers.js')).evaluatorCommand as never],
-  combiner: async () => [(await import('./commands/workers.js')).combinerCommand as never],
-  evaluate: async () => [(await import('@passk/evaluator/command')).evaluateCommand as never],
-  dataset: async () => [(await import('@passk/problems')).datasetCommand as never],
-  'tiny-model': async () => [(await import('@passk/generator')).tinyModelCommand as never],
-  report: async () => [(await import('@passk/report/command')).reportCommand as never],
+  run: async () => register((await import('./commands/run.js')).runCommand),
+  resume: async () => register((await import('./commands/run.js')).resumeCommand),
+  runs: async () => register((await import('./commands/runs.js')).runsCommand),
+  stop: async () => register((await import('./commands/stop.js')).stopCommand),
+  status: async () => register((await import('./commands/status.js')).statusCommand),
+  regrade: async () => register((await import('./commands/regrade.js')).regradeCommand),
+  generator: async () => register((await import('./commands/workers.js')).generatorCommand),
+  evaluator: async () => register((await import('./commands/workers.js')).evaluatorCommand),
+  combiner: async () => register((await import('./commands/workers.js')).combinerCommand),
+  evaluate: async () => register((await import('@passk/evaluator/command')).evaluateCommand),
+  dataset: async () => register((await import('@passk/problems')).datasetCommand),
+  'tiny-model': async () => register((await import('@passk/generator')).tinyModelCommand),
+  report: async () => register((await import('@passk/report/command')).reportCommand),
 };
 
 /** The command named on the line: the first word that is neither an option nor --home's value. */
@@ -44,11 +48,11 @@ function commandName(args: string[]): string | undefined {
   return undefined;
 }
 
-async function commandsFor(args: string[]): Promise<Command[]> {
+async function commandsFor(args: string[]): Promise<Register[]> {
   const name = commandName(args);
   const only = name !== undefined ? COMMANDS[name] : undefined;
-  if (only) return only();
-  return (await Promise.all(Object.values(COMMANDS).map((load) => load()))).flat();
+  if (only) return [await only()];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
 }
 
 /** `--home DIR` becomes PASSK_HOME for this process and the workers it starts (home.ts reads it). */
@@ -72,7 +76,7 @@ export async function main(args: string[]): Promise<void> {
     console.log = (...parts: unknown[]) => log(...parts.map((p) => (typeof p === 'string' ? longSingleLetters(p) : p)));
   }
   const cli = yargs(args);
-  for (const c of await commandsFor(args)) cli.command(c);
+  for (const add of await commandsFor(args)) add(cli);
   await cli
     .scriptName('passk')
     .option('home', { type: 'string', global: true, describe: 'Where runs live (HOME/queue/NAME, HOME/results/NAME)', defaultDescription: '$PASSK_HOME, else the passk checkout' })
@@ -85,7 +89,8 @@ export async function main(args: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
       if (error) throw error;
-      // yargs' own (untyped) view of the commands and of the options of the command being parsed.
+      // yargs' own view of the commands and of the options of the command being parsed: untyped in its .d.ts, so
+      // reached through a cast (a true boundary).
       const inner = cli as unknown as { getInternalMethods(): { getCommandInstance(): { getCommands(): string[] } }; getOptions(): { key: Record<string, unknown> } };
       const commands = inner.getInternalMethods().getCommandInstance().getCommands();
       const better = didYouMean(message ?? '', args, commands, Object.keys(inner.getOptions().key));

@@ -33,13 +33,14 @@ export interface GenerationRequest {
 
 export type FinishReason = 'stop' | 'length' | 'error';
 
+/** One sample as a backend returns it; the shard's sample (`ShardSample`) is this plus the extracted code, same field names. */
 export interface GeneratedSample {
   /** Sample index within the (question, temperature): firstSample + j. */
   index: number;
   /** seedBase + index. */
   seed: number;
-  /** Raw model output. */
-  text: string;
+  /** Raw model output (`output` in the shard file too). */
+  output: string;
   finish_reason: FinishReason;
   prompt_tokens: number;
   completion_tokens: number;

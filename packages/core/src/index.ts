@@ -36,3 +36,4 @@ export * from './version.js';
 export * from './provenance.js';
 export * from './run/failed-rules.js';
 export * from './transport/fs/marks.js';
+export * from './random.js';

@@ -15,5 +15,5 @@ export { resolvePython } from './sandbox/python.js';
 export type { SandboxInfo } from './sandbox/server.js';
 export type { PoolStats } from './sandbox/pool.js';
 export { evaluateCommand, printSummary, EXIT_INFRA_ERRORS } from './commands/evaluate.js';
-export { withLimitOptions, limitOptions, limitArgs, type LimitFlagArgs } from './commands/limit-flags.js';
+export { LIMIT_FLAGS, limitOptions, limitArgs, gradingFlag, type LimitFlagArgs } from './commands/limit-flags.js';
 export * from './daemon/index.js';

@@ -6,7 +6,7 @@
 export { loadProblems, streamProblems } from './load.js';
 export type { LoadOptions, LoadResult, LoadStats, ExcludedErratum } from './options.js';
 export {
-  SELECTION_FLAGS, withSelectionOptions, selectionLoadOptions, planSelection, selectionDifferences, NO_SELECTION, type SelectionArgs,
+  SELECTION_FLAGS, selectionLoadOptions, planSelection, selectionDifferences, NO_SELECTION, type SelectionArgs,
 } from './selection.js';
 export { newStats } from './options.js';
 export { resolveSpec, releaseNotApplicable, type ResolvedSpec, type Source } from './spec.js';

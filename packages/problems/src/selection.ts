@@ -4,24 +4,12 @@
  * the normalised form `passk run` records in plan.json (`plan.selection`) with the comparison
  * that refuses a resume under a different selection.
  */
-import type { Argv, Options } from 'yargs';
+import type { InferredOptionTypes, Options } from 'yargs';
 import type { PlanSelection } from '@passk/core';
 import type { LoadOptions } from './options.js';
 
-/** The flags as yargs parses them (kebab-case keys; yargs adds the camelCase ones too). */
-export interface SelectionArgs {
-  release?: string;
-  'start-date'?: string;
-  'end-date'?: string;
-  platform?: string;
-  difficulty?: string;
-  'exclude-errata'?: boolean;
-  'skip-invalid'?: boolean;
-  'cache-dir'?: string;
-}
-
 /** yargs definitions of the selection flags; every default is stated in its description. */
-export const SELECTION_FLAGS: Readonly<Record<keyof SelectionArgs, Options>> = {
+export const SELECTION_FLAGS = {
   release: {
     type: 'string',
     describe:
@@ -36,17 +24,13 @@ export const SELECTION_FLAGS: Readonly<Record<keyof SelectionArgs, Options>> = {
   'exclude-errata': { type: 'boolean', default: false, describe: "Drop problems on LiveCodeBench's ERRATA list (they are flagged either way)" },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Skip invalid rows with a warning and a count instead of failing' },
   'cache-dir': { type: 'string', describe: 'Where pulled datasets live (default: $PASSK_DATA_DIR, else ~/.cache/passk/datasets)' },
-};
+} as const satisfies Record<string, Options>;
 
-/** Add the selection flags to a command's builder. */
-export function withSelectionOptions<T>(y: Argv<T>): Argv<T & SelectionArgs> {
-  let out = y as unknown as Argv<T & SelectionArgs>;
-  for (const [key, option] of Object.entries(SELECTION_FLAGS)) out = out.option(key, option) as unknown as Argv<T & SelectionArgs>;
-  return out;
-}
+/** The flags as yargs parses them (kebab-case keys; yargs adds the camelCase ones too), derived from SELECTION_FLAGS. */
+export type SelectionArgs = InferredOptionTypes<typeof SELECTION_FLAGS>;
 
 /** The LoadOptions the flags ask for (unset flags are left out, so the loader's defaults apply). */
-export function selectionLoadOptions(argv: SelectionArgs): LoadOptions {
+export function selectionLoadOptions(argv: Partial<SelectionArgs>): LoadOptions {
   const text = (key: keyof SelectionArgs): string | undefined => {
     const value = argv[key];
     return typeof value === 'string' && value !== '' ? value : undefined;

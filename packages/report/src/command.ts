@@ -6,22 +6,25 @@
  * `passk report` runs, so no worker process pays for the charting stack.
  */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { PasskError, runLayout, isValidRunName } from '@passk/core';
 import { DEFAULT_MAX_QUESTION_PANELS } from './charts/specs.js';
 
-export interface ReportArgs {
-  run: string;
-  queueDir?: string;
-  resultsDir?: string;
-  compare: string[];
-  gpuHourCost?: number;
-  out?: string;
-  exports: boolean;
-  resamples: number;
-  seed: number;
-  maxQuestionPanels: number;
-}
+/** `passk report`'s options, declared once: ReportArgs is derived from them. */
+export const REPORT_OPTIONS = {
+  run: { type: 'string', default: 'default', describe: 'Run name: results under results/NAME' },
+  'queue-dir': { type: 'string', describe: 'Queue directory (accepted for symmetry; the report reads only the results directory)' },
+  'results-dir': { type: 'string', describe: 'Results directory (default: results/<run>)' },
+  compare: { type: 'string', array: true, default: [] as string[], describe: 'Runs to put side by side: names (results/NAME) or results directories' },
+  'gpu-hour-cost': { type: 'number', describe: 'Price of one GPU-hour: adds cost per 1,000 completions and per solved question' },
+  out: { type: 'string', describe: 'Output directory (default: the results directory)' },
+  exports: { type: 'boolean', default: true, describe: 'Write the LiveCodeBench (_eval_all.json) and human-eval (_results.jsonl) exports (--no-exports to skip)' },
+  resamples: { type: 'number', default: 2000, describe: 'Bootstrap resamples for the intervals' },
+  seed: { type: 'number', default: 0, describe: 'Bootstrap seed' },
+  'max-question-panels': { type: 'number', default: DEFAULT_MAX_QUESTION_PANELS, describe: 'Questions drawn in the per-question small multiples (the first by index; the report names the ones left out)' },
+} as const satisfies Record<string, Options>;
+
+export type ReportArgs = InferredOptionTypes<typeof REPORT_OPTIONS>;
 
 /** A --compare value: a path to a results dir (contains a '/' or starts with '.'), else a run name beside the main run's results dir. */
 export function resolveCompare(value: string, mainResultsDir: string): string {
@@ -33,22 +36,7 @@ export function resolveCompare(value: string, mainResultsDir: string): string {
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report',
   describe: 'Write report.html, report.md, results.csv, charts (SVG, PNG) and LiveCodeBench/human-eval exports for a run',
-  builder: (y) =>
-    y
-      .option('run', { type: 'string', default: 'default', describe: 'Run name: results under results/NAME' })
-      .option('queue-dir', { type: 'string', describe: 'Queue directory (accepted for symmetry; the report reads only the results directory)' })
-      .option('results-dir', { type: 'string', describe: 'Results directory (default: results/<run>)' })
-      .option('compare', { type: 'string', array: true, default: [] as string[], describe: 'Runs to put side by side: names (results/NAME) or results directories' })
-      .option('gpu-hour-cost', { type: 'number', describe: 'Price of one GPU-hour: adds cost per 1,000 completions and per solved question' })
-      .option('out', { type: 'string', describe: 'Output directory (default: the results directory)' })
-      .option('exports', { type: 'boolean', default: true, describe: 'Write the LiveCodeBench (_eval_all.json) and human-eval (_results.jsonl) exports (--no-exports to skip)' })
-      .option('resamples', { type: 'number', default: 2000, describe: 'Bootstrap resamples for the intervals' })
-      .option('seed', { type: 'number', default: 0, describe: 'Bootstrap seed' })
-      .option('max-question-panels', {
-        type: 'number',
-        default: DEFAULT_MAX_QUESTION_PANELS,
-        describe: 'Questions drawn in the per-question small multiples (the first by index; the report names the ones left out)',
-      }) as never,
+  builder: (y) => y.options(REPORT_OPTIONS),
   handler: async (argv) => {
     if (!isValidRunName(argv.run)) throw new PasskError('ERR_BAD_OPTION', `Expected \`--run\` to be a name of letters, digits, '.', '_' or '-' (not starting with '.' or '-'), got \`${argv.run}\``);
     if (argv.gpuHourCost !== undefined && !(Number.isFinite(argv.gpuHourCost) && argv.gpuHourCost >= 0)) {

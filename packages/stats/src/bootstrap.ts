@@ -6,17 +6,10 @@
  * noise is already small at n in the thousands. The PRNG is seeded, so a report is reproducible.
  */
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@passk/core';
+
+/** The seeded PRNG, defined once in @passk/core; re-exported here, where the statistics' callers find it. */
+export { mulberry32 };
 
 export interface BootstrapOptions {
   /** Resamples drawn. 0 disables the bootstrap (intervals collapse to the point estimate). @default 2000 */

@@ -3,7 +3,7 @@
  * STOPPED, FINISHED, STALLED), progress, start time. Reads the runs' files only; creates nothing.
  */
 import { existsSync } from 'node:fs';
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { readPlan } from '@passk/core';
 import { layoutFrom, transportFrom } from '../options.js';
 import { collectStatus } from '../status/collect.js';
@@ -43,10 +43,14 @@ export function runsTable(home: string, rows: RunRow[]): string {
   return lines.join('\n');
 }
 
-export const runsCommand: CommandModule<object, { json: boolean }> = {
+const RUNS_OPTIONS = {
+  json: { type: 'boolean', default: false, describe: 'Print JSON (one array)' },
+} as const satisfies Record<string, Options>;
+
+export const runsCommand: CommandModule<object, InferredOptionTypes<typeof RUNS_OPTIONS>> = {
   command: 'runs',
   describe: 'List the runs under the passk home: name, state (RUNNING, STOPPED, FINISHED, STALLED), progress, start',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON (one array)' }) as never,
+  builder: (y) => y.options(RUNS_OPTIONS),
   handler: async (argv) => {
     const home = passkHome();
     const rows: RunRow[] = [];

@@ -1,19 +1,22 @@
 /** `passk status --run NAME [--json] [--watch]`: queue depths, progress, workers, throughput, ETA. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandModule } from 'yargs';
-import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
+import { RUN_OPTIONS, layoutFrom, transportFrom } from '../options.js';
 import { collectStatus } from '../status/collect.js';
 import { statusTable } from '../status/render.js';
 import { requireRedisRun, requireRun } from '../home.js';
 
-export const statusCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; json: boolean; watch: boolean; interval: number }> = {
+const STATUS_OPTIONS = {
+  ...RUN_OPTIONS,
+  json: { type: 'boolean', default: false, describe: 'Print JSON (one object; one per refresh with --watch)' },
+  watch: { type: 'boolean', default: false, describe: 'Refresh until interrupted' },
+  interval: { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch' },
+} as const satisfies Record<string, Options>;
+
+export const statusCommand: CommandModule<object, InferredOptionTypes<typeof STATUS_OPTIONS>> = {
   command: 'status',
   describe: 'Show a run: queue depths, finished pairs and questions, workers (heartbeat, rate), throughput, ETA',
-  builder: (y) =>
-    withRunOptions(y)
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON (one object; one per refresh with --watch)' })
-      .option('watch', { type: 'boolean', default: false, describe: 'Refresh until interrupted' })
-      .option('interval', { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch' }) as never,
+  builder: (y) => y.options(STATUS_OPTIONS),
   handler: async (argv) => {
     const layout = layoutFrom(argv);
     requireRun(layout, argv);

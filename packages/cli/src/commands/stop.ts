@@ -6,9 +6,9 @@
  * in order), and `stop-all` stops the evaluators, combiners and orchestrators of every other machine.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { pidAlive, localHost, type WorkerRecord, type RunLayout, type Transport } from '@passk/core';
-import { withRunOptions, layoutFrom, transportFrom } from '../options.js';
+import { RUN_OPTIONS, layoutFrom, transportFrom } from '../options.js';
 import { requireRedisRun, requireRun, passkCommand, runRefArgs } from '../home.js';
 import { engineProcesses, recordedEngineGroups, waitForGpuRelease, type GpuLogger } from '../orchestrator/gpu-release.js';
 
@@ -96,10 +96,15 @@ export async function stopRun(
   return 0;
 }
 
-export const stopCommand: CommandModule<object, { run: string; queueDir?: string; resultsDir?: string; queue?: string; timeout: number }> = {
+const STOP_OPTIONS = {
+  ...RUN_OPTIONS,
+  timeout: { type: 'number', default: 120, describe: 'Seconds to wait for each group of workers to exit' },
+} as const satisfies Record<string, Options>;
+
+export const stopCommand: CommandModule<object, InferredOptionTypes<typeof STOP_OPTIONS>> = {
   command: 'stop',
   describe: 'Stop a run safely on every machine: generators first (GPU memory released), then evaluators, combiner, orchestrator',
-  builder: (y) => withRunOptions(y).option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for each group of workers to exit' }) as never,
+  builder: (y) => y.options(STOP_OPTIONS),
   handler: async (argv) => {
     const layout = layoutFrom(argv);
     requireRun(layout, argv); // a mistyped --run fails (exit 2) naming the runs there, and creates nothing

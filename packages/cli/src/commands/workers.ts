@@ -1,24 +1,47 @@
 /** `passk generator`, `passk evaluator`, `passk combiner`: the daemons, runnable by hand or by `passk run`. */
 import os from 'node:os';
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { runGenerator } from '@passk/generator';
 import { runEvaluator } from '@passk/evaluator';
 import { runCombiner } from '@passk/combiner';
-import { withRunOptions, withWorkerOptions, withBackendFlags, backendConfigFlags, layoutFrom, transportFrom, positiveInt, type BackendFlagArgs } from '../options.js';
+import { RUN_OPTIONS, WORKER_OPTIONS, BACKEND_FLAGS, backendConfigFlags, layoutFrom, transportFrom, positiveInt } from '../options.js';
 import { PasskError, planGrading } from '@passk/core';
 import { requireRun } from '../home.js';
-import { makeRunGrader, withLimitOptions, limitOptions, type LimitFlagArgs } from '../grader-factory.js';
+import { makeRunGrader, LIMIT_FLAGS, limitOptions } from '../grader-factory.js';
 
-type Common = { run: string; queueDir?: string; resultsDir?: string; queue?: string; parentPid?: number; maxAttempts: number; staleMs: number };
+const GENERATOR_OPTIONS = {
+  ...RUN_OPTIONS,
+  ...WORKER_OPTIONS,
+  ...BACKEND_FLAGS,
+  gpu: { type: 'number', default: 0, describe: 'GPU index; the worker is named gpu<I> and logs to gpu<I>.log' },
+  backend: { type: 'string', describe: "Override the plan's backend (default: the plan's)" },
+  model: { type: 'string', describe: "Override the plan's model (default: the plan's)" },
+} as const satisfies Record<string, Options>;
 
-export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & { gpu: number; backend?: string; model?: string }> = {
+const EVALUATOR_OPTIONS = {
+  ...RUN_OPTIONS,
+  ...WORKER_OPTIONS,
+  ...LIMIT_FLAGS,
+  id: { type: 'number', describe: 'Evaluator id (worker eval<J>); default: the lowest free one' },
+  workers: { type: 'number', default: 1, describe: 'Sandboxed Python fork servers (parallel executions) in this evaluator' },
+  python: { type: 'string', describe: 'Python interpreter (default: the real path behind python3, resolved once)' },
+  dedup: { type: 'boolean', default: true, describe: 'Grade identical programs once per question (shared verdict cache)' },
+} as const satisfies Record<string, Options>;
+
+const COMBINER_OPTIONS = {
+  ...RUN_OPTIONS,
+  ...WORKER_OPTIONS,
+  'move-here': {
+    type: 'boolean',
+    default: false,
+    describe: 'Redis mode: take the run over when its results live on another (lost) machine; shards this disk cannot back are done again here',
+  },
+} as const satisfies Record<string, Options>;
+
+export const generatorCommand: CommandModule<object, InferredOptionTypes<typeof GENERATOR_OPTIONS>> = {
   command: 'generator',
   describe: 'Run one generator (one per GPU): claims generation work and writes shards to pending_eval/',
-  builder: (y) =>
-    withBackendFlags(withWorkerOptions(withRunOptions(y)))
-      .option('gpu', { type: 'number', default: 0, describe: 'GPU index; the worker is named gpu<I> and logs to gpu<I>.log' })
-      .option('backend', { type: 'string', describe: "Override the plan's backend (default: the plan's)" })
-      .option('model', { type: 'string', describe: "Override the plan's model (default: the plan's)" }) as never,
+  builder: (y) => y.options(GENERATOR_OPTIONS),
   handler: async (argv) => {
     const layout = layoutFrom(argv);
     requireRun(layout, argv);
@@ -38,15 +61,10 @@ export const generatorCommand: CommandModule<object, Common & BackendFlagArgs & 
   },
 };
 
-export const evaluatorCommand: CommandModule<object, Common & LimitFlagArgs & { id?: number; workers: number; python?: string; dedup: boolean }> = {
+export const evaluatorCommand: CommandModule<object, InferredOptionTypes<typeof EVALUATOR_OPTIONS>> = {
   command: 'evaluator',
   describe: 'Run one evaluator (any number, start more at any time): grades shards from pending_eval/',
-  builder: (y) =>
-    withLimitOptions(withWorkerOptions(withRunOptions(y)))
-      .option('id', { type: 'number', describe: 'Evaluator id (worker eval<J>); default: the lowest free one' })
-      .option('workers', { type: 'number', default: 1, describe: 'Sandboxed Python fork servers (parallel executions) in this evaluator' })
-      .option('python', { type: 'string', describe: 'Python interpreter (default: the real path behind python3, resolved once)' })
-      .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per question (shared verdict cache)' }) as never,
+  builder: (y) => y.options(EVALUATOR_OPTIONS),
   handler: async (argv) => {
     limitOptions(argv); // a bad limit (--cpu-limit 0) is ERR_BAD_OPTION before the worker starts
     const layout = layoutFrom(argv);
@@ -70,15 +88,10 @@ export const evaluatorCommand: CommandModule<object, Common & LimitFlagArgs & { 
   },
 };
 
-export const combinerCommand: CommandModule<object, Common & { moveHere: boolean }> = {
+export const combinerCommand: CommandModule<object, InferredOptionTypes<typeof COMBINER_OPTIONS>> = {
   command: 'combiner',
   describe: 'Run the combiner (one per run): writes combined files, summaries and run_summary.json',
-  builder: (y) =>
-    withWorkerOptions(withRunOptions(y)).option('move-here', {
-      type: 'boolean',
-      default: false,
-      describe: 'Redis mode: take the run over when its results live on another (lost) machine; shards this disk cannot back are done again here',
-    }) as never,
+  builder: (y) => y.options(COMBINER_OPTIONS),
   handler: async (argv) => {
     const layout = layoutFrom(argv);
     requireRun(layout, argv);

@@ -4,30 +4,17 @@
  * verdict counts, so the orchestrator fills it from collectStatus() and its supervisor.
  */
 import type { QueueCounts } from '@passk/core';
+import type { RunStatus, WorkerStatus } from '../status/collect.js';
 
-export interface MetricsWorker {
-  name: string;
-  role: string;
-  alive: boolean;
-  samples_done: number;
-  /** Samples per second over the worker's life. */
-  samples_per_s: number;
+/** A worker as `passk status` reports it (its fields, their meaning there) plus its restarts. */
+export interface MetricsWorker extends Pick<WorkerStatus, 'name' | 'role' | 'alive' | 'samples_done' | 'samples_per_s'> {
   /** Restarts by the orchestrator's supervisor (0 when not supervised). */
   restarts: number;
 }
 
-export interface MetricsSnapshot {
-  run: string;
-  queue: QueueCounts;
-  groups_total: number;
-  groups_done: number;
-  questions_total: number;
-  questions_done: number;
-  samples_total: number;
-  samples_done: number;
-  samples_per_s: number;
-  eta_s: number | null;
-  finished: boolean;
+/** The status fields the metrics expose (declared once, in RunStatus), its workers with their restarts, and the verdict counts. */
+export interface MetricsSnapshot
+  extends Pick<RunStatus, 'run' | 'queue' | 'groups_total' | 'groups_done' | 'questions_total' | 'questions_done' | 'samples_total' | 'samples_done' | 'samples_per_s' | 'eta_s' | 'finished'> {
   workers: MetricsWorker[];
   /** Every restart the supervisor made since the orchestrator started (workers gone included). */
   worker_restarts_total: number;

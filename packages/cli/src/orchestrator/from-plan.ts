@@ -18,12 +18,12 @@ export function givenFlags(args: string[]): Set<string> {
   return out;
 }
 
-type Mutable = Record<string, unknown>;
-
+/** One plan value under both of yargs' names; the flag is named at run time, so argv is seen as a record here. */
 function set(argv: RunArgs, kebab: string, value: unknown): void {
   const camel = kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  (argv as unknown as Mutable)[camel] = value;
-  (argv as unknown as Mutable)[kebab] = value;
+  const record: Record<string, unknown> = argv;
+  record[camel] = value;
+  record[kebab] = value;
 }
 
 /** plan.json → the flag values that made it (selection flags included). */

@@ -14,7 +14,7 @@ import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generat
 import { simulationNote } from '@passk/combiner';
 import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
-import { limitArgs, GRADER_VERSION } from '../grader-factory.js';
+import { limitArgs, gradingFlag, GRADER_VERSION } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems } from './plan.js';
 import { failedAtStart, failedAtEnd, type FailedContext } from './failed.js';
 import { Supervisor, type WorkerSpec } from './supervisor.js';
@@ -210,7 +210,8 @@ async function onlyFailedLeft(status: Status, transport: Transport, layout: Layo
 
 /** `--backend auto` resolved, the tiny model written when llama has none, and the settings preflighted. */
 async function chooseBackend(argv: RunArgs, gpus: number, logger: Logger, say: (line: string) => void): Promise<{ backend: string; model: string; simulated: boolean }> {
-  let { backend, model } = argv;
+  let model = argv.model;
+  let backend: string = argv.backend;
   if (backend === 'auto') {
     const choice = await resolveAutoBackend(model);
     backend = choice.backend;
@@ -263,7 +264,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     simulated: numbers.simulated,
     // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
     ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
-    ...(argv.grading !== undefined ? { grading: argv.grading } : {}),
+    ...(argv.grading !== undefined ? { grading: gradingFlag(argv.grading) } : {}),
     provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);

@@ -5,7 +5,7 @@
  * is missing (it looks at the stages in flow order, so an item moving forward is always seen).
  */
 import {
-  PasskError, planDifferences, planGrading, extractionRule, itemStem, shardCount, groupStem, workItemFor,
+  PasskError, planDifferences, type PlanDifference, planGrading, extractionRule, itemStem, shardCount, groupStem, workItemFor,
   ensureLocalDirs,
   type Plan, type PlanSelection, type Provenance, type Problem, type RunLayout, type Transport, type QueueBackend,
 } from '@passk/core';
@@ -86,7 +86,7 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
   }
   const { plan, selected } = buildPlan(request);
   if (existing) {
-    const field = (p: Plan, f: string) => JSON.stringify((p as unknown as Record<string, unknown>)[f] ?? '…');
+    const field = (p: Plan, f: PlanDifference) => JSON.stringify(p[f] ?? '…');
     // `selection` is reported per flag (selection.release: was "v5", now "v6"); a plan written
     // before selections were recorded counts as one with no flags.
     const diffs = planDifferences(existing, plan).flatMap((f) =>

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import {
   PasskError, ProblemStore, ensureLayout, planDifferences, planGrading, readPlan, storeProblem,
-  type Plan, type Provenance, type RegradedFrom, type RunLayout, type Transport,
+  type Plan, type PlanDifference, type Provenance, type RegradedFrom, type RunLayout, type Transport,
 } from '@passk/core';
 
 export type GradingMode = 'lcb' | 'judge' | 'human-eval';
@@ -60,7 +60,7 @@ export async function createOrResumeRegrade(transport: Transport, layout: RunLay
   return { plan, resumed: false };
 }
 
-function show(plan: Plan, field: string): string {
+function show(plan: Plan, field: PlanDifference): string {
   if (field === 'grading') return JSON.stringify(planGrading(plan));
-  return JSON.stringify((plan as unknown as Record<string, unknown>)[field] ?? '…');
+  return JSON.stringify(plan[field] ?? '…');
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
-import { GRADER_VERSION, limitOptions, limitArgs, type LimitFlagArgs } from '@passk/evaluator';
+import { GRADER_VERSION, limitOptions, limitArgs } from '@passk/evaluator';
+import type { RegradeArgs } from './args.js';
 import { layoutFrom, transportFrom, positiveInt } from '../options.js';
 import { Supervisor, type WorkerSpec } from '../orchestrator/supervisor.js';
 import { collectStatus } from '../status/collect.js';
@@ -19,27 +20,9 @@ import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade
 import { liveWorkers } from './live.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
 
-const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+export type { RegradeArgs };
 
-export interface RegradeArgs extends LimitFlagArgs {
-  /** The source run. */
-  run: string;
-  queueDir?: string;
-  resultsDir?: string;
-  /** The new run. @default `<run>-regrade-<mode>` */
-  outRun?: string;
-  outQueueDir?: string;
-  outResultsDir?: string;
-  evaluators: number;
-  evalWorkers: number;
-  python?: string;
-  dedup: boolean;
-  maxAttempts: number;
-  staleMs: number;
-  maxRestarts: number;
-  restartBackoffMs: number;
-  progressInterval: number;
-}
+const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 
 interface Context {
   argv: RegradeArgs;

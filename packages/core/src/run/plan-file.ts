@@ -29,11 +29,14 @@ export function planGrading(p: Pick<Plan, 'grading'>): GradingMode {
   return gradingOf(p);
 }
 
-export function planDifferences(a: Plan, b: Plan): string[] {
+/** A plan field two plans can differ in (planDifferences). */
+export type PlanDifference = (typeof PLAN_IDENTITY_FIELDS)[number] | 'questions';
+
+export function planDifferences(a: Plan, b: Plan): PlanDifference[] {
   // Fields added later read as their default in older plans.
   const value = (p: Plan, field: (typeof PLAN_IDENTITY_FIELDS)[number]) =>
     field === 'strict_extraction' ? (p.strict_extraction ?? false) : field === 'grading' ? planGrading(p) : p[field];
-  const diffs: string[] = PLAN_IDENTITY_FIELDS.filter((field) => JSON.stringify(value(a, field)) !== JSON.stringify(value(b, field)));
+  const diffs: PlanDifference[] = PLAN_IDENTITY_FIELDS.filter((field) => JSON.stringify(value(a, field)) !== JSON.stringify(value(b, field)));
   const ids = (p: Plan) => JSON.stringify(p.questions.map((q) => [q.idx, q.id]));
   if (ids(a) !== ids(b)) diffs.push('questions');
   return diffs;

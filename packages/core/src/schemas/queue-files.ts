@@ -3,7 +3,7 @@
  * a generated shard (pending_eval/) and an evaluated shard (pending_combine/). An evaluated shard is
  * a generated shard whose samples carry a verdict; a generated shard is a work item plus samples.
  */
-import type { FinishReason } from '../backend.js';
+import type { GeneratedSample } from '../backend.js';
 import type { Verdict } from './verdict.js';
 import type { Stage } from '../queue/layout.js';
 import { verdictSchema } from './verdict.js';
@@ -35,20 +35,11 @@ export function appendHistory(history: string[] | undefined, ...lines: string[])
   return [...(history ?? []), ...lines].slice(-HISTORY_LIMIT);
 }
 
-export interface ShardSample {
-  index: number;
-  seed: number;
-  /** Raw model output. */
-  output: string;
+/** One sample of a shard: the backend's sample (its fields, its names) plus the program extracted from it. */
+export interface ShardSample extends GeneratedSample {
   /** Extracted program (or completion). */
   code: string;
   extraction: string;
-  finish_reason: FinishReason;
-  prompt_tokens: number;
-  completion_tokens: number;
-  ttft_ms?: number;
-  e2e_ms?: number;
-  sim_intended?: string;
 }
 
 export interface GenerationInfo {

@@ -38,6 +38,7 @@ export const verdictSchema: JSONSchemaType<Verdict> = {
   properties: {
     passed: { type: 'boolean' },
     status: { type: 'string', enum: [...VERDICT_STATUSES] },
+    // A cast at a true boundary: ajv's JSONSchemaType cannot type a required property that may be null.
     failed_test: { type: ['integer', 'null'], minimum: 0 } as never,
     tests_run: { type: 'integer', minimum: 0 },
     cpu_ms: { type: 'number', minimum: 0 },

@@ -6,24 +6,28 @@
  * (EXIT_INFRA_ERRORS) graded, --out complete, but some samples ended in infra_error: they are
  * excluded from pass@k and marked in --out (docs/grading.md, "passk evaluate").
  */
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { isPasskError, formatPasskError, exitStatusOf, PasskError } from '@passk/core';
 import { runEvaluate, type EvaluateSummary } from './run-evaluate.js';
-import { withLimitOptions, limitOptions, type LimitFlagArgs } from './limit-flags.js';
+import { LIMIT_FLAGS, limitOptions } from './limit-flags.js';
 import { summaryTable } from './evaluate-output.js';
 
-export interface EvaluateArgs extends LimitFlagArgs {
-  problems: string;
-  samples: string;
-  out?: string;
-  k: string;
-  json: boolean;
-  dedup: boolean;
-  workers?: number;
-  python?: string;
-  'cache-dir'?: string;
-  isolation: 'auto' | 'none';
-}
+/** `passk evaluate`'s options, declared once: EvaluateArgs is derived from them. */
+export const EVALUATE_OPTIONS = {
+  ...LIMIT_FLAGS,
+  problems: { type: 'string', demandOption: true, describe: 'Problems: HumanEval .jsonl/.jsonl.gz or LiveCodeBench rows (any spec @passk/problems loads)' },
+  samples: { type: 'string', demandOption: true, describe: 'JSONL rows {task_id | question_id, completion | code}' },
+  out: { type: 'string', describe: 'JSONL: each input row plus its verdict, in input order [default: <samples>_results.jsonl beside the input, as human-eval]' },
+  json: { type: 'boolean', default: false, describe: 'Print the whole summary as one JSON object on stdout (pass@k, dropped k, verdicts, results file, grading, interpreter) instead of the table on stderr' },
+  k: { type: 'string', default: '1,10,100', describe: 'pass@k values (a k is reported only if every problem has n >= k)' },
+  dedup: { type: 'boolean', default: true, describe: 'Grade identical programs once per problem (--no-dedup to grade every sample)' },
+  workers: { type: 'number', describe: 'Fork servers [default: cores available]' },
+  python: { type: 'string', describe: 'Python interpreter; its real sys.executable is used [default: python3 on PATH]' },
+  'cache-dir': { type: 'string', describe: 'Share verdicts through this directory across processes [default: in-process dedup only]' },
+  isolation: { choices: ['auto', 'none'], default: 'auto', describe: 'none = no namespaces/cgroups/uid (degraded, warned)' },
+} as const satisfies Record<string, Options>;
+
+export type EvaluateArgs = InferredOptionTypes<typeof EVALUATE_OPTIONS>;
 
 /** Exit code of `passk evaluate` when some samples ended in infra_error (excluded from pass@k). */
 export const EXIT_INFRA_ERRORS = 3;
@@ -51,18 +55,7 @@ export function parseKs(text: string): number[] {
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'Grade an existing samples file (human-eval / LiveCodeBench style) and print pass@k. Exit 0; 3 when some samples ended in infra_error (excluded from pass@k, marked in --out); 1 on an error',
-  builder: (y: Argv) =>
-    withLimitOptions(y)
-      .option('problems', { type: 'string', demandOption: true, describe: 'Problems: HumanEval .jsonl/.jsonl.gz or LiveCodeBench rows (any spec @passk/problems loads)' })
-      .option('samples', { type: 'string', demandOption: true, describe: 'JSONL rows {task_id | question_id, completion | code}' })
-      .option('out', { type: 'string', describe: 'JSONL: each input row plus its verdict, in input order [default: <samples>_results.jsonl beside the input, as human-eval]' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the whole summary as one JSON object on stdout (pass@k, dropped k, verdicts, results file, grading, interpreter) instead of the table on stderr' })
-      .option('k', { type: 'string', default: '1,10,100', describe: 'pass@k values (a k is reported only if every problem has n >= k)' })
-      .option('dedup', { type: 'boolean', default: true, describe: 'Grade identical programs once per problem (--no-dedup to grade every sample)' })
-      .option('workers', { type: 'number', describe: 'Fork servers [default: cores available]' })
-      .option('python', { type: 'string', describe: 'Python interpreter; its real sys.executable is used [default: python3 on PATH]' })
-      .option('cache-dir', { type: 'string', describe: 'Share verdicts through this directory across processes [default: in-process dedup only]' })
-      .option('isolation', { choices: ['auto', 'none'] as const, default: 'auto' as const, describe: 'none = no namespaces/cgroups/uid (degraded, warned)' }) as unknown as Argv<EvaluateArgs>,
+  builder: (y) => y.options(EVALUATE_OPTIONS),
   handler: async (argv) => {
     try {
       const summary = await runEvaluate({

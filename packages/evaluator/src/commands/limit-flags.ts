@@ -4,18 +4,21 @@
  * --output-limit-mb, and the grading mode --grading lcb|judge|human-eval. Values are validated
  * with the flag's name (0, negative, NaN, an unknown mode: ERR_BAD_OPTION).
  */
-import type { Argv } from 'yargs';
+import type { InferredOptionTypes, Options } from 'yargs';
 import { PasskError } from '@passk/core';
 import { LIMIT_DEFAULTS, GRADING_MODES, type GraderOptions, type GradingMode } from '../options.js';
 
-export interface LimitFlagArgs {
-  'cpu-limit': number;
-  'wall-limit'?: number;
-  'memory-mb': number;
-  'output-limit-mb': number;
-  /** Absent: the default (lcb), or the run's plan for `passk evaluator`. */
-  grading?: GradingMode;
-}
+/** The flags, declared once; their argv type (LimitFlagArgs) is derived from this declaration. */
+export const LIMIT_FLAGS = {
+  'cpu-limit': { type: 'number', default: LIMIT_DEFAULTS.cpuLimitSeconds, describe: 'CPU seconds per execution: one test (LiveCodeBench), one program (HumanEval); see docs/grading.md' },
+  'wall-limit': { type: 'number', describe: 'Wall-clock seconds per execution: the backstop for programs that sleep or block (judge, human-eval), the wall limit of each test (lcb, as LiveCodeBench) [default: judge, human-eval: 2 × cpu-limit + 1; lcb: cpu-limit]' },
+  'memory-mb': { type: 'number', default: LIMIT_DEFAULTS.memoryMb, describe: 'Memory per execution (RLIMIT_AS + memory cgroup of the tree), MiB' },
+  'output-limit-mb': { type: 'number', default: LIMIT_DEFAULTS.outputLimitMb, describe: 'stdout cap per execution, MiB' },
+  /** Absent: the default (lcb), or the run's plan for `passk evaluator`; checked by gradingFlag. */
+  grading: { type: 'string', describe: "Grading of stdin/functional problems: lcb = lcb_runner's verdicts (LiveCodeBench-comparable), judge = a real process per test as a contest judge; HumanEval problems are always human-eval (docs/grading.md) [default: lcb; passk evaluator: the run's plan]" },
+} as const satisfies Record<string, Options>;
+
+export type LimitFlagArgs = InferredOptionTypes<typeof LIMIT_FLAGS>;
 
 type LimitOptions = Pick<GraderOptions, 'cpuLimitSeconds' | 'wallLimitSeconds' | 'memoryMb' | 'outputLimitMb' | 'grading'>;
 
@@ -28,15 +31,6 @@ const FLAGS: { flag: NumberFlag; option: NumberOption; unit: string }[] = [
   { flag: 'memory-mb', option: 'memoryMb', unit: 'MiB' },
   { flag: 'output-limit-mb', option: 'outputLimitMb', unit: 'MiB' },
 ];
-
-export function withLimitOptions<T>(y: Argv<T>): Argv<T & LimitFlagArgs> {
-  return y
-    .option('cpu-limit', { type: 'number', default: LIMIT_DEFAULTS.cpuLimitSeconds, describe: 'CPU seconds per execution: one test (LiveCodeBench), one program (HumanEval); see docs/grading.md' })
-    .option('wall-limit', { type: 'number', describe: 'Wall-clock seconds per execution: the backstop for programs that sleep or block (judge, human-eval), the wall limit of each test (lcb, as LiveCodeBench) [default: judge, human-eval: 2 × cpu-limit + 1; lcb: cpu-limit]' })
-    .option('memory-mb', { type: 'number', default: LIMIT_DEFAULTS.memoryMb, describe: 'Memory per execution (RLIMIT_AS + memory cgroup of the tree), MiB' })
-    .option('output-limit-mb', { type: 'number', default: LIMIT_DEFAULTS.outputLimitMb, describe: 'stdout cap per execution, MiB' })
-    .option('grading', { type: 'string', describe: "Grading of stdin/functional problems: lcb = lcb_runner's verdicts (LiveCodeBench-comparable), judge = a real process per test as a contest judge; HumanEval problems are always human-eval (docs/grading.md) [default: lcb; passk evaluator: the run's plan]" }) as unknown as Argv<T & LimitFlagArgs>;
-}
 
 /** The grader options the flags give; ERR_BAD_OPTION names the flag: `--cpu-limit must be a positive number of seconds, got 0`. */
 export function limitOptions(argv: Partial<LimitFlagArgs>): LimitOptions {

@@ -295,7 +295,7 @@ export class LlamaBackend implements GenerationBackend {
         const sample: GeneratedSample = {
           index,
           seed,
-          text: result.response,
+          output: result.response,
           finish_reason: finish,
           prompt_tokens: promptTokens,
           completion_tokens: completionTokens,

@@ -17,6 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PasskError } from '@passk/core';
+import type { OpenAIBackendOptions } from './openai/options.js';
 
 export interface EnginePreset {
   /** Inherit from another preset (built-in or in the same file). */
@@ -47,23 +48,12 @@ export interface EnginePreset {
   openai?: OpenAIPresetSettings;
 }
 
-/** The `openai` section of a preset; each field as in OpenAIBackendOptions (docs/backends.md). */
-export interface OpenAIPresetSettings {
-  endpoint?: 'auto' | 'completions' | 'chat';
-  seedFanout?: 'server' | 'client';
-  /** Check once, on the first request, that the server honours the seed rule; warn if not. */
-  seedCheck?: boolean;
-  stream?: boolean;
-  chatMaxTokensField?: 'max_tokens' | 'max_completion_tokens';
-  requestTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  retries?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  extraBody?: Record<string, unknown>;
-  headers?: Record<string, string>;
-  metricsIntervalMs?: number;
-}
+/** The `openai` section of a preset: these fields of OpenAIBackendOptions, declared (and documented) there (docs/backends.md). */
+export type OpenAIPresetSettings = Pick<
+  OpenAIBackendOptions,
+  | 'endpoint' | 'seedFanout' | 'seedCheck' | 'stream' | 'chatMaxTokensField' | 'requestTimeoutMs' | 'idleTimeoutMs'
+  | 'retries' | 'retryBaseMs' | 'retryMaxMs' | 'extraBody' | 'headers' | 'metricsIntervalMs'
+>;
 
 export interface EngineConfigFile {
   default?: string;

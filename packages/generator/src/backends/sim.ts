@@ -102,7 +102,7 @@ export function createSimBackend(options: SimBackendOptions = {}): GenerationBac
         const text = asModelOutput(request.problem, code);
         const completionTokens = Math.min(request.maxTokens, Math.ceil(text.length / 4));
         tokens += completionTokens;
-        samples.push({ index, seed, text, finish_reason: 'stop', prompt_tokens: promptTokens, completion_tokens: completionTokens, sim_intended: intent });
+        samples.push({ index, seed, output: text, finish_reason: 'stop', prompt_tokens: promptTokens, completion_tokens: completionTokens, sim_intended: intent });
       }
       if (tokensPerSecond > 0) {
         const due = (tokens / tokensPerSecond) * 1000 - (Date.now() - started);

@@ -82,14 +82,14 @@ function shardSamples(problem: Problem, generated: GeneratedSample[], strict: bo
   let promptTokens = 0;
   let completionTokens = 0;
   const samples: ShardSample[] = generated.map((g) => {
-    const { code, method } = extractCode(problem, g.text, { strict });
+    const { code, method } = extractCode(problem, g.output, { strict });
     finishReasons[g.finish_reason] = (finishReasons[g.finish_reason] ?? 0) + 1;
     promptTokens += g.prompt_tokens;
     completionTokens += g.completion_tokens;
     const sample: ShardSample = {
       index: g.index,
       seed: g.seed,
-      output: g.text,
+      output: g.output,
       code,
       extraction: method,
       finish_reason: g.finish_reason,

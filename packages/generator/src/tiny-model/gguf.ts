@@ -88,6 +88,16 @@ class ByteSink {
   }
 }
 
+/** A GGUF array of 4-byte numbers: the array tag, the element type, the count, then the values little-endian. */
+function writeNumberArray(sink: ByteSink, elementType: number, values: ArrayLike<number>, put: (b: Buffer, x: number, at: number) => void): void {
+  sink.u32(GGUF_TYPE.ARRAY);
+  sink.u32(elementType);
+  sink.u64(values.length);
+  const b = Buffer.alloc(4 * values.length);
+  for (let i = 0; i < values.length; i++) put(b, values[i]!, 4 * i);
+  sink.push(b);
+}
+
 function writeValue(sink: ByteSink, v: GgufValue): void {
   switch (v.type) {
     case 'u32':
@@ -116,24 +126,12 @@ function writeValue(sink: ByteSink, v: GgufValue): void {
       sink.u64(v.value.length);
       for (const s of v.value) sink.string(s);
       return;
-    case 'f32[]': {
-      sink.u32(GGUF_TYPE.ARRAY);
-      sink.u32(GGUF_TYPE.FLOAT32);
-      sink.u64(v.value.length);
-      const b = Buffer.alloc(4 * v.value.length);
-      for (let i = 0; i < v.value.length; i++) b.writeFloatLE(v.value[i]!, 4 * i);
-      sink.push(b);
+    case 'f32[]':
+      writeNumberArray(sink, GGUF_TYPE.FLOAT32, v.value, (b, x, at) => b.writeFloatLE(x, at));
       return;
-    }
-    case 'i32[]': {
-      sink.u32(GGUF_TYPE.ARRAY);
-      sink.u32(GGUF_TYPE.INT32);
-      sink.u64(v.value.length);
-      const b = Buffer.alloc(4 * v.value.length);
-      for (let i = 0; i < v.value.length; i++) b.writeInt32LE(v.value[i]!, 4 * i);
-      sink.push(b);
+    case 'i32[]':
+      writeNumberArray(sink, GGUF_TYPE.INT32, v.value, (b, x, at) => b.writeInt32LE(x, at));
       return;
-    }
   }
 }
 

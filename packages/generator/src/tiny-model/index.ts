@@ -10,6 +10,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeGguf, type GgufTensor, type GgufValue } from './gguf.js';
+import { mulberry32 } from '@passk/core';
 
 export { writeGguf } from './gguf.js';
 export type { GgufTensor, GgufValue } from './gguf.js';
@@ -38,18 +39,6 @@ export const TINY_MODEL_NAME = 'passk-tiny-random';
 
 /** Token ids of the byte-level vocabulary. */
 export const TINY_VOCAB = { unk: 0, bos: 1, eos: 2, firstByte: 3, space: 259, size: 260 } as const;
-
-/** mulberry32: small, fast, deterministic. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussianFiller(seed: number): (std: number, n: number) => Float32Array {
   const uniform = mulberry32(seed);

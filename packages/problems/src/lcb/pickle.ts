@@ -65,108 +65,97 @@ function rawUnicodeEscape(bytes: Buffer): string {
   );
 }
 
+/** The cursor over a pickle's bytes; truncation is ERR_PROBLEM_INVALID naming what was cut and where. */
+class PickleReader {
+  pos = 0;
+
+  constructor(
+    readonly data: Buffer,
+    readonly where: PasskErrorDetails,
+  ) {}
+
+  truncated(what: string): PasskError {
+    return new PasskError('ERR_PROBLEM_INVALID', `pickle truncated: ${what} at byte ${this.pos} of ${this.data.length}`, this.where);
+  }
+
+  need(n: number, what: string): void {
+    if (this.pos + n > this.data.length) throw this.truncated(what);
+  }
+
+  /** A little-endian length (or memo index) field of `size` bytes, the cursor past it. */
+  size(size: 1 | 4 | 8, what: string): number {
+    this.need(size, what);
+    const d = this.data;
+    const n = size === 1 ? d[this.pos]! : size === 4 ? d.readUInt32LE(this.pos) : Number(d.readBigUInt64LE(this.pos));
+    this.pos += size;
+    return n;
+  }
+
+  /** `len` bytes as UTF-8, the cursor past them. */
+  utf8(len: number, what: string): string {
+    this.need(len, `${what} body`);
+    const s = this.data.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  /** The bytes up to the next '\n' (protocol 0's text arguments), the cursor past it. */
+  line(what: string): Buffer {
+    const end = this.data.indexOf(0x0a, this.pos);
+    if (end < 0) throw this.truncated(what);
+    const bytes = this.data.subarray(this.pos, end);
+    this.pos = end + 1;
+    return bytes;
+  }
+}
+
+/** The string opcodes with a length prefix: name and the prefix's size in bytes. */
+const SIZED_STRINGS: Record<number, [string, 1 | 4 | 8]> = { 0x8c: ['SHORT_BINUNICODE', 1], 0x58: ['BINUNICODE', 4], 0x8d: ['BINUNICODE8', 8] };
+/** Memo stores with a binary index: skipped (the memo is never read back, no GET opcode is supported). */
+const BINARY_PUTS: Record<number, [string, 1 | 4]> = { 0x71: ['BINPUT', 1], 0x72: ['LONG_BINPUT', 4] };
+
 /**
  * Unpickle a payload that must hold one `str`. `where` names the file, line and field for errors.
  * @throws PasskError ERR_PICKLE_UNSUPPORTED on any other opcode, ERR_PROBLEM_INVALID on truncation.
  */
 export function unpickleString(data: Buffer, where: PasskErrorDetails = {}): string {
-  let pos = 0;
+  const r = new PickleReader(data, where);
   let result: string | undefined;
-  const truncated = (what: string): PasskError =>
-    new PasskError('ERR_PROBLEM_INVALID', `pickle truncated: ${what} at byte ${pos} of ${data.length}`, where);
-  const need = (n: number, what: string): void => {
-    if (pos + n > data.length) throw truncated(what);
-  };
   const setString = (s: string, op: string): void => {
     if (result !== undefined) {
       throw new PasskError('ERR_PICKLE_UNSUPPORTED', `pickle opcode ${op} after the string: only a single str is supported`, where);
     }
     result = s;
   };
-
-  while (pos < data.length) {
-    const op = data[pos]!;
-    const at = pos;
-    pos += 1;
-    switch (op) {
-      case 0x80: // PROTO n
-        need(1, 'PROTO');
-        if (data[pos]! > 5) throw new PasskError('ERR_PICKLE_UNSUPPORTED', `pickle protocol ${data[pos]} is newer than 5`, where);
-        pos += 1;
-        break;
-      case 0x95: {
-        // FRAME len(8): the framed bytes follow inline; just check they are there.
-        need(8, 'FRAME');
-        const len = Number(data.readBigUInt64LE(pos));
-        pos += 8;
-        if (pos + len > data.length) throw truncated('FRAME body');
-        break;
-      }
-      case 0x8c: {
-        need(1, 'SHORT_BINUNICODE');
-        const len = data[pos]!;
-        pos += 1;
-        need(len, 'SHORT_BINUNICODE body');
-        setString(data.toString('utf8', pos, pos + len), 'SHORT_BINUNICODE');
-        pos += len;
-        break;
-      }
-      case 0x58: {
-        need(4, 'BINUNICODE');
-        const len = data.readUInt32LE(pos);
-        pos += 4;
-        need(len, 'BINUNICODE body');
-        setString(data.toString('utf8', pos, pos + len), 'BINUNICODE');
-        pos += len;
-        break;
-      }
-      case 0x8d: {
-        need(8, 'BINUNICODE8');
-        const len = Number(data.readBigUInt64LE(pos));
-        pos += 8;
-        need(len, 'BINUNICODE8 body');
-        setString(data.toString('utf8', pos, pos + len), 'BINUNICODE8');
-        pos += len;
-        break;
-      }
-      case 0x56: {
-        // UNICODE: raw-unicode-escape text up to '\n'.
-        const end = data.indexOf(0x0a, pos);
-        if (end < 0) throw truncated('UNICODE');
-        setString(rawUnicodeEscape(data.subarray(pos, end)), 'UNICODE');
-        pos = end + 1;
-        break;
-      }
-      case 0x94: // MEMOIZE: the memo is never read back (no GET opcodes are supported).
-        if (result === undefined) throw new PasskError('ERR_PICKLE_UNSUPPORTED', `pickle opcode MEMOIZE at byte ${at} with an empty stack`, where);
-        break;
-      case 0x71: // BINPUT idx(1)
-        need(1, 'BINPUT');
-        pos += 1;
-        break;
-      case 0x72: // LONG_BINPUT idx(4)
-        need(4, 'LONG_BINPUT');
-        pos += 4;
-        break;
-      case 0x70: {
-        // PUT: decimal index up to '\n'
-        const end = data.indexOf(0x0a, pos);
-        if (end < 0) throw truncated('PUT');
-        pos = end + 1;
-        break;
-      }
-      case 0x2e: // STOP
-        if (result === undefined) {
-          throw new PasskError('ERR_PICKLE_UNSUPPORTED', 'pickle holds no str (STOP with an empty stack)', where);
-        }
-        return result;
-      default:
-        throw new PasskError(
-          'ERR_PICKLE_UNSUPPORTED',
-          `pickle opcode ${opcodeName(op)} at byte ${at} is not supported (only a single str is: PROTO, FRAME, *UNICODE*, MEMOIZE, *PUT, STOP)`,
-          where,
-        );
+  while (r.pos < data.length) {
+    const at = r.pos;
+    const op = data[r.pos++]!;
+    const sized = SIZED_STRINGS[op];
+    const put = BINARY_PUTS[op];
+    if (sized) setString(r.utf8(r.size(sized[1], sized[0]), sized[0]), sized[0]);
+    else if (put) r.size(put[1], put[0]);
+    else if (op === 0x80) {
+      // PROTO n
+      r.need(1, 'PROTO');
+      if (data[r.pos]! > 5) throw new PasskError('ERR_PICKLE_UNSUPPORTED', `pickle protocol ${data[r.pos]} is newer than 5`, where);
+      r.pos += 1;
+    } else if (op === 0x95) r.need(r.size(8, 'FRAME'), 'FRAME body'); // FRAME len(8): the framed bytes follow inline; just check they are there.
+    else if (op === 0x56) setString(rawUnicodeEscape(r.line('UNICODE')), 'UNICODE'); // UNICODE: raw-unicode-escape text up to '\n'.
+    else if (op === 0x70) r.line('PUT'); // PUT: decimal index up to '\n'
+    else if (op === 0x94) {
+      // MEMOIZE: the memo is never read back (no GET opcodes are supported).
+      if (result === undefined) throw new PasskError('ERR_PICKLE_UNSUPPORTED', `pickle opcode MEMOIZE at byte ${at} with an empty stack`, where);
+    } else if (op === 0x2e) {
+      // STOP
+      if (result === undefined) throw new PasskError('ERR_PICKLE_UNSUPPORTED', 'pickle holds no str (STOP with an empty stack)', where);
+      return result;
+    } else {
+      throw new PasskError(
+        'ERR_PICKLE_UNSUPPORTED',
+        `pickle opcode ${opcodeName(op)} at byte ${at} is not supported (only a single str is: PROTO, FRAME, *UNICODE*, MEMOIZE, *PUT, STOP)`,
+        where,
+      );
     }
   }
-  throw truncated('no STOP opcode');
+  throw r.truncated('no STOP opcode');
 }

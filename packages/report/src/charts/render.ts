@@ -11,6 +11,7 @@ import type { VlSpec } from './specs.js';
 
 /** Render a Vega-Lite spec to a standalone SVG string. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
+  // A cast at a true boundary: the specs are built as plain records (specs.ts), vega-lite's TopLevelSpec is a deep union.
   const vgSpec = compile(spec as never).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {

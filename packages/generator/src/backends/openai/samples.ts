@@ -87,7 +87,7 @@ export function toSamples(
     const sample: GeneratedSample = {
       index,
       seed: seedBase + index,
-      text,
+      output: text,
       finish_reason: finish,
       prompt_tokens: promptTokens,
       completion_tokens: counts[j] ?? 0,

@@ -32,7 +32,7 @@ export async function checkSeedRule(
   try {
     const [b] = await send(probe, 1, 1);
     const [c] = await send(probe, 1, 1);
-    if (b!.text !== c!.text) {
+    if (b!.output !== c!.output) {
       return [`${where} does not honour \`seed\`: two requests with seed ${probe.seedBase + 1} gave different samples, so no sample is reproducible and the seed rule cannot hold`];
     }
     if (fanout !== 'server' || maxN < 2) return [];
@@ -43,7 +43,7 @@ export async function checkSeedRule(
       if (error instanceof HttpStatusError && (error.status === 400 || error.status === 422)) return []; // n capped at 1: one request per sample
       throw error;
     }
-    if (pair[1]?.text !== b!.text) {
+    if (pair[1]?.output !== b!.output) {
       return [
         `${where} does not seed child i of an n request with seed + i (as vLLM does): a shard's samples depend on how it was split into requests; ` +
           'set "seedFanout": "client" in the engine config\'s "openai" section (one request per sample, seed = seed_base + i)',
