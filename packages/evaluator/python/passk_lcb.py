@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from types import CodeType
-from typing import Any, Callable, cast
+from typing import Any, Callable, Iterator, cast
 
 import passk_harness as H
 from passk_lcb_values import Unequal, encode_result
@@ -132,7 +132,16 @@ class _StdinBytes:
     line + b"\\n", every call; nothing else."""
 
     def __init__(self, text: str) -> None:
-        self._data = text.encode("utf-8")
+        # Encoded at first use (most programs never touch sys.stdin.buffer); a text that cannot be
+        # encoded (a lone surrogate) fails when the test starts, as it always has.
+        self._text = text
+        self._bytes: bytes | None = None if text.isascii() else text.encode("utf-8")
+
+    @property
+    def _data(self) -> bytes:
+        if self._bytes is None:
+            self._bytes = self._text.encode("utf-8")
+        return self._bytes
 
     def read(self, *args: object) -> bytes:
         return self._data
@@ -148,8 +157,14 @@ class _MockStdin:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._io = _StringIO(text)
+        self._stream: io.StringIO | None = None  # made at first use: a StringIO of a 1 MB input is 4 MB
         self.buffer = _StdinBytes(text)
+
+    @property
+    def _io(self) -> io.StringIO:
+        if self._stream is None:
+            self._stream = _StringIO(self._text)
+        return self._stream
 
     def read(self, *args: object) -> str:
         return self._text
@@ -171,10 +186,16 @@ class _OpenMock:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._io = _StringIO(text)
+        self._stream: io.StringIO | None = None  # made at first use (most programs never call it)
+
+    @property
+    def _io(self) -> io.StringIO:
+        if self._stream is None:
+            self._stream = _StringIO(self._text)
+        return self._stream
 
     def __call__(self, *args: object, **kwargs: object) -> "_OpenMock":
-        self._io = _StringIO(self._text)
+        self._stream = None  # the data reset to the input
         return self
 
     def read(self, *args: Any) -> str:
@@ -207,10 +228,14 @@ def _close_takes_one_argument(arg: object) -> int:
     return 1
 
 
+def _split_lines(text: str) -> Iterator[str]:
+    yield from text.split("\n")
+
+
 def _patched_real_stdin(real: Any, text: str) -> list[tuple[str, object]]:
     """During a test the REAL stdin object (what `from sys import stdin` bound) answers read(),
     readline() (the next line WITHOUT its "\\n", StopIteration at the end) and readlines()."""
-    lines = iter(text.split("\n"))
+    lines = _split_lines(text)  # split at the first readline(), not for every test
     patches = {"read": lambda *a: text, "readlines": lambda *a: text.split("\n"),
                "readline": lambda *a: next(lines)}
     saved: list[tuple[str, object]] = []
