@@ -103,7 +103,7 @@ const PROBE = [
   '    names = sorted({d.metadata["Name"] for d in metadata.distributions()})',
   '    print(json.dumps([[n, v(n), slow(n)] for n in names]))',
   'else:',
-  `    print(json.dumps({"path": sys.executable, "version": sys.version.split()[0], "packages": {n: v(n) for n in ${JSON.stringify([...VERDICT_PACKAGES])}}}))`,
+  `    print(json.dumps({"path": sys.executable, "venv": sys.prefix != sys.base_prefix, "version": sys.version.split()[0], "packages": {n: v(n) for n in ${JSON.stringify([...VERDICT_PACKAGES])}}}))`,
 ].join('\n');
 
 /** The probe's Python source (tests run it with `--all` to compare it with importlib.metadata). */
@@ -119,8 +119,13 @@ export function probeInterpreter(command = 'python3'): Promise<InterpreterInfo |
       execFile(command, ['-c', PROBE], { timeout: 30_000 }, (error, stdout) => {
         if (error) return resolve(null);
         try {
-          const info = JSON.parse(stdout) as InterpreterInfo;
-          realpath(info.path).then((real) => resolve({ ...info, path: real }), () => resolve(info));
+          const { venv, ...info } = JSON.parse(stdout) as InterpreterInfo & { venv?: boolean };
+          realpath(info.path).then((real) => {
+            // Probing the real path gives the same answer unless sys.executable is a venv's symlink (the
+            // venv's site-packages are found from the link's place): `passk evaluate` asks for both.
+            if ((real === info.path || venv === false) && !probes.has(real)) probes.set(real, Promise.resolve({ ...info, path: real }));
+            resolve({ ...info, path: real });
+          }, () => resolve(info));
         } catch {
           resolve(null);
         }
