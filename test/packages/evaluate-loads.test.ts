@@ -1,7 +1,7 @@
 /**
  * `passk evaluate` (the start-up a user times, docs/benchmarks.md "Start-up") loads its own command
  * only: not the other commands' modules (report, generator, the run/worker commands) nor the
- * evaluator daemon's (@passk/core's barrel still loads pino and chokidar). Traced through the real CLI with the module hook of loads.test.ts.
+ * evaluator daemon's (nor pino, chokidar, ajv: startup-loads.test.ts). Traced through the real CLI with the module hook of loads.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

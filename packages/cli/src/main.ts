@@ -76,6 +76,9 @@ export async function main(args: string[]): Promise<void> {
     console.log = (...parts: unknown[]) => log(...parts.map((p) => (typeof p === 'string' ? longSingleLetters(p) : p)));
   }
   const cli = yargs(args);
+  // yargs renders the running command's whole help text before each run (cacheHelpMessage), for a failure
+  // that .fail() below reports without it: string-width over every option, for nothing (docs/benchmarks.md).
+  (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
   for (const add of await commandsFor(args)) add(cli);
   await cli
     .scriptName('passk')

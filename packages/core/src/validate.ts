@@ -2,15 +2,25 @@
  * ajv validation with errors that name the file, line and field. Schemas are compiled once,
  * at first use (cheap for a handful of schemas; see docs/schemas.md for why not standalone code).
  */
-import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction, ErrorObject } from 'ajv';
 import { PasskError } from './errors.js';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+/** ajv (61 files) is loaded by the first validation, not by every command that imports core. */
+let ajv: AjvClass | undefined;
 const compiled = new Map<object, ValidateFunction>();
 
 function compile<T>(schema: object): ValidateFunction<T> {
   let fn = compiled.get(schema);
   if (!fn) {
+    if (ajv === undefined) {
+      const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+      // No meta-schema (validateSchema, meta): compiling draft-07's meta-schema to check our own schemas
+      // cost ≈ 40 ms of every command's start-up. Strict mode still refuses unknown keywords and
+      // undefined required fields here; test/packages/schemas-meta.test.ts checks every schema against
+      // the meta-schema instead.
+      ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, validateSchema: false, meta: false });
+    }
     fn = ajv.compile(schema);
     compiled.set(schema, fn);
   }

@@ -15,6 +15,8 @@ import io
 import json
 import os
 import sys
+from types import CodeType
+from typing import Any, Callable, Iterator, cast
 
 import passk_harness as H
 from passk_lcb_values import Unequal, encode_result
@@ -31,43 +33,49 @@ _json_dumps = json.dumps
 
 
 # --- lcb_runner's code transformation (stdin kind) ------------------------------------------------
-def unwrap_main_guard(code):
+def unwrap_main_guard(code: str) -> tuple[str, ast.Module | None]:
     """If the LAST top-level statement is `if <test>:` whose test unparses to exactly
     `__name__ == '__main__'`, replace it by its body (its `else:` is dropped). Any failure: unchanged.
     Returns (code, its tree when the code is unchanged and parsed, else None)."""
-    tree = None
+    tree: ast.Module | None = None
     try:
         tree = ast.parse(code)
         last = tree.body[-1]
         if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
-            return ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body), None
+            return _unparse_all(tree.body[:-1]) + "\n" + _unparse_all(last.body), None
     except BaseException:
         pass
     return code, tree
 
 
-def wrap_top_level(code, tree=None):
+def _unparse_all(stmts: list[Any]) -> str:
+    """ast.unparse of a statement list, as lcb_runner calls it (unparse traverses a list; the stubs
+    want one node, and an ast.Module would unparse a leading string as a docstring, not the same)."""
+    return ast.unparse(cast(ast.AST, stmts))
+
+
+def wrap_top_level(code: str, tree: ast.Module | None = None) -> tuple[list[ast.stmt], str] | None:
     """Top-level imports stay at module level; every other top-level statement becomes the body of
     `def wrapped_function():` (so top-level names are locals of it). Returns (imports, source) or
     None when lcb_runner's transformation fails (it then runs the raw text, which fails there).
     `tree`: ast.parse(code) when already parsed."""
     try:
         tree = tree or ast.parse(code)
-        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        imports: list[ast.stmt] = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
         others = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
         no_args = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
         fn = ast.FunctionDef(name="wrapped_function", args=no_args, body=others, decorator_list=[], lineno=-1)
-        return imports, ast.unparse(imports) + "\n" + ast.unparse(fn)
+        return imports, _unparse_all(imports) + "\n" + ast.unparse(fn)
     except BaseException:
         return None
 
 
-def _has_future_import(stmts):
+def _has_future_import(stmts: list[ast.stmt]) -> bool:
     """lcb_runner prepends its import preamble as text, so `from __future__` is a SyntaxError there."""
     return any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in stmts)
 
 
-def _compile(src):
+def _compile(src: str) -> CodeType:
     try:
         return compile(src, "<solution>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
@@ -75,7 +83,7 @@ def _compile(src):
         raise H._Syntax(f"{type(e).__name__}: {detail}")
 
 
-def load_stdin_program(code):
+def load_stdin_program(code: str) -> Callable[[], object]:
     """(module, wrapped_function) as lcb_runner's grade_stdio has them after compile_code."""
     wrapped = wrap_top_level(*unwrap_main_guard(code))
     if wrapped is None:
@@ -95,7 +103,7 @@ def load_stdin_program(code):
     return method
 
 
-def load_functional_program(code, func_name):
+def load_functional_program(code: str, func_name: str) -> Callable[..., object]:
     """The bound method (or module function) lcb_runner's grade_call_based calls for every test."""
     try:  # (parsed only when it can matter)
         tree = ast.parse(code) if "__future__" in code else None
@@ -123,13 +131,22 @@ class _StdinBytes:
     """`sys.stdin.buffer` during a test: read() = all the input, every call; readline() = the first
     line + b"\\n", every call; nothing else."""
 
-    def __init__(self, text):
-        self._data = text.encode("utf-8")
+    def __init__(self, text: str) -> None:
+        # Encoded at first use (most programs never touch sys.stdin.buffer); a text that cannot be
+        # encoded (a lone surrogate) fails when the test starts, as it always has.
+        self._text = text
+        self._bytes: bytes | None = None if text.isascii() else text.encode("utf-8")
 
-    def read(self, *args):
+    @property
+    def _data(self) -> bytes:
+        if self._bytes is None:
+            self._bytes = self._text.encode("utf-8")
+        return self._bytes
+
+    def read(self, *args: object) -> bytes:
         return self._data
 
-    def readline(self, *args):
+    def readline(self, *args: object) -> bytes:
         return self._data.split(b"\n")[0] + b"\n"
 
 
@@ -138,21 +155,27 @@ class _MockStdin:
     split on "\\n" (no line ends), readline() consumes; any other attribute is a StringIO's over the
     input; no __iter__ (`for line in sys.stdin` is a TypeError)."""
 
-    def __init__(self, text):
+    def __init__(self, text: str) -> None:
         self._text = text
-        self._io = _StringIO(text)
+        self._stream: io.StringIO | None = None  # made at first use: a StringIO of a 1 MB input is 4 MB
         self.buffer = _StdinBytes(text)
 
-    def read(self, *args):
+    @property
+    def _io(self) -> io.StringIO:
+        if self._stream is None:
+            self._stream = _StringIO(self._text)
+        return self._stream
+
+    def read(self, *args: object) -> str:
         return self._text
 
-    def readline(self, *args):
+    def readline(self, *args: Any) -> str:
         return self._io.readline(*args)
 
-    def readlines(self, *args):
+    def readlines(self, *args: object) -> list[str]:
         return self._text.split("\n")
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._io, name)
 
 
@@ -161,58 +184,68 @@ class _OpenMock:
     real one; library code and `builtins.open` see this): every call returns the same file-like
     handle, its data reset to the input; reads consume it; writes and close() do nothing."""
 
-    def __init__(self, text):
+    def __init__(self, text: str) -> None:
         self._text = text
-        self._io = _StringIO(text)
+        self._stream: io.StringIO | None = None  # made at first use (most programs never call it)
 
-    def __call__(self, *args, **kwargs):
-        self._io = _StringIO(self._text)
+    @property
+    def _io(self) -> io.StringIO:
+        if self._stream is None:
+            self._stream = _StringIO(self._text)
+        return self._stream
+
+    def __call__(self, *args: object, **kwargs: object) -> "_OpenMock":
+        self._stream = None  # the data reset to the input
         return self
 
-    def read(self, *args):
+    def read(self, *args: Any) -> str:
         return self._io.read(*args)
 
-    def readline(self, *args):
+    def readline(self, *args: Any) -> str:
         return self._io.readline(*args)
 
-    def readlines(self, *args):
+    def readlines(self, *args: Any) -> list[str]:
         return self._io.readlines(*args)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._io.readline, "")
 
-    def __enter__(self):
+    def __enter__(self) -> "_OpenMock":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> bool:
         return False
 
-    def write(self, *args):
+    def write(self, *args: object) -> None:
         return None
 
-    def close(self, *args):
+    def close(self, *args: object) -> None:
         return None
 
 
-def _close_takes_one_argument(arg):
+def _close_takes_one_argument(arg: object) -> int:
     """The captured stdout's close(): `sys.stdout.close()` without an argument is a TypeError."""
     return 1
 
 
-def _patched_real_stdin(real, text):
+def _split_lines(text: str) -> Iterator[str]:
+    yield from text.split("\n")
+
+
+def _patched_real_stdin(real: Any, text: str) -> list[tuple[str, object]]:
     """During a test the REAL stdin object (what `from sys import stdin` bound) answers read(),
     readline() (the next line WITHOUT its "\\n", StopIteration at the end) and readlines()."""
-    lines = iter(text.split("\n"))
+    lines = _split_lines(text)  # split at the first readline(), not for every test
     patches = {"read": lambda *a: text, "readlines": lambda *a: text.split("\n"),
                "readline": lambda *a: next(lines)}
-    saved = []
+    saved: list[tuple[str, object]] = []
     for name, value in patches.items():
         saved.append((name, getattr(real, "__dict__", {}).get(name, _MISSING)))
         setattr(real, name, value)
     return saved
 
 
-def _unpatch(real, saved):
+def _unpatch(real: Any, saved: list[tuple[str, object]]) -> None:
     for name, old in reversed(saved):
         try:
             if old is _MISSING:
@@ -223,12 +256,12 @@ def _unpatch(real, saved):
             pass
 
 
-def run_stdin_test(method, text):
+def run_stdin_test(method: Callable[[], object], text: str) -> str:
     """One call of wrapped_function as lcb_runner's call_method + Capturing: returns the captured
     stdout; a SystemExit ends the test normally; any other exception propagates."""
     saved_stdout = sys.stdout
     captured = _StringIO()
-    captured.close = _close_takes_one_argument
+    setattr(captured, "close", _close_takes_one_argument)  # lcb_runner's Capturing: `lambda x: 1`
     sys.stdout = captured
     try:
         real = sys.stdin
@@ -251,7 +284,7 @@ def run_stdin_test(method, text):
     return output
 
 
-def run_functional_test(method, args):
+def run_functional_test(method: Callable[..., object], args: list[object]) -> tuple[str, str]:
     """(kind, body) of one call: the result (a top-level tuple becomes a list) as JSON text."""
     result = method(*args)
     if isinstance(result, tuple):
@@ -268,7 +301,7 @@ def run_functional_test(method, args):
 
 
 # --- the frame channel ----------------------------------------------------------------------------
-def send_frame(nonce, index, kind, body):
+def send_frame(nonce: bytes, index: int, kind: str, body: bytes) -> None:
     data = b"%s %d %s %d\n" % (nonce, index, kind.encode(), len(body)) + body
     view = memoryview(data)
     while view:
@@ -278,7 +311,7 @@ def send_frame(nonce, index, kind, body):
             continue
 
 
-def wait_for_go():
+def wait_for_go() -> bool:
     """True when Node says the test passed and the next one may run."""
     while True:
         try:
@@ -287,16 +320,16 @@ def wait_for_go():
             continue
 
 
-def _exception_body(e):
+def _exception_body(e: BaseException) -> bytes:
     report = H._exception_report(e)
     return _json_dumps({"type": report["type"], "message": report["message"], "errno": report["errno"]}).encode()
 
 
-def run_tests(req, payload, nonce):
-    inputs = payload["inputs"]  # a list of str, parsed once in the server (passk_forkserver.lcb_inputs)
+def run_tests(req: dict[str, Any], payload: dict[str, Any], nonce: bytes) -> int:
+    inputs: list[str] = payload["inputs"]  # parsed once in the server (passk_forkserver.lcb_inputs)
     functional = req["mode"] == "lcb-functional"
-    if functional:  # lcb_runner parses every test's arguments before loading the program
-        inputs = [[_json_loads(line) for line in text.split("\n")] for text in inputs]
+    # lcb_runner parses every test's arguments before loading the program
+    args: list[list[object]] = [[_json_loads(line) for line in text.split("\n")] for text in inputs] if functional else []
     try:
         method = (load_functional_program(payload["code"], req["func_name"]) if functional
                   else load_stdin_program(payload["code"]))
@@ -307,7 +340,7 @@ def run_tests(req, payload, nonce):
     for i, text in enumerate(inputs):
         try:
             if functional:
-                kind, body = run_functional_test(method, text)  # text: the parsed arguments
+                kind, body = run_functional_test(method, args[i])
                 frame = (kind, body.encode("utf-8", "surrogatepass"))
             else:
                 frame = ("out", run_stdin_test(method, text).encode("utf-8", "surrogatepass"))
@@ -322,7 +355,8 @@ def run_tests(req, payload, nonce):
     return 0
 
 
-def run_child(req, payload, fds, scratch, uid, limits):
+def run_child(req: dict[str, Any], payload: dict[str, Any], fds: list[int], scratch: str, uid: int | None,
+              limits: dict[str, Any]) -> None:
     """The child's whole life in lcb mode: set up as every child, then load and test the program."""
     nonce = req["nonce"].encode()
     tests = max(1, req["tests"])
@@ -333,7 +367,7 @@ def run_child(req, payload, fds, scratch, uid, limits):
         H._report(nonce, {"kind": "setup_failed", "message": f"{type(e).__name__}: {e}"})
         H._exit(120)
     H.mark_started(nonce)
-    sys.modules["resource"] = None
+    cast("dict[str, object]", sys.modules)["resource"] = None  # lcb_runner's guard: `import resource` fails
     sys.stdin = sys.__stdin__ = H.STREAMS[0]
     sys.stdout = sys.__stdout__ = H.STREAMS[1]
     sys.stderr = sys.__stderr__ = H.STREAMS[2]

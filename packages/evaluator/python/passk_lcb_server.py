@@ -13,22 +13,21 @@ import posix
 import select
 import signal
 import time
+from typing import Any, Callable
 
 import passk_starvation
+
+Header = dict[str, Any]
 
 _TICK_MS = 1000.0 / os.sysconf("SC_CLK_TCK")
 MAX_HEADER = 256
 KINDS = {b"ready", b"out", b"ret", b"unrep", b"exc"}
 
 
-def cpu_ms(pid):
+def cpu_ms(pid: int) -> float | None:
     """User + system CPU of the process (all its threads) so far, ms; None if it is gone."""
     try:
-        fd = posix.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            raw = posix.read(fd, 4096)
-        finally:
-            posix.close(fd)
+        raw = passk_starvation.read_proc(f"/proc/{pid}/stat", 4096)
         fields = raw[raw.rindex(b")") + 2:].split()
         return (int(fields[11]) + int(fields[12])) * _TICK_MS
     except (OSError, ValueError, IndexError):
@@ -38,19 +37,19 @@ def cpu_ms(pid):
 class Channel:
     """The two pipes of one lcb execution: frames child -> server, go/stop server -> child."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.frame_r, self.frame_w = os.pipe2(os.O_CLOEXEC)
         self.go_r, self.go_w = os.pipe2(os.O_CLOEXEC)
 
-    def child_fds(self):
+    def child_fds(self) -> list[int]:
         return [self.frame_w, self.go_r]
 
-    def after_fork(self):
+    def after_fork(self) -> None:
         """The server keeps go_r open, so that a write to go_w never raises SIGPIPE/EPIPE."""
         posix.close(self.frame_w)
         os.set_blocking(self.frame_r, False)
 
-    def close(self):
+    def close(self) -> None:
         for fd in (self.frame_r, self.go_r, self.go_w):
             try:
                 posix.close(fd)
@@ -61,16 +60,16 @@ class Channel:
 class _Frames:
     """Incremental parser of the child's frames; `error` is set on anything malformed."""
 
-    def __init__(self, nonce, cap):
+    def __init__(self, nonce: str, cap: int) -> None:
         self.nonce = nonce.encode()
         self.cap = cap
         self.buf = bytearray()
-        self.error = None
+        self.error: str | None = None
         self.too_big = False
 
-    def feed(self, data):
+    def feed(self, data: bytes) -> list[tuple[int, str, bytes]]:
         self.buf += data
-        out = []
+        out: list[tuple[int, str, bytes]] = []
         while self.error is None:
             nl = self.buf.find(b"\n", 0, MAX_HEADER)
             if nl < 0:
@@ -101,16 +100,17 @@ class Supervisor:
     """Runs one lcb execution's wait loop. `send(header, body)` writes a frame to Node;
     `reply()` reads Node's one-line answer (b"" when Node has gone)."""
 
-    def __init__(self, req, channel, cap, send, reply):
+    def __init__(self, req: Header, channel: Channel, cap: int, send: Callable[[Header, bytes], None],
+                 reply: Callable[[], bytes]) -> None:
         self.req, self.channel, self.send, self.reply = req, channel, send, reply
         self.frames = _Frames(req["nonce"], cap)
         self.tests = req["tests"]
         self.phase = -1  # -1: loading the program; then the index of the test running
         self.approved = 0
-        self.ended = None
+        self.ended: str | None = None
         self.message = ""
 
-    def run(self, pid, start):
+    def run(self, pid: int, start: float) -> Header:
         pidfd = os.pidfd_open(pid)
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
@@ -146,9 +146,9 @@ class Supervisor:
             os.close(pidfd)
         return self.info()
 
-    def _read_frames(self, exited):
+    def _read_frames(self, exited: bool) -> tuple[list[tuple[int, str, bytes]], bool]:
         """(complete frames read now, whether the pipe is at end of file)."""
-        out = []
+        out: list[tuple[int, str, bytes]] = []
         while True:
             try:
                 data = posix.read(self.channel.frame_r, 1 << 16)
@@ -160,7 +160,8 @@ class Supervisor:
             if self.frames.error or (not exited and out):
                 return out, False
 
-    def _frame(self, pid, index, kind, body, cpu0, phase):
+    def _frame(self, pid: int, index: int, kind: str, body: bytes, cpu0: float,
+               phase: passk_starvation.WallDeadline) -> tuple[float, passk_starvation.WallDeadline]:
         """Handle one frame; returns the CPU reading and wall deadline of the next phase."""
         now_cpu = cpu_ms(pid)
         if index != self.phase or (kind == "ready") != (index == -1):
@@ -186,11 +187,11 @@ class Supervisor:
         deadline = passk_starvation.WallDeadline(self.req["wall_ms"] / 1000, time.monotonic(), lambda: [pid], base)
         return (now_cpu or 0.0), deadline
 
-    def info(self):
+    def info(self) -> Header:
         return {"phase": self.phase, "approved": self.approved, "ended": self.ended, "message": self.message}
 
 
-def kill(pid):
+def kill(pid: int) -> None:
     try:
         posix.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

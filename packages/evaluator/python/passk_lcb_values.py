@@ -15,6 +15,7 @@ import decimal
 import fractions
 import json
 import sys
+from typing import Any
 
 import passk_values
 
@@ -22,10 +23,11 @@ _encode_str = json.encoder.encode_basestring_ascii
 _Decimal, _Fraction = decimal.Decimal, fractions.Fraction
 _float_repr = float.__repr__
 _int_repr, _float = passk_values.encode_int, passk_values.encode_float  # one rule for both modes (digit cap)
+_scalar = passk_values.encode  # None, bool, int, float, str: the same text in every mode
 Unequal = passk_values.Unequal
 
 
-def _rational(numerator, denominator):
+def _rational(numerator: int, denominator: int) -> str:
     """JSON text of the exact rational numerator/denominator (denominator > 0), or Unequal."""
     if denominator == 1:
         return _int_repr(numerator)
@@ -39,7 +41,7 @@ def _rational(numerator, denominator):
     raise Unequal("a non-integral number that is not exactly a double never equals a JSON value")
 
 
-def _decimal(v):
+def _decimal(v: decimal.Decimal) -> str:
     if v.is_nan():
         if v.is_snan():
             raise Unequal("a signalling NaN Decimal never equals a JSON value")
@@ -50,7 +52,7 @@ def _decimal(v):
     return _rational(n, d)
 
 
-def _numpy_scalar(v, t):
+def _numpy_scalar(v: Any, t: type) -> str | None:
     np = sys.modules.get("numpy")
     if np is None or getattr(t, "__module__", None) != "numpy" or getattr(np, t.__name__, None) is not t:
         return None  # not one of numpy's own scalar types (C types: their methods cannot be changed)
@@ -67,31 +69,24 @@ def _numpy_scalar(v, t):
     return None
 
 
-def encode_result(v, depth=0):
+def encode_result(v: Any, depth: int = 0) -> str:
+    """The JSON text (see the module's doc) of a result, or Unequal."""
     if depth > 5000:
         raise RecursionError
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
+    if v is None or isinstance(v, (int, str)):  # None, bool, int, str: passk_values' one rule (digit cap)
+        return _scalar(v)
     t = type(v)
     if t is _Decimal:
         return _decimal(v)
     if t is _Fraction:
         passk_values._fraction(v)  # TypeError if the program tampered with the class or module
         return _rational(v.numerator, v.denominator)
-    if isinstance(v, int):
-        return _int_repr(v)
-    if isinstance(v, float):
-        return _float(float.__pos__(v))
-    if isinstance(v, str):
-        return _encode_str(str.__str__(v))
+    if isinstance(v, float):  # as the float it is (a subclass's __eq__/__gt__ must not run in the rule)
+        return _scalar(float.__pos__(v))
     if isinstance(v, list):
         return "[" + ",".join([encode_result(x, depth + 1) for x in list.__iter__(v)]) + "]"
     if isinstance(v, dict):
-        parts = []
+        parts: list[str] = []
         for k, x in dict.items(v):
             if type(k) is not str and not isinstance(k, str):
                 raise Unequal(f"a dict key of type {type(k).__name__} never equals a JSON object key")

@@ -10,11 +10,22 @@ Only posix.* is used (the server runs under passk_guard's reliability guard).
 """
 import os
 import posix
+from typing import Callable
 
 MAX_FACTOR = 4  # a wall limit never stretches past 4 x its length, however starved the program
 
 
-def runq_wait_ns(pids):
+def read_proc(path: str, size: int) -> bytes:
+    """The first `size` bytes of a /proc file (one read: /proc files of this size come whole);
+    OSError when the process or thread is gone. The one /proc reader of the server's side."""
+    fd = posix.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return posix.read(fd, size)
+    finally:
+        posix.close(fd)
+
+
+def runq_wait_ns(pids: list[int]) -> int:
     """Run-queue wait (ns) of every thread of `pids` so far; gone processes and threads count 0."""
     total = 0
     for pid in pids:
@@ -24,12 +35,7 @@ def runq_wait_ns(pids):
             continue
         for tid in tids:
             try:
-                fd = posix.open(f"/proc/{pid}/task/{tid}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
-                try:
-                    raw = posix.read(fd, 128)
-                finally:
-                    posix.close(fd)
-                total += int(raw.split()[1])
+                total += int(read_proc(f"/proc/{pid}/task/{tid}/schedstat", 128).split()[1])
             except (OSError, ValueError, IndexError):
                 pass
     return total
@@ -40,11 +46,11 @@ class WallDeadline:
     `base_ns` is their run-queue wait when the phase started (0 for a process forked at `start`:
     the kernel zeroes a new task's counters)."""
 
-    def __init__(self, limit_s, start, pids, base_ns=0):
+    def __init__(self, limit_s: float, start: float, pids: Callable[[], list[int]], base_ns: int = 0) -> None:
         self.limit_s, self.start, self.pids, self.base_ns = limit_s, start, pids, base_ns
         self.end = start + limit_s
 
-    def expired(self, now):
+    def expired(self, now: float) -> bool:
         """True when the limit is used up at `now`; otherwise `end` is where it ends now."""
         if now < self.end:
             return False

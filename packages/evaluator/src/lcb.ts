@@ -37,8 +37,27 @@ export function lcbTotalMs(testWallMs: number, tests: number): number {
   return (testWallMs + 1000) * tests + 5000;
 }
 
+/**
+ * Each test's expected stdout as UTF-8, encoded once per test (problems are graded many samples at a
+ * time); null when the text does not survive the round trip (a lone surrogate), where only the text
+ * comparison may decide.
+ */
+const expectedBytes = new WeakMap<Problem['tests'][number], Buffer | null>();
+function bytesOf(test: Problem['tests'][number]): Buffer | null {
+  let b = expectedBytes.get(test);
+  if (b === undefined) {
+    const enc = Buffer.from(test.output, 'utf8');
+    b = enc.toString('utf8') === test.output ? enc : null;
+    expectedBytes.set(test, b);
+  }
+  return b;
+}
+
 /** Judge one test frame as lcb_runner does; null when the test passed. */
-async function judgeFrame(comparer: StdoutComparer, frame: LcbTestFrame, expected: string, want: PyValue | Error | undefined): Promise<Failure | null> {
+async function judgeFrame(comparer: StdoutComparer, frame: LcbTestFrame, test: Problem['tests'][number], want: PyValue | Error | undefined): Promise<Failure | null> {
+  const expected = test.output;
+  // The stdout is exactly the expected output's bytes: equal under lcb_runner's rule, without decoding or comparing it.
+  if (frame.kind === 'out' && bytesOf(test)?.equals(frame.body) === true) return null;
   const text = frame.body.toString('utf8');
   const index = frame.index;
   if (frame.kind === 'exc') {
@@ -117,7 +136,7 @@ export async function gradeLcb(pool: ServerPool, comparer: StdoutComparer, o: Re
   let failure: Failure | null = null;
   const r = await pool.exec(req, async (frame) => {
     const t = tests[frame.index];
-    failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : await judgeFrame(comparer, frame, t.output, functional ? expected[frame.index] : undefined);
+    failure = t === undefined ? { index: frame.index, status: 'runtime_error', message: `a frame for test ${frame.index}, which does not exist` } : await judgeFrame(comparer, frame, t, functional ? expected[frame.index] : undefined);
     return failure === null;
   });
   const f = failure as Failure | null;

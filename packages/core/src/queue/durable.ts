@@ -6,7 +6,6 @@
  */
 import { open, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { tmpName, isTmpName, deadLocalWriter, TMP_MAX_AGE_MS } from './temp-names.js';
 
 /** fsync a directory so a rename into it survives power loss. */
@@ -50,6 +49,7 @@ export async function writeViaTmp(tmpDir: string, destDir: string, name: string,
 /** Atomically replace a results file (temp beside it), then fsync its directory. */
 export async function writeResultFile(file: string, data: string | Buffer, options: DurableOptions = {}): Promise<void> {
   const sync = options.fsync ?? true;
+  const { default: writeFileAtomic } = await import('write-file-atomic'); // loaded by the commands that write results
   await writeFileAtomic(file, data, { fsync: sync });
   if (sync) await fsyncDir(path.dirname(file));
 }

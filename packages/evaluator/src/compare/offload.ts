@@ -22,6 +22,7 @@ export class StdoutComparer {
   constructor(private readonly inlineChars = INLINE_CHARS) {}
 
   compare(prediction: string, expected: string): Promise<StdioComparison> {
+    if (prediction === expected) return Promise.resolve({ equal: true, message: '' }); // the same lines: equal, at memcmp's speed
     if (prediction.length + expected.length <= this.inlineChars) return Promise.resolve(compareStdout(prediction, expected));
     const worker = this.start();
     const id = this.next++;

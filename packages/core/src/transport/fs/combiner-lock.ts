@@ -5,11 +5,11 @@
  * (the queue dir), so no home is recorded.
  */
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { CombinerLease, CombinerLeaseOptions } from '../types.js';
 
 export async function lockCombiner(queueDir: string, options: CombinerLeaseOptions): Promise<CombinerLease | undefined> {
   const stale = options.staleMs;
+  const { default: lockfile } = await import('proper-lockfile'); // only the combiner loads it
   for (;;) {
     try {
       const release = await lockfile.lock(queueDir, {

@@ -1,6 +1,5 @@
 /** ControlChannel on the filesystem: flag files in queue/<run>/control/, watched with chokidar. */
 import path from 'node:path';
-import chokidar from 'chokidar';
 import { setControl, clearControl, hasControl, type ControlFlag } from '../../worker/control.js';
 import type { ControlChannel } from '../types.js';
 
@@ -20,6 +19,7 @@ export class FsControl implements ControlChannel {
   }
 
   async watch(flags: ControlFlag[], onSet: (flag: ControlFlag) => void): Promise<() => Promise<void>> {
+    const { default: chokidar } = await import('chokidar'); // loaded by the workers that watch, not by every command
     const watcher = chokidar.watch(this.controlDir, { ignoreInitial: true, depth: 0 });
     watcher.on('add', (file) => {
       const flag = path.basename(file) as ControlFlag;
