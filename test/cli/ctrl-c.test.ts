@@ -1,0 +1,64 @@
+/**
+ * Ctrl-C on `passk run` in a real pseudo-terminal (the \x03 byte through the pty, so the whole foreground
+ * process group gets SIGINT as from a user's terminal): the first starts the safe stop; the second says
+ * what the stop waits for (its stage, the workers by name and pid) and that a third forces it; the third
+ * exits 130 at once with no process of the run left; `passk resume --run NAME` then ends with the same
+ * summaries as a run never interrupted.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runPassk, PASSK, comparableSummaries, combinedSampleProblems } from '../helpers/passk.js';
+import { RunProcesses, newMarker } from '../helpers/procs.js';
+import { startInPty } from '../helpers/pty.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '10', '--shard-size', '5', '--temperatures', '0.2,0.8'];
+
+/** True while `pid` is a live process (a zombie is dead: it holds nothing but its pid). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the run then resumes to the same summaries', async () => {
+  const home = await tempDir();
+  const ref = await runPassk(['run', '--run', 'ref', ...PLAN, '--sim-tps', '0'], { cwd: home });
+  assert.equal(ref.code, 0, ref.stderr);
+
+  const procs = new RunProcesses(newMarker());
+  // Paced generation (about a second a shard), so the run is mid-way when Ctrl-C comes.
+  const run = startInPty([PASSK, 'run', '--run', 'cc', ...PLAN, '--sim-tps', '300'], { cwd: home, env: { PASSK_HOME: home, ...procs.env } });
+  run.onOutput(() => procs.sample());
+  await run.waitForOutput(/starting run cc: .*\n(.|\n)*samples \d+\/80/, 60_000, 'the run to start');
+  procs.sample();
+  assert.ok(procs.recorded >= 3, `the run's processes were seen (${procs.recorded})`);
+  run.type('\x03');
+  await run.waitForOutput(/passk: stopping \(received SIGINT\): generators first/, 30_000, 'the first stop line');
+  run.type('\x03');
+  const [second] = await run.waitForOutput(/passk: still stopping, waiting for .*\n/, 30_000, 'the second Ctrl-C line');
+  // It names a stage and the workers it waits for, and says that a third Ctrl-C forces the stop.
+  assert.match(second, /waiting for (the generators to exit: gpu0 \(pid \d+\)|the evaluators and the combiner to exit: )/, second);
+  assert.match(second, /Press Ctrl-C a third time to force it/, second);
+  const named = [...second.matchAll(/(\w+) \(pid (\d+)\)/g)].map((m) => ({ name: m[1]!, pid: Number(m[2]) }));
+  assert.ok(named.length > 0, second);
+  for (const w of named) assert.match(w.name, /^(gpu0|eval0|combiner)$/, second);
+  assert.doesNotMatch(run.output(), /"level"|^\s+at /m, 'no JSON and no stack on the terminal');
+
+  run.type('\x03');
+  assert.equal(await run.exit, 130, run.output());
+  assert.match(run.output(), /passk: forced: killed \d+ worker\(s\).*Resume with `.*passk --home \S+ resume --run cc`/);
+  for (const w of named) assert.ok(!alive(w.pid), `${w.name} (pid ${w.pid}) is gone after the forced stop`);
+  assert.deepEqual(procs.leftovers(), [], 'no process of the run is left');
+
+  const resumed = await runPassk(['resume', '--run', 'cc', '--sim-tps', '0'], { cwd: home });
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  const results = (run: string) => path.join(home, 'results', run);
+  assert.deepEqual(await combinedSampleProblems(results('cc')), []);
+  assert.deepEqual(await comparableSummaries(results('cc')), await comparableSummaries(results('ref')));
+});
