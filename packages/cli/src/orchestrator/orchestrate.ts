@@ -25,7 +25,7 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
-import { applyPlanDefaults, givenFlags } from './from-plan.js';
+import { applyPlanDefaults, givenFlags, recordedProblems } from './from-plan.js';
 import { watchInterrupts } from './interrupts.js';
 import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
@@ -130,6 +130,7 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
 /** An existing run's plan fills the plan flags the command line did not give (resume by name); returns them. */
 async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport): Promise<string[]> {
   const existing = await transport.store.readPlan().catch(() => undefined);
+  argv.problems = recordedProblems(argv.problems, existing);
   if (!existing) {
     if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run --run ${layout.run} …\``);
     return [];
