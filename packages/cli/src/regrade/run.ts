@@ -17,6 +17,7 @@ import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
 import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade } from './plan.js';
 import { liveWorkers } from './live.js';
+import { passkCommand, resultsRefArgs } from '../home.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
@@ -173,6 +174,7 @@ async function finish(ctx: Context): Promise<number> {
   say(progressLine(await collectStatus(layout, transport)));
   await printResults(layout, say);
   if (seeded.missing.length) throw new PasskError('ERR_SAMPLES_MISSING', missingMessage(plan, seeded.missing, layout));
-  say(`passk: compare with \`passk report --run ${layout.run} --compare ${plan.regraded_from?.results_dir ?? plan.regraded_from?.run}\``);
+  const source = plan.regraded_from?.results_dir ? path.resolve(plan.regraded_from.results_dir) : (plan.regraded_from?.run ?? '');
+  say(`passk: compare with \`${passkCommand(['report', ...resultsRefArgs(layout), '--compare', source])}\``); // pasteable from anywhere
   return 0;
 }
