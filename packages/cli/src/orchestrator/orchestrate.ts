@@ -132,7 +132,7 @@ async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport)
   const existing = await transport.store.readPlan().catch(() => undefined);
   argv.problems = recordedProblems(argv.problems, existing);
   if (!existing) {
-    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run --run ${layout.run} …\``);
+    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`${passkCommand(['run', ...runRefArgs(argv)])} …\``);
     return [];
   }
   return applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
@@ -265,6 +265,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
     ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
     ...(argv.grading !== undefined ? { grading: argv.grading } : {}),
+    ref: runRefArgs(argv),
     provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
