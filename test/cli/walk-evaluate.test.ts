@@ -21,6 +21,6 @@ test('passk evaluate from the samples directory: absolute results path, its own 
   assert.equal(r.stdout, '{"pass@1":0.5}\n');
   const results = path.join(dir, 'samples.jsonl_results.jsonl');
   assert.ok(existsSync(results));
-  assert.match(r.stderr, new RegExp(`^  results: ${results.replace(/[.]/g, '\\.')}$`, 'm'), r.stderr);
-  for (const line of r.stderr.split('\n').filter(Boolean)) assert.match(line, /^(passk evaluate: |  )/, `a line not under passk evaluate: ${line}`);
+  assert.match(r.stderr, new RegExp(`^ {2}results: ${results.replace(/[.]/g, '\\.')}$`, 'm'), r.stderr);
+  for (const line of r.stderr.split('\n').filter(Boolean)) assert.match(line, /^(passk evaluate: | {2})/, `a line not under passk evaluate: ${line}`);
 });
