@@ -102,6 +102,9 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
     closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
     const failedCtx: FailedContext = { transport, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
     await failedAtStart(failedCtx, argv.retryFailed);
+    // Before any work is queued: `passk status` counts these roles as coming while they start (status/state.ts).
+    runtime.progress({ launches: [...(gpus ? ['generator'] : []), ...(evaluators ? ['evaluator'] : []), ...(argv.combiner ? ['combiner'] : [])] });
+    await runtime.writeRecord();
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);

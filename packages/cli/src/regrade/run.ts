@@ -79,6 +79,9 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     const live = await liveWorkers(source);
     if (live.length) say(`passk: warning: run ${sourcePlan.run} is still going (${live.join(', ')} alive): a shard moving between its directories may be reported missing; regrade a stopped or finished run, or run the same regrade again later`);
+    // Before anything is queued: `passk status` counts these roles as coming while they start (status/state.ts).
+    runtime.progress({ launches: ['combiner', ...(evaluators ? ['evaluator'] : [])] });
+    await runtime.writeRecord();
     const seeded = await seedRegrade(transport, runtime.queue, layout, source, plan, runtime.signal);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');
     say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
