@@ -16,11 +16,11 @@ export function stillStoppingLine(supervisor: Supervisor | undefined): string {
   // A stage with nothing left to wait for is over: what comes after it is what the stop waits for.
   if (progress && !progress.now.length) progress = { stage: 'evaluators', now: progress.then, then: [] };
   if (!progress || !progress.now.length) return `passk: still stopping, waiting for the orchestrator to write its last records. ${force}`;
-  const then = progress.then.length ? `; then for the evaluators and the combiner: ${names(progress.then)}, each finishing the item it holds` : '';
+  const then = progress.then.length ? `; then for the evaluators and the combiner: ${names(progress.then)}` : '';
   const now = {
-    generators: `the generators to exit: ${names(progress.now)}, each finishing or abandoning its shard and freeing its GPU memory`,
+    generators: `the generators to exit: ${names(progress.now)}, each handing its shards back to the queue and closing its engine`,
     'gpu-memory': `the stopped generators' GPU memory to be released (engine ${names(progress.now)})`,
-    evaluators: `the evaluators and the combiner to exit: ${names(progress.now)}, each finishing the item it holds`,
+    evaluators: `the evaluators and the combiner to exit: ${names(progress.now)}, each handing back what it holds`,
   }[progress.stage];
   return `passk: still stopping, waiting for ${now}${then}. ${force}`;
 }
