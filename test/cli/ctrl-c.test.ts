@@ -9,9 +9,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runPassk, PASSK, comparableSummaries, combinedSampleProblems } from '../helpers/passk.js';
+import { runPassk, PASSK, comparableSummaries, combinedSampleProblems, waitFor } from '../helpers/passk.js';
 import { RunProcesses, newMarker } from '../helpers/procs.js';
 import { startInPty } from '../helpers/pty.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -28,15 +28,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A preload (NODE_OPTIONS=--import FILE) whose SIGTERM listener, the generator's first, writes FILE.term and then
+ * waits on a file that never appears: the generator never stops by itself. Returns FILE.
+ */
+function holdGeneratorStop(home: string): string {
+  const hold = path.join(home, 'hold-generator-stop.mjs');
+  const [term, gate] = [JSON.stringify(`${hold}.term`), JSON.stringify(path.join(home, 'never'))];
+  writeFileSync(hold, `import { existsSync, writeFileSync } from 'node:fs';\nif (process.argv[2] === 'generator') process.on('SIGTERM', () => { writeFileSync(${term}, ''); const a = new Int32Array(new SharedArrayBuffer(4)); while (!existsSync(${gate})) Atomics.wait(a, 0, 0, 50); });\n`);
+  return hold;
+}
+
 test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the run then resumes to the same summaries', async () => {
   const home = await tempDir();
   const ref = await runPassk(['run', '--run', 'ref', ...PLAN, '--sim-tps', '0'], { cwd: home });
   assert.equal(ref.code, 0, ref.stderr);
 
   const procs = new RunProcesses(newMarker());
-  const hold = path.join(home, 'hold-generator-exit.mjs');
-  const gate = JSON.stringify(path.join(home, 'never'));
-  writeFileSync(hold, `import { existsSync } from 'node:fs';\nif (process.argv[2] === 'generator') process.on('SIGTERM', () => { const a = new Int32Array(new SharedArrayBuffer(4)); while (!existsSync(${gate})) Atomics.wait(a, 0, 0, 50); });\n`);
+  const hold = holdGeneratorStop(home);
   // Paced generation (about a second a shard), so the run is mid-way when Ctrl-C comes.
   const env = { PASSK_HOME: home, NODE_OPTIONS: `--import ${hold}`, ...procs.env };
   const run = startInPty([PASSK, 'run', '--run', 'cc', ...PLAN, '--sim-tps', '300'], { cwd: home, env });
@@ -68,4 +77,19 @@ test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the 
   const results = (run: string) => path.join(home, 'results', run);
   assert.deepEqual(await combinedSampleProblems(results('cc')), []);
   assert.deepEqual(await comparableSummaries(results('cc')), await comparableSummaries(results('ref')));
+});
+
+test('Ctrl-C while the finished run stops its workers: the first says so (it was silent), the second and third as before', async () => {
+  const home = await tempDir();
+  const hold = holdGeneratorStop(home);
+  const env = { PASSK_HOME: home, NODE_OPTIONS: `--import ${hold}` };
+  const run = startInPty([PASSK, 'run', '--run', 'done', '--backend', 'sim', '--problems', 'demo', '--end', '1', '--n', '5', '--shard-size', '5', '--temperatures', '0.2', '--sim-tps', '0'], { cwd: home, env });
+  await waitFor(() => existsSync(`${hold}.term`), 60_000, 'the run to finish and stop its generator'); // a file event, not a sleep
+  run.type('\x03');
+  await run.waitForOutput(/passk: the workers are already stopping \(run complete\)\. Ctrl-C again says what the stop waits for; a third forces it\./, 30_000, 'the first Ctrl-C line');
+  run.type('\x03');
+  await run.waitForOutput(/passk: still stopping, waiting for the generators to exit: gpu0 \(pid \d+\)/, 30_000, 'the second Ctrl-C line');
+  run.type('\x03');
+  assert.equal(await run.exit, 130, run.output());
+  assert.match(run.output(), /passk: forced: killed 1 worker\(s\) \(gpu0\)/);
 });

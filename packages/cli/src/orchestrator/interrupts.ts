@@ -29,7 +29,10 @@ export function watchInterrupts(supervisor: () => Supervisor | undefined, say: (
   let count = 0;
   const onSigint = () => {
     count++;
-    if (count === 2) say(`\n${stillStoppingLine(supervisor())}`);
+    const already = supervisor()?.stopReason;
+    // The loop that prints the first stop line has ended (the run is complete, or failed): say it here.
+    if (count === 1 && already) say(`\npassk: the workers are already stopping (${already}). Ctrl-C again says what the stop waits for; a third forces it.`);
+    else if (count === 2) say(`\n${stillStoppingLine(supervisor())}`);
     else if (count >= 3) {
       const alive = (supervisor()?.list() ?? []).filter((w) => w.alive && w.pid);
       for (const w of alive) {

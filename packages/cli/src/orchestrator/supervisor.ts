@@ -65,6 +65,7 @@ export class Supervisor {
   /** The stop's stage while stopAll runs (what a second Ctrl-C reports); undefined before. */
   private stage?: StopStage;
   private releasing: number[] = [];
+  private reason = '';
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -173,6 +174,7 @@ export class Supervisor {
   /** The safe order: generators, (GPU memory free), then evaluators and the combiner. */
   async stopAll(reason: string): Promise<void> {
     this.stopping = true;
+    this.reason = reason;
     for (const m of this.workers.values()) m.restartPending = false; // launch() starts nothing once stopping
     const { logger } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
@@ -195,6 +197,11 @@ export class Supervisor {
    * workers of that stage (for 'gpu-memory', the engine pids whose memory is awaited), and the live
    * workers of the stages after it.
    */
+  /** Why the workers are being stopped (stopAll has begun), else undefined. */
+  get stopReason(): string | undefined {
+    return this.stopping ? this.reason : undefined;
+  }
+
   stopProgress(): { stage: StopStage; now: Array<{ name: string; pid: number }>; then: Array<{ name: string; pid: number }> } {
     const stage = this.stage ?? 'generators';
     const live = (roles: WorkerSpec['role'][]) =>
