@@ -99,6 +99,12 @@ export function runRefArgs(argv: { run: string; queueDir?: string; resultsDir?: 
   return words;
 }
 
+/** `--run NAME` for a command that reads only the results dir (`passk report`), with `--results-dir` (absolute) when it is not the home's. */
+export function resultsRefArgs(layout: { run: string; resultsDir: string }): string[] {
+  const dir = path.resolve(layout.resultsDir);
+  return dir === path.join(passkHome(), 'results', layout.run) ? ['--run', layout.run] : ['--run', layout.run, '--results-dir', dir];
+}
+
 /**
  * A run with no plan and no worker record in its transport does not exist there (ERR_NO_PLAN, naming the
  * queue). It matters on Redis; on the filesystem requireRun has already found the plan file.

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { versionLine } from './version.js';
 import { didYouMean } from './did-you-mean.js';
 import { longSingleLetters } from './help.js';
+import { handleClosedOutput } from './closed-pipe.js';
 import type { Argv, CommandModule } from 'yargs';
 
 /** A command ready to be added to the CLI; each keeps its own argv type (derived from its options) inside. */
@@ -70,6 +71,7 @@ function reportHome(argv: Record<string, unknown>): void {
 }
 
 export async function main(args: string[]): Promise<void> {
+  handleClosedOutput(args); // `passk status --watch | head`: no EPIPE stack trace
   if (args.includes('--help') || args.includes('-h')) {
     // yargs prints help through console.log; one-letter flags as the README spells them (--n, --k).
     const log = console.log;

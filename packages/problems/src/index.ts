@@ -9,7 +9,7 @@ export {
   SELECTION_FLAGS, selectionLoadOptions, planSelection, selectionDifferences, NO_SELECTION, type SelectionArgs,
 } from './selection.js';
 export { newStats } from './options.js';
-export { resolveSpec, releaseNotApplicable, type ResolvedSpec, type Source } from './spec.js';
+export { resolveSpec, releaseNotApplicable, isDatasetSpec, type ResolvedSpec, type Source } from './spec.js';
 export { defaultCacheDir } from './cache.js';
 export { makeFilter, type ProblemFilter } from './filters.js';
 export { FORMATS, detectFormat, type RowFormat } from './detect.js';

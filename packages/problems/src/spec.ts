@@ -22,6 +22,9 @@ export interface ResolvedSpec {
 
 const DATASET_RE = /^(demo|humaneval|livecodebench|lcb)(?::(.+))?$/i;
 
+/** True when `spec` names a dataset (demo, humaneval, livecodebench[:release]) rather than a file. */
+export const isDatasetSpec = (spec: string): boolean => DATASET_RE.test(spec.trim());
+
 function lcbFiles(dir: string, release: string | undefined, spec: string): Source[] {
   const selected = release ? parseRelease(release) : undefined;
   const wanted = selected ?? LCB_INCREMENTS.filter((inc) => existsSync(join(dir, inc.file)));

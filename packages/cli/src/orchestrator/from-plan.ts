@@ -4,8 +4,22 @@
  * is given is compared with the plan as before: growing --n, --temperatures or the questions extends the run
  * (extend.ts); any other change is ERR_PLAN_MISMATCH.
  */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { isDatasetSpec } from '@passk/problems';
 import type { Plan, PlanSelection } from '@passk/core';
 import type { RunArgs } from './run-args.js';
+
+/**
+ * `--problems` as plan.json records it: a file named relative to the current directory becomes absolute, so
+ * that `passk resume --run NAME` finds it from any directory. A plan that recorded the same relative
+ * spelling (written before this rule) keeps it, so the same command still resumes it.
+ */
+export function recordedProblems(spec: string, plan: Pick<Plan, 'problems'> | undefined, cwd = process.cwd()): string {
+  if (path.isAbsolute(spec) || plan?.problems === spec || isDatasetSpec(spec)) return spec;
+  const file = path.resolve(cwd, spec);
+  return existsSync(file) ? file : spec;
+}
 
 /** Long flags (kebab-case) that appear on a command line, `--x`, `--x=…` and `--no-x` alike. */
 export function givenFlags(args: string[]): Set<string> {

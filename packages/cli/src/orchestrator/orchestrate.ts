@@ -25,7 +25,7 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
-import { applyPlanDefaults, givenFlags } from './from-plan.js';
+import { applyPlanDefaults, givenFlags, recordedProblems } from './from-plan.js';
 import { watchInterrupts } from './interrupts.js';
 import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
@@ -102,6 +102,9 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
     closers.push(await transport.control.watch(['stop-all'], () => runtime.stop('control flag stop-all is set (passk stop)')));
     const failedCtx: FailedContext = { transport, plan, logger, say, args: process.argv.slice(2), quote: shellQuote };
     await failedAtStart(failedCtx, argv.retryFailed);
+    // Before any work is queued: `passk status` counts these roles as coming while they start (status/state.ts).
+    runtime.progress({ launches: [...(gpus ? ['generator'] : []), ...(evaluators ? ['evaluator'] : []), ...(argv.combiner ? ['combiner'] : [])] });
+    await runtime.writeRecord();
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
     say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
@@ -130,8 +133,9 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
 /** An existing run's plan fills the plan flags the command line did not give (resume by name); returns them. */
 async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport): Promise<string[]> {
   const existing = await transport.store.readPlan().catch(() => undefined);
+  argv.problems = recordedProblems(argv.problems, existing);
   if (!existing) {
-    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`passk run --run ${layout.run} …\``);
+    if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`${passkCommand(['run', ...runRefArgs(argv)])} …\``);
     return [];
   }
   return applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
@@ -265,6 +269,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     // Not given: lcb, with LiveCodeBench's extraction rule (the fallbacks are opt-in); resuming: the plan's.
     ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
     ...(argv.grading !== undefined ? { grading: gradingFlag(argv.grading) } : {}),
+    ref: runRefArgs(argv),
     provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);

@@ -11,6 +11,7 @@ import {
 } from '@passk/core';
 import { selectionDifferences } from '@passk/problems';
 import { extensionRefusals, applyExtension } from './extend.js';
+import { passkCommand } from '../home.js';
 
 export interface PlanRequest {
   run: string;
@@ -38,6 +39,8 @@ export interface PlanRequest {
   grading?: 'lcb' | 'judge' | 'human-eval';
   /** Recorded in plan.json (not compared on resume). @default not recorded */
   provenance?: Provenance;
+  /** The words naming this run on a command line (runRefArgs), for the pasteable hints of a refusal. @default ['--run', run] */
+  ref?: string[];
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -78,7 +81,7 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
   await ensureLocalDirs(layout);
   const existing = await transport.store.readPlan();
   // A regrade generates nothing: `passk run` on it would generate samples its source never had.
-  if (existing?.regraded_from) throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` is a regrade of run \`${existing.regraded_from.run}\` (it generates nothing): resume it with \`passk regrade --run ${existing.regraded_from.run} --out-run ${layout.run}\``, { file: layout.planFile });
+  if (existing?.regraded_from) throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` is a regrade of run \`${existing.regraded_from.run}\` (it generates nothing): resume it with \`${passkCommand(['regrade', '--run', existing.regraded_from.run, '--out-run', layout.run])}\``, { file: layout.planFile });
   // Not given: the run's own (the same command resumes; an older plan reads as judge). Given: compared.
   if (existing) {
     request = { ...request, grading: request.grading ?? planGrading(existing) };
@@ -100,7 +103,7 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
     }
     if (diffs.length) {
       const why = extensionRefusals(existing, plan, fields, transport);
-      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`passk resume --run ${layout.run}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`${passkCommand(['resume', ...(request.ref ?? ['--run', layout.run])])}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
         file: transport.store.planWhere,
       });
     }

@@ -49,6 +49,9 @@ export interface SupervisorOptions {
   gpuReleaseTimeoutMs?: number;
 }
 
+/** The stages of a stop, in order: generators exit, their GPU memory is released, evaluators and combiner exit. */
+export type StopStage = 'generators' | 'gpu-memory' | 'evaluators';
+
 const HEALTHY_AFTER_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -59,6 +62,10 @@ export class Supervisor {
   /** Every engine process seen below a generator during this run (see noteEngines). */
   private readonly enginePids = new Set<number>();
   private engineTimer?: NodeJS.Timeout;
+  /** The stop's stage while stopAll runs (what a second Ctrl-C reports); undefined before. */
+  private stage?: StopStage;
+  private releasing: number[] = [];
+  private reason = '';
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -167,6 +174,7 @@ export class Supervisor {
   /** The safe order: generators, (GPU memory free), then evaluators and the combiner. */
   async stopAll(reason: string): Promise<void> {
     this.stopping = true;
+    this.reason = reason;
     for (const m of this.workers.values()) m.restartPending = false; // launch() starts nothing once stopping
     const { logger } = this.options;
     logger.info({ reason }, 'stopping workers: generators first');
@@ -174,10 +182,34 @@ export class Supervisor {
     // Noted before the stop: the processes that may hold GPU memory for the generators (engines).
     const engines = this.noteEngines();
     if (this.engineTimer) clearInterval(this.engineTimer);
+    this.stage = 'generators';
     await this.terminate(['generator']);
+    this.stage = 'gpu-memory';
+    this.releasing = engines;
     await waitForGpuRelease(engines, logger, { timeoutMs: this.options.gpuReleaseTimeoutMs });
     logger.info('generators stopped; stopping evaluators and the combiner');
+    this.stage = 'evaluators';
     await this.terminate(['evaluator', 'combiner']);
+  }
+
+  /**
+   * What a stop waits for now: its stage (the generators' stage until stopAll has begun), the live
+   * workers of that stage (for 'gpu-memory', the engine pids whose memory is awaited), and the live
+   * workers of the stages after it.
+   */
+  /** Why the workers are being stopped (stopAll has begun), else undefined. */
+  get stopReason(): string | undefined {
+    return this.stopping ? this.reason : undefined;
+  }
+
+  stopProgress(): { stage: StopStage; now: Array<{ name: string; pid: number }>; then: Array<{ name: string; pid: number }> } {
+    const stage = this.stage ?? 'generators';
+    const live = (roles: WorkerSpec['role'][]) =>
+      [...this.workers.values()].filter((m) => roles.includes(m.spec.role) && m.child?.pid && !m.exited).map((m) => ({ name: m.spec.name, pid: m.child!.pid! }));
+    const later = live(['evaluator', 'combiner']);
+    if (stage === 'generators') return { stage, now: live(['generator']), then: later };
+    if (stage === 'gpu-memory') return { stage, now: this.releasing.filter(pidAlive).map((pid) => ({ name: 'engine', pid })), then: later };
+    return { stage, now: later, then: [] };
   }
 
   /**

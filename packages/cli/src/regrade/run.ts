@@ -18,6 +18,7 @@ import { progressLine } from '../status/render.js';
 import { printResults } from '../status/results.js';
 import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade } from './plan.js';
 import { liveWorkers } from './live.js';
+import { passkCommand, resultsRefArgs } from '../home.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
 
 export type { RegradeArgs };
@@ -61,6 +62,9 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);
     const live = await liveWorkers(source);
     if (live.length) say(`passk: warning: run ${sourcePlan.run} is still going (${live.join(', ')} alive): a shard moving between its directories may be reported missing; regrade a stopped or finished run, or run the same regrade again later`);
+    // Before anything is queued: `passk status` counts these roles as coming while they start (status/state.ts).
+    runtime.progress({ launches: ['combiner', ...(evaluators ? ['evaluator'] : [])] });
+    await runtime.writeRecord();
     const seeded = await seedRegrade(transport, runtime.queue, layout, source, plan, runtime.signal);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');
     say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
@@ -156,6 +160,7 @@ async function finish(ctx: Context): Promise<number> {
   say(progressLine(await collectStatus(layout, transport)));
   await printResults(layout, say);
   if (seeded.missing.length) throw new PasskError('ERR_SAMPLES_MISSING', missingMessage(plan, seeded.missing, layout));
-  say(`passk: compare with \`passk report --run ${layout.run} --compare ${plan.regraded_from?.results_dir ?? plan.regraded_from?.run}\``);
+  const source = plan.regraded_from?.results_dir ? path.resolve(plan.regraded_from.results_dir) : (plan.regraded_from?.run ?? '');
+  say(`passk: compare with \`${passkCommand(['report', ...resultsRefArgs(layout), '--compare', source])}\``); // pasteable from anywhere
   return 0;
 }

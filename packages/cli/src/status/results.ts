@@ -5,6 +5,7 @@
  */
 import { provenanceLine, readRegularText, SMALL_FILE_MAX_BYTES, type RunLayout, type RunSummary } from '@passk/core';
 import { extractionByTemperature, extractionLines, extractionWarnings } from './extraction.js';
+import { passkCommand, resultsRefArgs } from '../home.js';
 
 /** The k the table shows, of those the summary has (k ≤ the smallest n). */
 export const TABLE_KS: readonly number[] = [1, 10, 100];
@@ -62,5 +63,5 @@ export async function printResults(layout: RunLayout, say: (line: string) => voi
     for (const line of extractionLines(extraction)) say(`    ${line}`);
   }
   for (const line of extractionWarnings(extraction)) say(`passk: ${line}`);
-  say(`passk: results: ${layout.resultsDir} (q*/summary.json, q*/t*_combined.json, run_summary.json); \`passk report --run ${summary.run}\` draws the charts`);
+  say(`passk: results: ${layout.resultsDir} (q*/summary.json, q*/t*_combined.json, run_summary.json); \`${passkCommand(['report', ...resultsRefArgs(layout)])}\` draws the charts`);
 }

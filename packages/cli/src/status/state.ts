@@ -19,11 +19,17 @@ type Ref = Parameters<typeof runRefArgs>[0];
 /** Seconds a worker that died under a live orchestrator may be gone before the run counts as stalled (its restart backoff). */
 export const RESTART_GRACE_S = 45;
 
-/** A live worker of the role, or (a live orchestrator restarting it) one that was alive within RESTART_GRACE_S. */
-function aliveRole(s: RunStatus, role: string): boolean {
+/**
+ * A live worker of the role, or, under a live orchestrator, one that is coming: it was alive within
+ * RESTART_GRACE_S (being restarted), or the orchestrator launches that role and started less than
+ * RESTART_GRACE_S ago (its workers have not written their first record yet; `passk generator` pasted then
+ * would start a second one).
+ */
+function aliveRole(s: RunStatus, role: string, now = Date.now()): boolean {
   if (s.workers.some((w) => w.alive && w.role === role)) return true;
-  const orchestrator = s.workers.some((w) => w.alive && w.role === 'orchestrator');
-  return orchestrator && s.workers.some((w) => w.role === role && w.state !== 'exited' && w.heartbeat_age_s < RESTART_GRACE_S);
+  const orchestrators = s.workers.filter((w) => w.alive && w.role === 'orchestrator');
+  if (orchestrators.some((w) => w.launches?.includes(role) && (now - Date.parse(w.started_at)) / 1000 < RESTART_GRACE_S)) return true;
+  return orchestrators.length > 0 && s.workers.some((w) => w.role === role && w.state !== 'exited' && w.heartbeat_age_s < RESTART_GRACE_S);
 }
 
 export function runState(s: RunStatus, ref: Ref = { run: s.run }): StateView {

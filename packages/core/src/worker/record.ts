@@ -16,4 +16,6 @@ export interface WorkerRecord {
   /** Samples per second over the worker's life. */
   samples_per_s: number;
   note?: string;
+  /** An orchestrator's: the roles of the workers it launches (and restarts); `passk status` counts them as coming while they start. */
+  launches?: string[];
 }

@@ -142,12 +142,13 @@ export class WorkerRuntime {
   }
 
   /** Record progress for status displays. */
-  progress(update: { state?: WorkerRecord['state']; item?: string | null; items?: number; samples?: number; note?: string }): void {
+  progress(update: { state?: WorkerRecord['state']; item?: string | null; items?: number; samples?: number; note?: string; launches?: string[] }): void {
     if (update.state && this.record.state !== 'stopping') this.record.state = update.state;
     if (update.item !== undefined) this.record.current_item = update.item ?? undefined;
     if (update.items) this.record.items_done += update.items;
     if (update.samples) this.record.samples_done += update.samples;
     if (update.note !== undefined) this.record.note = update.note;
+    if (update.launches !== undefined) this.record.launches = update.launches;
   }
 
   async writeRecord(): Promise<void> {

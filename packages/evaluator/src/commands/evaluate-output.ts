@@ -4,6 +4,7 @@
  * why, what graded (grading mode, grader version, interpreter), and the readable summary table for
  * stderr (`--json` gives the machine form on stdout instead).
  */
+import path from 'node:path';
 import { passkVersion, probeInterpreter, gradingOf, type GradingMode, type InterpreterInfo } from '@passk/core';
 import { GRADER_VERSION } from '../grader.js';
 import type { EvaluateSummary } from './run-evaluate.js';
@@ -50,7 +51,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 /** The readable summary (stderr without --json). */
 export function summaryTable(s: EvaluateSummary): string[] {
   const lines = [`passk evaluate: ${s.samples} samples of ${s.problems} problems graded in ${s.seconds.toFixed(1)} s (${s.graded} programs run, the rest from dedup)`];
-  lines.push(`  results: ${s.out}`);
+  lines.push(`  results: ${path.resolve(s.out)}`); // absolute: the user may open it from anywhere
   for (const [key, value] of Object.entries(s.passAtK)) lines.push(`  ${key.padEnd(10)} ${pct(value).padStart(9)}`);
   for (const d of s.ksDropped) lines.push(`  ${`pass@${d.k}`.padEnd(10)} ${'dropped'.padStart(9)}: ${d.reason}`);
   const verdicts = Object.entries(s.statuses).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

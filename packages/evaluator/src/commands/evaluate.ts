@@ -69,6 +69,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         ...limitOptions(argv),
         ...(argv['cache-dir'] ? { cacheDir: argv['cache-dir'] } : {}),
         isolation: argv.isolation,
+        // Under this command's name, not the evaluator daemon's; the problem loader's warnings are printed too.
+        onWarning: (m) => process.stderr.write(`passk evaluate: ${m.startsWith('sandbox ') ? m : `warning: ${m}`}\n`),
       });
       const code = printSummary(summary, (t) => process.stdout.write(t), (t) => process.stderr.write(t), { json: argv.json });
       if (code !== 0) process.exitCode = code;
