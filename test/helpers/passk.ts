@@ -156,3 +156,14 @@ export async function combinedSampleProblems(resultsDir: string): Promise<string
   }
   return problems;
 }
+
+/**
+ * `args` with the value of `flag` replaced (or the flag appended). For a reference run with
+ * `--sim-tps 0`: the sim's output depends on (problem, temperature, seed) alone, so an unpaced
+ * reference has the same summaries (timing fields aside) as the paced run it is compared with.
+ */
+export function withOption(args: readonly string[], flag: string, value: string): string[] {
+  const at = args.indexOf(flag);
+  if (at < 0) return [...args, flag, value];
+  return [...args.slice(0, at + 1), value, ...args.slice(at + 2)];
+}
