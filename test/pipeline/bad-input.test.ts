@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeFile, readdir, readFile, access, mkdir } from 'node:fs/promises';
 import { parseClaimFileName } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, comparableSummaries } from '../helpers/passk.js';
+import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, comparableSummaries, withOption } from '../helpers/passk.js';
 
 test('bad queue files are quarantined with a reason or ignored as documented; nothing lost; daemons keep running', { timeout: 180_000 }, async () => {
   const root = await tempDir();
@@ -44,7 +44,7 @@ const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8'
 
 test('failed items of the plan: exit 1 naming them and their reason files; --retry-failed finishes the run as if undisturbed', { timeout: 600_000 }, async () => {
   const root = await tempDir();
-  const reference = await runPassk(['run', ...runDirs(root, 'ref'), ...PLAN], { timeoutMs: 240_000 });
+  const reference = await runPassk(['run', ...runDirs(root, 'ref'), ...withOption(PLAN, '--sim-tps', '0')], { timeoutMs: 240_000 });
   assert.equal(reference.code, 0, reference.stdout + reference.stderr);
   const expected = await comparableSummaries(path.join(root, 'results', 'ref'));
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { openTransport, makeIdentity, runLayout, workItemFor } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, descendants, cmdline, waitFor, combinedSampleProblems } from '../helpers/passk.js';
+import { runPassk, startPassk, runDirs, comparableSummaries, descendants, cmdline, waitFor, combinedSampleProblems, withOption } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.2,0.8', '--gpus', '1', '--evaluators', '1',
@@ -19,7 +19,7 @@ test('Redis: failed items of the plan end the run with exit 1; --retry-failed fi
   const redis = await startRedis();
   after(() => redis.stop());
   const root = await tempDir();
-  const reference = await runPassk(['run', ...runDirs(root, 'ref'), ...PLAN], { timeoutMs: 240_000 });
+  const reference = await runPassk(['run', ...runDirs(root, 'ref'), ...withOption(PLAN, '--sim-tps', '0')], { timeoutMs: 240_000 });
   assert.equal(reference.code, 0, reference.stdout + reference.stderr);
   const expected = await comparableSummaries(path.join(root, 'results', 'ref'));
 
