@@ -167,3 +167,16 @@ export function withOption(args: readonly string[], flag: string, value: string)
   if (at < 0) return [...args, flag, value];
   return [...args.slice(0, at + 1), value, ...args.slice(at + 2)];
 }
+
+/**
+ * Start an undisturbed reference run now, beside the run it is compared with (they share nothing but
+ * the machine); the promise gives its comparable summaries, after checking that it exited 0.
+ */
+export function referenceSummaries(args: string[], resultsDir: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+  const done = runPassk(args, { timeoutMs: 300_000, ...options }).then((reference) => {
+    if (reference.code !== 0) throw new Error(`the reference run exited ${reference.code}:\n${reference.stdout}${reference.stderr}`);
+    return comparableSummaries(resultsDir);
+  });
+  done.catch(() => {}); // awaited later; a failure before that must not be an unhandled rejection
+  return done;
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, combinedSampleProblems, leftovers, descendants, cmdline, readJson, waitFor, withOption, type Started } from '../helpers/passk.js';
+import { startPassk, runDirs, comparableSummaries, combinedSampleProblems, leftovers, descendants, cmdline, readJson, waitFor, withOption, referenceSummaries, type Started } from '../helpers/passk.js';
 import { RunProcesses, newMarker, liveProcesses, MARKER_VAR } from '../helpers/procs.js';
 
 const PLAN = [
@@ -86,11 +86,9 @@ test('the leftover check finds a marked process, its forked child, an exec\'d ch
 test('crash test: dozens of SIGKILLs give the same summaries as an undisturbed run', { timeout: 900_000 }, async (t) => {
   const root = await tempDir();
   const refProcs = new RunProcesses(newMarker());
-  const reference = await runPassk(['run', ...runDirs(root, 'ref'), ...withOption(PLAN, '--sim-tps', '0')], { timeoutMs: 300_000, env: refProcs.env });
-  assert.equal(reference.code, 0, reference.stdout + reference.stderr);
-  const expected = await comparableSummaries(path.join(root, 'results', 'ref'));
-  assert.deepEqual(await combinedSampleProblems(path.join(root, 'results', 'ref')), []);
-  assert.deepEqual(refProcs.leftovers(), [], 'the undisturbed run leaves no process');
+  // The undisturbed reference runs beside the crash run (separate dirs and markers).
+  t.after(() => killAll(refProcs.leftovers().map((p) => p.pid)));
+  const reference = referenceSummaries(['run', ...runDirs(root, 'ref'), ...withOption(PLAN, '--sim-tps', '0')], path.join(root, 'results', 'ref'), { env: refProcs.env });
 
   const args = ['run', ...runDirs(root, 'crash'), ...PLAN];
   const queueDir = path.join(root, 'queue', 'crash');
@@ -181,6 +179,9 @@ test('crash test: dozens of SIGKILLs give the same summaries as an undisturbed r
   }
   assert.ok(kills >= MIN_KILLS, `only ${kills} kills happened before the run finished (${JSON.stringify(killed)}); slow the sim down`);
   assert.ok(markedPythons > 0 && killed.python! >= MIN_PYTHON_KILLS, `Python fork servers were seen (${markedPythons}) through the marker, and killed (${JSON.stringify(killed)})`);
+  const expected = await reference;
+  assert.deepEqual(await combinedSampleProblems(path.join(root, 'results', 'ref')), []);
+  assert.deepEqual(refProcs.leftovers(), [], 'the undisturbed run leaves no process');
   const actual = await comparableSummaries(path.join(root, 'results', 'crash'));
   assert.deepEqual(actual, expected);
   assert.deepEqual(await combinedSampleProblems(path.join(root, 'results', 'crash')), [], 'every sample index exactly once');
