@@ -18,9 +18,12 @@ test('a sweep on Redis gives the same summaries as on the filesystem', { timeout
   const redis = await startRedis();
   after(() => redis.stop());
   const root = await tempDir();
-  const fs = await runPassk(['run', ...runDirs(root, 'fs'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1']);
+  // The two sweeps share nothing but the machine: side by side.
+  const [fs, viaRedis] = await Promise.all([
+    runPassk(['run', ...runDirs(root, 'fs'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1']),
+    runPassk(['run', ...runDirs(root, 'rd'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1', '--queue', redis.url]),
+  ]);
   assert.equal(fs.code, 0, fs.stdout + fs.stderr);
-  const viaRedis = await runPassk(['run', ...runDirs(root, 'rd'), ...SMALL, '--sim-tps', '0', '--gpus', '1', '--evaluators', '1', '--queue', redis.url]);
   assert.equal(viaRedis.code, 0, viaRedis.stdout + viaRedis.stderr);
   const strip = (s: Record<string, any>) => JSON.stringify(s);
   assert.equal(strip(await comparableSummaries(path.join(root, 'results', 'rd'))), strip(await comparableSummaries(path.join(root, 'results', 'fs'))));
