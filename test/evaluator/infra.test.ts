@@ -8,6 +8,7 @@ import { isPasskError, type Verdict } from '@passk/core';
 import { createGrader } from '@passk/evaluator';
 import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
+import { descendants } from '../helpers/passk.js';
 
 const UID_BASE = 1_000_000;
 const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');
@@ -75,9 +76,10 @@ test('a fork server killed mid-execution is restarted and the execution retried'
   const warnings: string[] = [];
   const g = await grader({ workers: 2, onWarning: (m) => warnings.push(m) });
   try {
-    const slow = 'import time\ntime.sleep(0.5)\nprint(int(input()) * 2)';
+    const slow = 'import time\ntime.sleep(1)\nprint(int(input()) * 2)';
     const pending = g.grade({ problem: DOUBLE, code: slow });
-    await new Promise((r) => setTimeout(r, 200));
+    // Mid-execution: both servers up and one of them running the program (a forked child), not a fixed delay.
+    assert.ok(await until(() => forkServers().length === 2 && forkServers().some((pid) => descendants(pid).length > 0), 30_000), 'the execution to start');
     const servers = forkServers();
     assert.equal(servers.length, 2);
     for (const pid of servers) process.kill(pid, 'SIGKILL');
