@@ -167,9 +167,9 @@ test('determinism: identical verdicts with both cores saturated by another proce
     // More CPU-bound processes than cores, each in its own session: with the kernel's autogroup
     // scheduling a session is one scheduling group, and every child (setsid) is one too; so each
     // execution gets at most half a core.
-    const burners = [0, 1, 2].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore', detached: true }));
+    const burners = [0, 1, 2].map(() => spawn(process.execPath, ['-e', 'console.log("burning"); for(;;){}'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true }));
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all(burners.map((b) => once(b.stdout!, 'data'))); // every burner is spinning (was: a fixed 200 ms)
       const loaded = await run();
       assert.deepEqual(shape(loaded), shape(idle));
       // A wall-clock limit of 1 s would have failed it here: its wall time is over the limit.
