@@ -44,6 +44,11 @@ export interface FakeServerOptions {
   seeding?: 'vllm' | 'no-fanout' | 'ignore';
   /** Delay before answering every generation request, ms (to keep requests in flight). */
   delayMs?: number;
+  /**
+   * Requests this matches wait, unanswered, until `release()` (to keep requests in flight for as long
+   * as a test needs, without a fixed delay). Requests after the release are answered at once.
+   */
+  hold?: (body: Record<string, unknown>) => boolean;
 }
 
 export interface RecordedRequest {
@@ -79,6 +84,8 @@ export class FakeOpenAIServer {
   private server: http.Server;
   private sockets = new Set<import('node:net').Socket>();
   private cannedBodies = new Map<string, Buffer>();
+  private released = false;
+  private readonly releaseWaiters: Array<() => void> = [];
   url = '';
 
   constructor(readonly options: FakeServerOptions = {}) {
@@ -96,7 +103,14 @@ export class FakeOpenAIServer {
     return this.url;
   }
 
+  /** Answer the requests held by the `hold` option, and hold none from now on. */
+  release(): void {
+    this.released = true;
+    for (const wake of this.releaseWaiters.splice(0)) wake();
+  }
+
   async stop(): Promise<void> {
+    this.release();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -152,6 +166,8 @@ export class FakeOpenAIServer {
     if (action.kind === 'hang') return; // never answer (the client's timeout must fire)
     if (action.kind === 'delay') await new Promise((r) => setTimeout(r, action.ms));
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+    if (this.options.hold?.(body) && !this.released) await new Promise<void>((wake) => this.releaseWaiters.push(wake));
+    if (res.destroyed) return; // the client went away while the request was held
 
     const n = typeof body.n === 'number' ? body.n : 1;
     if (this.options.maxN !== undefined && n > this.options.maxN) {

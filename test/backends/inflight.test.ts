@@ -65,7 +65,9 @@ test('openai default: as many shards in flight as the client has request slots (
 });
 
 test('a generator SIGKILLed while it holds four claims: all four are reclaimed, the run finishes, every sample counted once', { timeout: 180_000 }, async () => {
-  const server = new FakeOpenAIServer({ delayMs: 3000 });
+  // Generation requests (max_tokens 2000; the seed check's probes ask for 16) are held unanswered
+  // until the generator is killed, so its four claims are surely held at once, for as long as it takes.
+  const server = new FakeOpenAIServer({ hold: (body) => body.max_tokens === 2000 });
   const url = await server.start();
   const root = await tempDir();
   const dirs = runDirs(root, 'kill4');
@@ -82,6 +84,7 @@ test('a generator SIGKILLed while it holds four claims: all four are reclaimed, 
     }, 60_000, 'four generation claims held at once');
     for (const c of claims) assert.match(c, new RegExp(`-${gpu0.pid}-`), 'all held by gpu0');
     process.kill(gpu0.pid, 'SIGKILL');
+    server.release(); // the restarted generator's requests are answered at once
     const { code } = await run.exit;
     assert.equal(code, 0, run.stdout() + run.stderr());
   } finally {

@@ -116,7 +116,7 @@ test('vllm: a port held by a process the generator did not start fails the start
   const squatter = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
   await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
   const port = (squatter.address() as net.AddressInfo).port;
-  const b = new VllmBackend({ model: 'm', gpu: 3, port, logDir: join(dir, 'busy'), healthIntervalMs: 50, metricsIntervalMs: 0, gpuTraceIntervalMs: 0 });
+  const b = new VllmBackend({ model: 'm', gpu: 3, port, logDir: join(dir, 'busy'), staggerMs: 0, portWaitMs: 300, healthIntervalMs: 50, metricsIntervalMs: 0, gpuTraceIntervalMs: 0 });
   try {
     await assert.rejects(b.init(), (e: { code?: string; message: string }) => {
       assert.equal(e.code, 'ERR_BACKEND_UNAVAILABLE');

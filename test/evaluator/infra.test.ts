@@ -9,6 +9,7 @@ import { createGrader } from '@passk/evaluator';
 import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
 import { childSetupFault } from './fault.js';
+import { descendants } from '../helpers/passk.js';
 
 const UID_BASE = 1_000_000;
 const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');
@@ -76,9 +77,10 @@ test('a fork server killed mid-execution is restarted and the execution retried'
   const warnings: string[] = [];
   const g = await grader({ workers: 2, onWarning: (m) => warnings.push(m) });
   try {
-    const slow = 'import time\ntime.sleep(0.5)\nprint(int(input()) * 2)';
+    const slow = 'import time\ntime.sleep(1)\nprint(int(input()) * 2)';
     const pending = g.grade({ problem: DOUBLE, code: slow });
-    await new Promise((r) => setTimeout(r, 200));
+    // Mid-execution: both servers up and one of them running the program (a forked child), not a fixed delay.
+    assert.ok(await until(() => forkServers().length === 2 && forkServers().some((pid) => descendants(pid).length > 0), 30_000), 'the execution to start');
     const servers = forkServers();
     assert.equal(servers.length, 2);
     for (const pid of servers) process.kill(pid, 'SIGKILL');
@@ -166,9 +168,9 @@ test('determinism: identical verdicts with both cores saturated by another proce
     // More CPU-bound processes than cores, each in its own session: with the kernel's autogroup
     // scheduling a session is one scheduling group, and every child (setsid) is one too; so each
     // execution gets at most half a core.
-    const burners = [0, 1, 2].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore', detached: true }));
+    const burners = [0, 1, 2].map(() => spawn(process.execPath, ['-e', 'console.log("burning"); for(;;){}'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true }));
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all(burners.map((b) => once(b.stdout!, 'data'))); // every burner is spinning (was: a fixed 200 ms)
       const loaded = await run();
       assert.deepEqual(shape(loaded), shape(idle));
       // A wall-clock limit of 1 s would have failed it here: its wall time is over the limit.

@@ -156,3 +156,27 @@ export async function combinedSampleProblems(resultsDir: string): Promise<string
   }
   return problems;
 }
+
+/**
+ * `args` with the value of `flag` replaced (or the flag appended). For a reference run with
+ * `--sim-tps 0`: the sim's output depends on (problem, temperature, seed) alone, so an unpaced
+ * reference has the same summaries (timing fields aside) as the paced run it is compared with.
+ */
+export function withOption(args: readonly string[], flag: string, value: string): string[] {
+  const at = args.indexOf(flag);
+  if (at < 0) return [...args, flag, value];
+  return [...args.slice(0, at + 1), value, ...args.slice(at + 2)];
+}
+
+/**
+ * Start an undisturbed reference run now, beside the run it is compared with (they share nothing but
+ * the machine); the promise gives its comparable summaries, after checking that it exited 0.
+ */
+export function referenceSummaries(args: string[], resultsDir: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+  const done = runPassk(args, { timeoutMs: 300_000, ...options }).then((reference) => {
+    if (reference.code !== 0) throw new Error(`the reference run exited ${reference.code}:\n${reference.stdout}${reference.stderr}`);
+    return comparableSummaries(resultsDir);
+  });
+  done.catch(() => {}); // awaited later; a failure before that must not be an unhandled rejection
+  return done;
+}

@@ -23,10 +23,12 @@ test('from another directory: a missing run fails and creates nothing; passk run
   assert.match(missing.stderr, new RegExp(`^passk: ERR_NO_PLAN: .*there is no run \`demo\` in passk home ${home} .*no run is there yet`));
   assert.equal(existsSync(path.join(home, 'queue')), false, 'status created no run skeleton');
   assert.equal(existsSync(path.join(elsewhere, 'queue')), false, 'nothing in the current directory either');
-  for (const command of ['stop', 'evaluator', 'generator', 'combiner', 'resume']) {
-    const r = await runPassk([command, '--run', 'demo'], opts);
-    assert.equal(r.code, 2, `${command}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, /ERR_NO_PLAN: .*there is no run `demo`/, command);
+  // Independent of each other: run side by side.
+  const commands = ['stop', 'evaluator', 'generator', 'combiner', 'resume'];
+  const results = await Promise.all(commands.map((command) => runPassk([command, '--run', 'demo'], opts)));
+  for (const [i, r] of results.entries()) {
+    assert.equal(r.code, 2, `${commands[i]}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /ERR_NO_PLAN: .*there is no run `demo`/, commands[i]);
   }
   assert.equal(existsSync(path.join(home, 'queue')), false, 'no command but run created a run');
 
@@ -36,15 +38,13 @@ test('from another directory: a missing run fails and creates nothing; passk run
   const resultsDir = path.join(home, 'results', 'ext');
   assert.ok(existsSync(path.join(resultsDir, 'plan.json')), 'the run lives under the home, not the cwd');
 
-  const other = await runPassk(['status', '--run', 'nope'], opts);
-  assert.match(other.stderr, /runs there: ext /);
-  const json = await runPassk(['runs', '--json'], opts);
-  assert.deepEqual(JSON.parse(json.stdout).map((r: { run: string; state: string; samples_done: number }) => [r.run, r.state, r.samples_done]), [['ext', 'FINISHED', 8]]);
-  const runs = await runPassk(['runs'], opts);
-  assert.equal(runs.code, 0, runs.stderr);
-  assert.match(runs.stdout, new RegExp(`^runs in ${home}/results:\\n {2}name +state +progress +started\\n {2}ext +FINISHED +8/8 \\(100%\\) +\\d{4}-`));
-  const status = await runPassk(['status', '--run', 'ext'], opts);
-  assert.match(status.stdout, /^FINISHED {2}run ext/);
+  // Read-only queries of the finished run: side by side.
+  const [other, json, runs, status] = await Promise.all([['status', '--run', 'nope'], ['runs', '--json'], ['runs'], ['status', '--run', 'ext']].map((args) => runPassk(args, opts)));
+  assert.match(other!.stderr, /runs there: ext /);
+  assert.deepEqual(JSON.parse(json!.stdout).map((r: { run: string; state: string; samples_done: number }) => [r.run, r.state, r.samples_done]), [['ext', 'FINISHED', 8]]);
+  assert.equal(runs!.code, 0, runs!.stderr);
+  assert.match(runs!.stdout, new RegExp(`^runs in ${home}/results:\\n {2}name +state +progress +started\\n {2}ext +FINISHED +8/8 \\(100%\\) +\\d{4}-`));
+  assert.match(status!.stdout, /^FINISHED {2}run ext/);
 
   // Resume by name, growing n and adding a temperature: the plan's other flags come from plan.json.
   const before = await readJson(path.join(resultsDir, 'q0', 't0_2_combined.json'));

@@ -4,22 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startPassk, runPassk } from '../helpers/passk.js';
+import path from 'node:path';
+import { startPassk, readJson, waitFor } from '../helpers/passk.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('a restarted worker is one human line on stderr, not JSON', { timeout: 300_000 }, async () => {
   const home = await tempDir();
   const env = { PASSK_HOME: home };
-  const sim = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '12', '--shard-size', '3', '--temperatures', '0.2', '--sim-tps', '100', '--gpus', '1', '--evaluators', '1', '--restart-backoff-ms', '100'];
+  const sim = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '6', '--shard-size', '3', '--temperatures', '0.2', '--sim-tps', '100', '--gpus', '1', '--evaluators', '1', '--restart-backoff-ms', '100'];
   const run = startPassk(['run', '--run', 'kill', ...sim], { env });
-  let pid: number | undefined;
-  while (pid === undefined) {
-    const r = await runPassk(['status', '--run', 'kill', '--json'], { env });
-    const gpu = r.code === 0 ? JSON.parse(r.stdout).workers.find((w: { name: string; alive: boolean }) => w.name === 'gpu0' && w.alive) : undefined;
-    if (gpu) pid = gpu.pid;
-    else await sleep(200); // a poll interval
-  }
+  // gpu0's worker record appears when it starts, before its first shard (6 shards of ~0.6 s each follow).
+  const record = path.join(home, 'queue', 'kill', 'workers', 'gpu0.json');
+  const pid = await waitFor(() => readJson(record).then((r) => (r.state !== 'exited' ? (r.pid as number) : undefined), () => undefined), 120_000, 'gpu0 to start');
   process.kill(pid, 'SIGKILL');
   const { code } = await run.exit;
   assert.equal(code, 0, run.stdout() + run.stderr());

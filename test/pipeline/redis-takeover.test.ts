@@ -11,7 +11,7 @@ import { mkdir, rm, readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { pidAlive } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, comparableSummaries, descendants, waitFor, combinedSampleProblems } from '../helpers/passk.js';
+import { runPassk, startPassk, comparableSummaries, descendants, waitFor, combinedSampleProblems, referenceSummaries } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--progress-interval', '2',
@@ -21,9 +21,7 @@ test('a lost combiner machine: refused elsewhere, then taken over with --move-he
   const redis = await startRedis();
   after(() => redis.stop());
   const root = await tempDir();
-  const reference = await runPassk(['run', '--run', 'ref', '--queue-dir', path.join(root, 'ref', 'q'), '--results-dir', path.join(root, 'ref', 'r'), ...PLAN, '--sim-tps', '0']);
-  assert.equal(reference.code, 0, reference.stdout + reference.stderr);
-  const expected = await comparableSummaries(path.join(root, 'ref', 'r'));
+  const reference = referenceSummaries(['run', '--run', 'ref', '--queue-dir', path.join(root, 'ref', 'q'), '--results-dir', path.join(root, 'ref', 'r'), ...PLAN, '--sim-tps', '0'], path.join(root, 'ref', 'r'));
 
   const machines = { A: path.join(root, 'A'), B: path.join(root, 'B') };
   for (const dir of Object.values(machines)) await mkdir(dir, { recursive: true });
@@ -67,6 +65,6 @@ test('a lost combiner machine: refused elsewhere, then taken over with --move-he
   const finish = await runPassk(['run', ...common, ...PLAN, '--sim-tps', '0'], { cwd: machines.B, timeoutMs: 240_000 });
   assert.equal(finish.code, 0, finish.stdout + finish.stderr);
   const resultsB = path.join(machines.B, 'results', 'lost');
-  assert.deepEqual(await comparableSummaries(resultsB), expected);
+  assert.deepEqual(await comparableSummaries(resultsB), await reference);
   assert.deepEqual(await combinedSampleProblems(resultsB), [], 'every sample index once per combined file');
 });

@@ -103,6 +103,7 @@ test('a finished run regraded with the other mode: complete summaries, the same 
   assert.ok(none.stderr.includes(`run \`nosuch\` does not exist: no ${path.join(root, 'results', 'nosuch', 'plan.json')}`), none.stderr);
   assert.match(none.stderr, /^passk: ERR_NO_PLAN: /);
   assert.deepEqual(procs.leftovers(), [], 'no process left behind');
+  assert.deepEqual(refProcs.leftovers(), [], 'no process of the reference left behind');
 });
 
 test('a stopped run is regraded from its queue dir; a shard it never generated is missing, not invented, until it exists', async () => {
@@ -156,8 +157,9 @@ test('a regrade SIGKILLed after seeding resumes with the same command: every sam
   const source = await runPassk(['run', '--run', 'src', '--problems', problems, '--evaluators', '1', ...SWEEP], { cwd: root, env: procs.env });
   assert.equal(source.code, 0, `${source.stdout}\n${source.stderr}`);
   const args = ['regrade', '--run', 'src', '--grading', 'judge', '--evaluators', '1', '--progress-interval', '1'];
-  const reference = await runPassk([...args, '--out-run', 'ref'], { cwd: root, env: procs.env });
-  assert.equal(reference.code, 0, reference.stderr);
+  // The undisturbed reference regrade runs beside the killed one (its own out-run and marker).
+  const refProcs = new RunProcesses(newMarker());
+  const reference = runPassk([...args, '--out-run', 'ref'], { cwd: root, env: refProcs.env });
 
   const killed = startPassk([...args, '--out-run', 'crash'], { cwd: root, env: procs.env });
   await waitFor(() => /shard\(s\) queued for grading/.test(killed.stdout()), 60_000, 'the regrade to seed');
@@ -168,9 +170,12 @@ test('a regrade SIGKILLed after seeding resumes with the same command: every sam
   const resumed = await runPassk([...args, '--out-run', 'crash'], { cwd: root, env: procs.env });
   assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
   assert.match(resumed.stdout, /resuming regrade crash/);
+  const refDone = await reference;
+  assert.equal(refDone.code, 0, refDone.stderr);
   const crashDir = path.join(root, 'results', 'crash');
   assert.deepEqual(await combinedSampleProblems(crashDir), []);
   assert.equal((await readJson(path.join(crashDir, 'run_summary.json'))).samples_done, 2 * 2 * 8);
   assert.deepEqual(await comparableSummaries(crashDir), await comparableSummaries(path.join(root, 'results', 'ref')));
   assert.deepEqual(procs.leftovers(), [], 'no process left behind');
+  assert.deepEqual(refProcs.leftovers(), [], 'no process of the reference left behind');
 });

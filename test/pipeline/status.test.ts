@@ -11,36 +11,54 @@ import { tempDir } from '../helpers/tmp.js';
 import { runPassk, startPassk, readJson, waitFor } from '../helpers/passk.js';
 import { ProgressLog, PROGRESS_KEEP_MS } from '../../packages/combiner/src/progress.js';
 
-// About 30 s of generation (32 shards of 3 samples of ~19 tokens at 60 tokens/s), so that a status
-// taken after the first combined group surely sees the run in progress, even on a loaded machine.
-const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '3', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '60'];
-const TOTAL = 4 * 2 * 12;
+// 8 shards, one per (question, temperature) group, of 3 samples of ~19 tokens at 60 tokens/s: about
+// 1 s of generation each. The generator is paused (SIGSTOP) as soon as its first shard is handed off,
+// so the status taken after the first combined group sees the run in progress however long it
+// takes on a loaded machine; then it goes on (SIGCONT) and the run finishes.
+const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '3', '--shard-size', '3', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1', '--sim-tps', '60'];
+const TOTAL = 4 * 2 * 3;
 const WORKERS = ['combiner', 'eval0', 'gpu0', 'orchestrator'];
+
+/** Files in a queue subdirectory (none when it does not exist yet). */
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => [] as string[]);
+}
 
 test('passk status and passk stop on the default filesystem queue: during the run, after it, and with nothing running', { timeout: 600_000 }, async () => {
   const root = await tempDir();
   const queueDir = path.join(root, 'queue', 'st');
   const resultsDir = path.join(root, 'results', 'st');
+  const summaryFile = path.join(resultsDir, 'run_summary.json');
   const run = startPassk(['run', '--run', 'st', ...SMALL], { cwd: root });
-  await waitFor(() => readJson(path.join(resultsDir, 'run_summary.json')).then((s) => s.samples_done > 0 && s.samples_done < TOTAL, () => false), 120_000, 'the first combined group');
-
-  const live = await runPassk(['status', '--run', 'st', '--json'], { cwd: root });
-  assert.equal(live.code, 0, live.stderr);
-  const during = JSON.parse(live.stdout);
-  assert.equal(during.queue_dir, queueDir, 'the default queue dir is queue/<run> under the working directory');
-  assert.equal(during.results_dir, resultsDir);
-  assert.equal(during.transport, 'fs');
-  assert.equal(during.planned, true);
-  assert.equal(during.simulated, true);
-  assert.equal(during.samples_total, TOTAL);
-  assert.ok(during.samples_done > 0 && during.samples_done < TOTAL, `samples_done ${during.samples_done}`);
-  assert.equal(during.finished, false);
-  assert.equal(during.rate_basis, 'recent');
-  assert.ok(during.samples_per_s > 0, `a rate while the run moves: ${during.samples_per_s}`);
-  assert.ok(during.rate_window_s >= 0 && during.rate_window_s <= 300);
-  assert.ok(during.eta_s > 0, `an ETA while the run moves: ${during.eta_s}`);
-  assert.deepEqual(during.workers.map((w: { name: string }) => w.name), WORKERS);
-  for (const w of during.workers) assert.equal(w.alive, true, `${w.name} alive during the run`);
+  // The first shard past generation (waiting for an evaluator, being graded, or further): pause gpu0 there.
+  await waitFor(async () => {
+    const handedOff = [...(await entries(path.join(queueDir, 'pending_eval'))), ...(await entries(path.join(queueDir, 'claimed'))).filter((f) => f.includes('.eval.')), ...(await entries(path.join(queueDir, 'pending_combine')))];
+    return handedOff.length > 0 || (await readJson(summaryFile).then((s) => s.samples_done > 0, () => false));
+  }, 120_000, 'the first generated shard');
+  const gpu0Pid = (await readJson(path.join(queueDir, 'workers', 'gpu0.json'))).pid as number;
+  process.kill(gpu0Pid, 'SIGSTOP');
+  try {
+    await waitFor(() => readJson(summaryFile).then((s) => s.samples_done > 0, () => false), 120_000, 'the first combined group');
+    const live = await runPassk(['status', '--run', 'st', '--json'], { cwd: root });
+    assert.equal(live.code, 0, live.stderr);
+    const during = JSON.parse(live.stdout);
+    assert.equal(during.queue_dir, queueDir, 'the default queue dir is queue/<run> under the working directory');
+    assert.equal(during.results_dir, resultsDir);
+    assert.equal(during.transport, 'fs');
+    assert.equal(during.planned, true);
+    assert.equal(during.simulated, true);
+    assert.equal(during.samples_total, TOTAL);
+    assert.ok(during.samples_done > 0 && during.samples_done < TOTAL, `samples_done ${during.samples_done}`);
+    assert.equal(during.finished, false);
+    assert.equal(during.rate_basis, 'recent');
+    assert.ok(during.samples_per_s > 0, `a rate while the run moves: ${during.samples_per_s}`);
+    assert.ok(during.rate_window_s >= 0 && during.rate_window_s <= 300);
+    assert.ok(during.eta_s > 0, `an ETA while the run moves: ${during.eta_s}`);
+    assert.deepEqual(during.workers.map((w: { name: string }) => w.name), WORKERS);
+    for (const w of during.workers) assert.equal(w.alive, true, `${w.name} alive during the run`);
+  } finally {
+    process.kill(gpu0Pid, 'SIGCONT');
+  }
 
   const { code } = await run.exit;
   assert.equal(code, 0, run.stdout() + run.stderr());
@@ -53,7 +71,7 @@ test('passk status and passk stop on the default filesystem queue: during the ru
   assert.equal(lines[1], `  queue   ${queueDir}`);
   assert.equal(lines[2], `  results ${resultsDir}`);
   assert.equal(lines[3], '  backend sim  model sim');
-  assert.equal(lines[4], '  progress: 96/96 samples, 8/8 (question, temperature) pairs, 4/4 questions');
+  assert.equal(lines[4], '  progress: 24/24 samples, 8/8 (question, temperature) pairs, 4/4 questions');
   assert.match(lines[5]!, /^ {2}active \S+, \d+(\.\d)? samples\/s on average$/, 'the average over the active time');
   assert.equal(lines[6], '  queues: pending gen 0  eval 0  combine 0  claimed gen 0 eval 0  failed 0');
   assert.equal(lines[7], '  workers:');

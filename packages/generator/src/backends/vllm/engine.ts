@@ -72,7 +72,7 @@ export class VllmEngine {
     const { gpu, port, host, logFile, recordFile, logger } = this.setup;
     const stopTimeoutMs = this.opts.stopTimeoutMs ?? 30_000;
     await killLeftoverEngine(recordFile, stopTimeoutMs, logger);
-    await requirePortFree(host, port, gpu, 5000);
+    await requirePortFree(host, port, gpu, this.opts.portWaitMs ?? 5000);
     throwIfAborted(signal);
     const exe = this.opts.executable ?? 'vllm';
     const args = this.setup.args();

@@ -42,6 +42,8 @@ export interface VllmBackendOptions {
   maxRestarts?: number;
   /** SIGTERM → wait this long → SIGKILL, ms. @default 30000 */
   stopTimeoutMs?: number;
+  /** How long a start waits for the engine port to be free before failing (ERR_BACKEND_UNAVAILABLE), ms. @default 5000 */
+  portWaitMs?: number;
   /** HTTP requests in flight (`--max-concurrency`). @default the preset's maxConcurrency (balanced: 16) */
   maxConcurrency?: number;
   /** Largest n per HTTP request. @default the preset's maxN (balanced: 64) */
