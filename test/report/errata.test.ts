@@ -69,7 +69,7 @@ test('results.csv has an errata column; the report flags the questions in its ta
   assert.ok(md.includes(`3 questions (3 complete)`));
   assert.ok(md.includes(`2 question(s) on LiveCodeBench's ERRATA list (flagged in the per-question table): q0 abc311_c, q2 ${DEMO_ROWS[2]!.question_id}.`));
   const table = md.split('### Per question\n')[1]!;
-  assert.match(table, /\| q \| title \| difficulty \| platform \| errata \| T=0\.5 \| T=1 \| best T \(pass@1\) \|/);
+  assert.match(table, /\| q \| title \| difficulty \| platform \| errata \| T=0\.5 \| T=1\.0 \| best T \(pass@1\) \|/);
   assert.match(table, new RegExp(`\\n\\| 0 \\| ${DEMO_ROWS[0]!.question_title} \\| \\w+ \\| demo \\| ${MULTIPLE} \\|`));
   assert.match(table, new RegExp(`\\n\\| 1 \\| ${DEMO_ROWS[1]!.question_title} \\| \\w+ \\| demo \\|  \\|`));
   assert.match(table, /\n\| 2 \| Find the Peaks \| \w+ \| leetcode \| several valid outputs/);

@@ -26,7 +26,7 @@ test('passk status warns when at least half the samples of a temperature had no 
   assert.ok(at > 0, status.stdout);
   assert.deepEqual(lines.slice(at + 1, at + 4), [
     '    T=0.2 no code 0/4 (0.0 %); last_fenced 4',
-    '    T=1 no code 3/4 (75.0 %); unfenced 1',
+    '    T=1.0 no code 3/4 (75.0 %); unfenced 1',
     '    warning: 75 % of the samples at temperature 1 had no code extracted (3/4); they count as failures (docs/extraction.md)',
   ]);
 });

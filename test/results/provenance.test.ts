@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { tempDir } from '../helpers/tmp.js';
 import { runPassk, readJson, REPO } from '../helpers/passk.js';
 import { GRADER_VERSION } from '../../packages/evaluator/src/grader.js';
+import { temperatureLabel } from '../../packages/core/src/naming.js';
 
 const ARGS = ['--backend', 'sim', '--problems', 'demo', '--end', '2', '--n', '10', '--shard-size', '5', '--temperatures', '0.2,1.0', '--gpus', '1', '--evaluators', '1'];
 
@@ -61,17 +62,17 @@ test('passk run stamps provenance everywhere and shows extraction, pass@1/pass@1
   assert.match(out[at + 1]!, new RegExp(`^ {2}passk 0\\.1\\.0 \\(${commit.slice(0, 12)}\\) · extraction lcb_strict · grading lcb \\(grader ${GRADER_VERSION}\\) · python ${python[1]!.replace(/\./g, '\\.')} `));
   assert.match(out[at + 2]!, /^ {2}temperature {2}pass rate \(passed\/n\) +pass@1 \[95% CI\] +pass@10 \[95% CI\]$/);
   assert.match(out[at + 3]!, /^ {2}0\.2 +\d+\.\d\d% \(\d+\/20\) +\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] +\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
-  assert.match(out[at + 4]!, /^ {2}1 +\d+\.\d\d% \(\d+\/20\) /);
+  assert.match(out[at + 4]!, /^ {2}1\.0 +\d+\.\d\d% \(\d+\/20\) /);
   const best = runSummary.best_temperature;
-  assert.equal(out[at + 5], `  best temperature: pass@1 at T=${best['pass@1'].temperature} (${best['pass@1'].value.toFixed(3)}), pass@10 at T=${best['pass@10'].temperature} (${best['pass@10'].value.toFixed(3)})`);
+  assert.equal(out[at + 5], `  best temperature: pass@1 at T=${temperatureLabel(best['pass@1'].temperature)} (${best['pass@1'].value.toFixed(3)}), pass@10 at T=${temperatureLabel(best['pass@10'].temperature)} (${best['pass@10'].value.toFixed(3)})`);
   assert.equal(out[at + 6], '  (pass@100 not shown: k > n = 10)');
   assert.equal(out[at + 7], '  extraction:');
   assert.equal(out[at + 8], '    T=0.2 no code 0/20 (0.0 %); last_fenced 20');
-  assert.equal(out[at + 9], '    T=1 no code 0/20 (0.0 %); last_fenced 20');
+  assert.equal(out[at + 9], '    T=1.0 no code 0/20 (0.0 %); last_fenced 20');
 
   const status = await runPassk(['status', '--run', 'pv'], { cwd: root });
   assert.equal(status.code, 0, status.stderr);
-  assert.match(status.stdout, /\n {2}extraction:\n {4}T=0\.2 no code 0\/20 \(0\.0 %\); last_fenced 20\n {4}T=1 no code 0\/20 \(0\.0 %\); last_fenced 20/);
+  assert.match(status.stdout, /\n {2}extraction:\n {4}T=0\.2 no code 0\/20 \(0\.0 %\); last_fenced 20\n {4}T=1\.0 no code 0\/20 \(0\.0 %\); last_fenced 20/);
   const json = JSON.parse((await runPassk(['status', '--run', 'pv', '--json'], { cwd: root })).stdout);
   assert.deepEqual(json.extraction, [
     { temperature: 0.2, no_code: 0, samples: 20, rules: { last_fenced: 20 } },

@@ -6,6 +6,10 @@
 import { PasskError } from './errors.js';
 
 /** 0.1 → "0_1", 2 → "2_0", 1.25 → "1_25" (the seed's t{major}_{minor} encoding). */
+/** A temperature as a person reads it in a table or a line: 1.0 and 0.0 keep their decimal (not 1, 0). */
+export const temperatureLabel = (temperature: number): string =>
+  Number.isInteger(temperature) ? temperature.toFixed(1) : String(temperature);
+
 export function encodeTemperature(temperature: number): string {
   if (!Number.isFinite(temperature) || temperature < 0) {
     throw new PasskError('ERR_BAD_OPTION', `Expected a temperature to be a finite number ≥ 0, got \`${temperature}\``);

@@ -29,6 +29,7 @@ import { applyPlanDefaults, givenFlags, recordedProblems } from './from-plan.js'
 import { watchInterrupts } from './interrupts.js';
 import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
+import { count } from '../count.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const exists = (file: string) => access(file).then(() => true, () => false);
@@ -107,7 +108,7 @@ async function orchestrateRun(argv: RunArgs, layout: Layout): Promise<number> {
     await runtime.writeRecord();
     const seeded = await queueWork(argv, layout, transport, runtime, plan);
     logger.info({ resumed, seeded, questions: plan.questions.length, temperatures: plan.temperatures.length, n: plan.n }, resumed ? 'resuming run' : 'new run planned');
-    say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n} (${seeded} work items queued)`);
+    say(`passk: ${resumed ? 'resuming' : 'starting'} run ${layout.run}: ${count(plan.questions.length, 'question')} × ${count(plan.temperatures.length, 'temperature')} × n=${plan.n} (${seeded} work items queued)`);
     say(`passk: results in ${layout.resultsDir}; watch with \`${statusHint(argv)}\` or \`tail -f ${shellQuote(path.join(layout.resultsDir, 'eval0.log'))} | ${shellQuote(path.join(PROJECT_DIR, 'node_modules', '.bin', 'pino-pretty'))}\``);
     if ((await transport.store.readRunSummary())?.finished || (await allSummariesWritten(plan, layout))) {
       say('passk: every summary is already written; nothing to do.');

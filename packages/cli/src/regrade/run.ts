@@ -20,6 +20,7 @@ import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade
 import { liveWorkers } from './live.js';
 import { passkCommand, resultsRefArgs } from '../home.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
+import { count } from '../count.js';
 
 export type { RegradeArgs };
 
@@ -67,7 +68,7 @@ export async function regrade(argv: RegradeArgs): Promise<number> {
     await runtime.writeRecord();
     const seeded = await seedRegrade(transport, runtime.queue, layout, source, plan, runtime.signal);
     const origins = Object.entries(seeded.from).map(([k, v]) => `${v} from ${k}`).join(', ');
-    say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${plan.questions.length} questions × ${plan.temperatures.length} temperatures × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
+    say(`passk: ${resumed ? 'resuming' : 'starting'} regrade ${layout.run} of run ${sourcePlan.run} (graded ${from.grading}, grader ${from.grader_version ?? 'version not recorded'}) with --grading ${grading} (grader ${GRADER_VERSION}): ${count(plan.questions.length, 'question')} × ${count(plan.temperatures.length, 'temperature')} × n=${plan.n}; ${seeded.queued} shard(s) queued for grading${origins ? ` (${origins})` : ''}, nothing generated`);
     if (seeded.missing.length) say(`passk: warning: ${missingMessage(plan, seeded.missing, layout)}`);
     say(`passk: results in ${layout.resultsDir}`);
     const ctx: Context = { argv, layout, transport, runtime, plan, seeded, say };

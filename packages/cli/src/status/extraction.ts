@@ -3,7 +3,7 @@
  * table: how many samples had no code extracted, and by which rule the others were.
  */
 import { extractionText, noCode, type ExtractionCounts } from '@passk/stats';
-import type { RunSummary } from '@passk/core';
+import { temperatureLabel, type RunSummary } from '@passk/core';
 
 export interface TemperatureExtraction {
   temperature: number;
@@ -38,7 +38,7 @@ export function extractionByTemperature(summary: RunSummary | undefined): Temper
 
 /** `T=0.2 no code 0/48 (0.0 %); last_fenced 48` per temperature. */
 export function extractionLines(rows: TemperatureExtraction[]): string[] {
-  return rows.map((r) => `T=${r.temperature} ${extractionText(r.rules)}`);
+  return rows.map((r) => `T=${temperatureLabel(r.temperature)} ${extractionText(r.rules)}`);
 }
 
 /** A warning when at least half the samples of a temperature had no code (the run then measures extraction, not the model). */

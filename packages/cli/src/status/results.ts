@@ -3,7 +3,7 @@
  * n allows) per temperature with their intervals, the best temperature for each k, how each
  * temperature's code was extracted (and a warning when most samples had none), and where the files are.
  */
-import { provenanceLine, readRegularText, SMALL_FILE_MAX_BYTES, type RunLayout, type RunSummary } from '@passk/core';
+import { provenanceLine, readRegularText, temperatureLabel, SMALL_FILE_MAX_BYTES, type RunLayout, type RunSummary } from '@passk/core';
 import { extractionByTemperature, extractionLines, extractionWarnings } from './extraction.js';
 import { passkCommand, resultsRefArgs } from '../home.js';
 
@@ -27,15 +27,18 @@ export function resultsTable(summary: Summary): string[] {
   lines.push(`  ${head.join('  ').trimEnd()}`);
   for (const row of summary.per_temperature as Row[]) {
     const rate = `${row.pass_rate.toFixed(2)}% (${row.passed}/${row.n})`;
-    const cells = [String(row.temperature).padEnd(11), rate.padEnd(24), ...ks.map((k) => estimate(row.pass_at_k?.[`pass@${k}`]).padEnd(22))];
+    const cells = [temperatureLabel(row.temperature).padEnd(11), rate.padEnd(24), ...ks.map((k) => estimate(row.pass_at_k?.[`pass@${k}`]).padEnd(22))];
     lines.push(`  ${cells.join('  ').trimEnd()}`);
   }
   const best: string[] = [];
   for (const k of ks) {
     const b = summary.best_temperature?.[`pass@${k}`];
-    if (b) best.push(`pass@${k} at T=${b.temperature} (${b.value.toFixed(3)})`);
+    if (b) best.push(`pass@${k} at T=${temperatureLabel(b.temperature)} (${b.value.toFixed(3)})`);
   }
-  if (best.length) lines.push(`  best temperature: ${best.join(', ')}`);
+  // Naming a "best" temperature among rates that are all 0 would suggest a difference that is not there.
+  const allZero = (summary.per_temperature as Row[]).every((row) => row.passed === 0);
+  if (best.length && allZero) lines.push('  best temperature: none (no sample passed at any temperature)');
+  else if (best.length) lines.push(`  best temperature: ${best.join(', ')}`);
   const omitted = TABLE_KS.filter((k) => !ks.includes(k));
   if (omitted.length) lines.push(`  (${omitted.map((k) => `pass@${k}`).join(', ')} not shown: k > n = ${summary.n})`);
   return lines;

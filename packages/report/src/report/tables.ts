@@ -1,4 +1,5 @@
 /** The report's tables as plain data (title, header, rows of strings), rendered to Markdown and HTML alike. */
+import { temperatureLabel } from '@passk/core';
 import type { Estimate, GroupAggregate } from '@passk/stats';
 import type { RunReport } from './model.js';
 import { extractionTable, latencyTable } from './extras-tables.js';
@@ -91,7 +92,7 @@ export function questionTable(r: RunReport): Table {
   return {
     title: 'Per question',
     note: "Pass rate (percent) per temperature with its Wilson interval; best temperature for pass@1. errata: the reason a question is on LiveCodeBench's ERRATA list (its score is not trustworthy).",
-    columns: ['q', 'title', 'difficulty', 'platform', 'errata', ...r.temperatures.map((t) => `T=${t}`), 'best T (pass@1)'],
+    columns: ['q', 'title', 'difficulty', 'platform', 'errata', ...r.temperatures.map((t) => `T=${temperatureLabel(t)}`), 'best T (pass@1)'],
     rows: r.data.questions.map((q) => {
       const s = r.questionStats.get(q.idx)!;
       return [
