@@ -63,18 +63,22 @@ test('Redis: a stopped run grows; groups combined before the stop are reopened, 
   const opts = { env: { PASSK_HOME: home } };
   const q = ['--queue', redis.url];
   const results = path.join(home, 'results', 'halt');
-  const started = startPassk(['run', '--run', 'halt', ...q, ...COMMON, '--sim-tps', '400', '--end', '3', '--n', '4', '--temperatures', '0.2,1.0'], opts);
-  const combinedFiles = async () => (await readdir(path.join(results, 'q0')).catch(() => [] as string[])).filter((n) => n.endsWith('_combined.json'));
-  await waitFor(async () => (await combinedFiles()).length > 0, 120_000, 'a first combined group');
+  const started = startPassk(['run', '--run', 'halt', ...q, ...COMMON, '--sim-tps', '100', '--end', '3', '--n', '4', '--temperatures', '0.2,1.0'], opts);
+  // Groups combined so far, as q{idx}_t{M}_{m} (from the combined files in the results dir).
+  const combined = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const qdir of (await readdir(results).catch(() => [] as string[])).filter((n) => /^q\d+$/.test(n))) {
+      for (const name of await readdir(path.join(results, qdir))) if (name.endsWith('_combined.json')) out.push(`${qdir}_${name.replace('_combined.json', '')}`);
+    }
+    return out;
+  };
+  await waitFor(async () => (await combined()).length > 0, 120_000, 'a first combined group');
   const stop = await runPassk(['stop', '--run', 'halt', ...q], opts);
   assert.equal(stop.code, 0, stop.stdout + stop.stderr);
   await started.exit;
   const summary = await readJson(path.join(results, 'run_summary.json'));
   assert.equal(summary.finished, false, 'the run was stopped before its end');
-  const combinedBefore: string[] = [];
-  for (const qdir of (await readdir(results)).filter((n) => /^q\d+$/.test(n))) {
-    for (const name of await readdir(path.join(results, qdir))) if (name.endsWith('_combined.json')) combinedBefore.push(`${qdir}_${name.replace('_combined.json', '')}`);
-  }
+  const combinedBefore = await combined();
   assert.ok(combinedBefore.length > 0);
   const before = (await generatedItems(results)).length;
 
