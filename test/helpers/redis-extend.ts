@@ -23,10 +23,13 @@ export async function generatedItems(resultsDir: string): Promise<string[]> {
 
 /** run_summary.json without what differs between two runs of the same plan (names, times, latency, cache hits). */
 function comparableRunSummary(summary: Record<string, unknown>): Record<string, unknown> {
-  const { run, started_at, updated_at, recent_progress, ...rest } = summary;
-  void run, started_at, updated_at, recent_progress;
-  const per = (rest.per_temperature as Array<Record<string, unknown>>).map(({ latency, ...row }) => (void latency, row));
-  return { ...rest, per_temperature: per };
+  const copy = { ...summary };
+  for (const key of ['run', 'started_at', 'updated_at', 'recent_progress']) delete copy[key];
+  copy.per_temperature = (summary.per_temperature as Array<Record<string, unknown>>).map((row) => {
+    const { latency, ...rest } = row;
+    return latency === undefined ? row : rest;
+  });
+  return copy;
 }
 
 /** Run the bigger plan undisturbed as `run` on the same Redis; returns its results dir. */
