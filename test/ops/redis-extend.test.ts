@@ -3,7 +3,7 @@
  * on the filesystem: a finished run grown to a larger --n, one more temperature and one more question
  * generates only the new shards and ends with the summaries of an undisturbed run of the bigger plan; a
  * stopped run grows the same way (its combined groups reopened, not generated again); every other plan
- * change is still refused.
+ * change is still refused, and so is an extension from a machine that does not hold the run's results.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +53,13 @@ test('Redis: a finished run grows (n, a temperature, a question): only the new s
     assert.match(r.stderr, /^passk: ERR_PLAN_MISMATCH: /m);
     assert.match(r.stderr, why);
   }
+  // Another machine (another results dir) cannot reopen groups combined here: refused, nothing changed.
+  const elsewhere = await runPassk(['run', '--run', 'grow', ...q, ...COMMON, '--sim-tps', '0', ...BIG.slice(0, 2), '--n', '12', ...BIG.slice(4)], { env: { PASSK_HOME: await tempDir() } });
+  assert.equal(elsewhere.code, 2, elsewhere.stdout + elsewhere.stderr);
+  assert.match(elsewhere.stderr, /^passk: ERR_COMBINER_ELSEWHERE: .*results are on .* in .*results\/grow/m);
   assert.equal((await readJson(path.join(results, 'plan.json'))).n, 8, 'a refused change leaves the plan alone');
+  const still = await runPassk(['run', '--run', 'grow', ...q, ...COMMON, '--sim-tps', '0', ...BIG], opts);
+  assert.match(still.stdout, /every summary is already written/, 'the plan in Redis is the same too');
 });
 
 test('Redis: a stopped run grows; groups combined before the stop are reopened, not generated again', { timeout: 300_000 }, async () => {
