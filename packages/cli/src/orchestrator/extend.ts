@@ -111,7 +111,7 @@ async function reopenGroup(transport: Transport, layout: RunLayout, prev: Plan, 
 /**
  * Apply an extension before the combiner starts, on the disk holding the run's results: reopen the groups a
  * larger n touches, remove the summaries of questions that gain work, and mark the run summary unfinished (the
- * local file and the run store's copy). Then write the new plan.
+ * local file and the run store's copy). Then write the new plan (its local copy first).
  */
 export async function applyExtension(transport: Transport, layout: RunLayout, prev: Plan, next: Plan, selected: Array<{ idx: number; problem: Problem }>): Promise<void> {
   await requireResultsHere(transport, layout);
@@ -131,7 +131,8 @@ export async function applyExtension(transport: Transport, layout: RunLayout, pr
     await transport.store.saveRunSummary(open);
   }
   const plan = { ...next, created_at: prev.created_at };
-  await transport.store.savePlan(plan, selected);
-  // Where the plan lives elsewhere (Redis), the copy beside the results follows it.
+  // Where the plan lives elsewhere (Redis), the copy beside the results follows it: before the plan itself,
+  // so a crash in between leaves the old plan in force and the same command writes both again.
   await transport.store.copyPlanHere(plan, true);
+  await transport.store.savePlan(plan, selected);
 }
