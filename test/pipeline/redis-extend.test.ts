@@ -14,10 +14,17 @@ import { startRedis } from '../helpers/redis.js';
 import { tempDir } from '../helpers/tmp.js';
 import { COMMON, SMALL, BIG, BIG_SHARDS, generatedItems, referenceRun, assertSameResults } from '../helpers/redis-extend.js';
 
+/** One redis-server, one home and one undisturbed run of the bigger plan for the tests of this file (each run its own keys). */
+const redis = await startRedis();
+after(() => redis.stop());
+const home = await tempDir();
+let reference: Promise<string> | undefined;
+async function undisturbed(): Promise<string> {
+  reference ??= referenceRun(home, redis.url, 'full');
+  return reference;
+}
+
 test('Redis: a finished run grows (n, a temperature, a question): only the new shards are generated; other changes refused', { timeout: 300_000 }, async () => {
-  const redis = await startRedis();
-  after(() => redis.stop());
-  const home = await tempDir();
   const opts = { env: { PASSK_HOME: home } };
   const q = ['--queue', redis.url];
   const results = path.join(home, 'results', 'grow');
@@ -37,7 +44,7 @@ test('Redis: a finished run grows (n, a temperature, a question): only the new s
   for (const item of before) assert.ok(!now.includes(item), `${item} was not generated again`);
   const after8 = await readJson(path.join(results, 'q0', 't0_2_combined.json'));
   assert.deepEqual(after8.samples.slice(0, 4), old.samples, 'the first four samples are the old ones, untouched');
-  await assertSameResults(results, await referenceRun(home, redis.url, 'full'));
+  await assertSameResults(results, await undisturbed());
 
   const again = await runPassk(['run', '--run', 'grow', ...q, ...COMMON, '--sim-tps', '0', ...BIG], opts);
   assert.equal(again.code, 0, again.stderr);
@@ -63,9 +70,6 @@ test('Redis: a finished run grows (n, a temperature, a question): only the new s
 });
 
 test('Redis: a stopped run grows; groups combined before the stop are reopened, not generated again', { timeout: 300_000 }, async () => {
-  const redis = await startRedis();
-  after(() => redis.stop());
-  const home = await tempDir();
   const opts = { env: { PASSK_HOME: home } };
   const q = ['--queue', redis.url];
   const results = path.join(home, 'results', 'halt');
@@ -93,5 +97,5 @@ test('Redis: a stopped run grows; groups combined before the stop are reopened, 
   assert.match(grown.stdout, /extending run halt \(n: was 4, now 8\)/);
   const now = (await generatedItems(results)).slice(before);
   for (const group of combinedBefore) assert.ok(!now.includes(`${group}_s0`), `${group}_s0 was combined before the stop: reopened, not generated again`);
-  await assertSameResults(results, await referenceRun(home, redis.url, 'full'));
+  await assertSameResults(results, await undisturbed());
 });
