@@ -13,12 +13,14 @@
  * forgotten, the mark before the combined file goes, the summary before the question's state forgets the group.
  */
 import path from 'node:path';
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import {
   PasskError, writeResultFile, itemStem, groupStem, shardCount, workItemFor, combinedFileName, questionResultsDir, combinedGroupsIn, localHost, errnoCode,
   type Plan, type Problem, type RunLayout, type EvaluatedShard, type EvaluatedSample, type Transport,
 } from '@passk/core';
 import { readQuestionState, writeQuestionState, summaryFile } from '@passk/combiner';
+
+const exists = (file: string) => access(file).then(() => true, () => false);
 
 /** The plan fields an extension may change (each only by growing). */
 const EXTENSIBLE = new Set(['n', 'temperatures', 'questions']);
@@ -50,7 +52,7 @@ async function requireResultsHere(transport: Transport, layout: RunLayout): Prom
   const here = await combinedGroupsIn(layout.combinedStateDir);
   const missing = [...marks].filter((g) => !here.has(g));
   if (missing.length) {
-    throw new PasskError('ERR_COMBINER_ELSEWHERE', `run \`${layout.run}\` cannot be extended here: ${missing.length} of its combined groups (e.g. ${missing[0]}) are recorded in ${transport.where} but not in ${layout.combinedStateDir}; extend it on the machine that holds its results, or take the run over there first with \`passk combiner --move-here\``, { file: layout.combinedStateDir });
+    throw new PasskError('ERR_COMBINER_ELSEWHERE', `run \`${layout.run}\` cannot be extended here: ${missing.length} of its combined groups (e.g. ${missing[0]}) are recorded in ${transport.where} but not in ${layout.combinedStateDir}; extend it on the machine that holds its results, or first take the run over on this one with \`passk combiner --move-here\` (and this command's --run and --queue; what is missing here is generated again)`, { file: layout.combinedStateDir });
   }
 }
 
@@ -117,7 +119,12 @@ export async function applyExtension(transport: Transport, layout: RunLayout, pr
   await requireResultsHere(transport, layout);
   for (const q of prev.questions) {
     const state = await readQuestionState(layout, q.idx);
-    const reopen = next.n > prev.n ? prev.temperatures.filter((t) => state[String(t)]) : [];
+    // Combined: in the question's state, or only its file (a combiner killed before it recorded the row,
+    // which its restart would take back as the group's result, at the old n).
+    const reopen: number[] = [];
+    if (next.n > prev.n) {
+      for (const t of prev.temperatures) if (state[String(t)] || (await exists(path.join(questionResultsDir(layout, q.idx), combinedFileName(t))))) reopen.push(t);
+    }
     for (const t of reopen) await reopenGroup(transport, layout, prev, q.idx, t);
     if (reopen.length || next.temperatures.length > prev.temperatures.length) await unlink(summaryFile(layout, q.idx)).catch(() => {});
     if (!reopen.length) continue;
