@@ -96,13 +96,13 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
       f === 'selection' ? selectionDifferences(existing.selection, plan.selection).map((d) => `${d.field}: was ${JSON.stringify(d.was)}, now ${JSON.stringify(d.now)}`) : [`${f}: was ${field(existing, f)}, now ${field(plan, f)}`],
     );
     const fields = planDifferences(existing, plan);
-    if (diffs.length && !extensionRefusals(existing, plan, fields, transport).length) {
+    if (diffs.length && !extensionRefusals(existing, plan, fields).length) {
       // A larger n, more temperatures or questions: purely additive (seed rule seed_base + i).
       await applyExtension(transport, layout, existing, plan, selected);
       return { plan: { ...plan, created_at: existing.created_at }, resumed: true, extended: diffs };
     }
     if (diffs.length) {
-      const why = extensionRefusals(existing, plan, fields, transport);
+      const why = extensionRefusals(existing, plan, fields);
       throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`${passkCommand(['resume', ...(request.ref ?? ['--run', layout.run])])}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
         file: transport.store.planWhere,
       });

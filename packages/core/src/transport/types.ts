@@ -168,8 +168,6 @@ export interface CombinerLeaseOptions {
 
 export interface Transport {
   readonly kind: 'fs' | 'redis';
-  /** A finished run's combined groups can be reopened to grow n (`passk run` extending a run): the fs queue only, for now. */
-  readonly extensible: boolean;
   /** Human-readable location: the queue dir, or the Redis URL (password masked). */
   readonly where: string;
   queue(identity: WorkerIdentity, logger?: Logger): QueueBackend;

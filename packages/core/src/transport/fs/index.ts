@@ -26,7 +26,6 @@ export async function openFsTransport(layout: RunLayout, options: FsTransportOpt
   await ensureLayout(layout);
   return {
     kind: 'fs',
-    extensible: true,
     where: layout.queueDir,
     queue: (identity: WorkerIdentity, logger?: Logger) => new FsQueue({ layout, identity, logger, ...options }),
     store: new FsRunStore(layout),

@@ -97,7 +97,6 @@ export async function openRedisTransport(options: RedisTransportOptions): Promis
   let closed = false;
   const transport: RedisTransport = {
     kind: 'redis',
-    extensible: false,
     where: location.where,
     queue(identity: WorkerIdentity, queueLogger?: Logger): RedisQueue {
       const queue: RedisQueue = new RedisQueue({
