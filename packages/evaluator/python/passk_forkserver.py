@@ -17,6 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import passk_checker  # noqa: E402
 import passk_guard  # noqa: E402
 import passk_harness  # noqa: E402
 import passk_isolation  # noqa: E402
@@ -60,8 +61,10 @@ class Server:
         passk_harness.set_environment(self.scratch)
         self.fds = passk_isolation.new_fds()
         self.precompiler = Precompiler(options.get("server_compile", True))
+        self.checker_slot = False
         self.last_inputs = (None, None)  # lcb modes: (raw JSON, parsed list) of the last request
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
+        self.checker = passk_checker.Checker(options["mem_bytes"], passk_harness._exception_report)
         passk_sandbox.install_filter(self.info, options)
         for w in self.info["warnings"]:
             sys.stderr.write(f"passk fork server {self.pid}: WARNING: {w}\n")
@@ -123,13 +126,18 @@ class Server:
                 program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
             finally:
                 passk_harness._set_digits(digits)
+        link = self.humaneval_link() if req["mode"] == "humaneval" else None
         start = time.monotonic()
         pid = -1
         started_r, started_w = posix.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)  # fd 4 in the child (passk_report)
+        child_fds = self.fds + [started_w] + (link.candidate_fds() if link else [])  # 5-6: HumanEval's pipes
         try:
             pid = posix.fork()
         except BaseException:
             posix.close(started_r)
+            if link:
+                link.after_fork()
+                link.close_checker_ends()
             raise
         finally:
             if pid != 0:
@@ -139,13 +147,16 @@ class Server:
                 if lcb:  # fds 0-3 memfds, 4 the started pipe, 5-6 the frame/go pipes (passk_lcb)
                     passk_lcb.run_child(req, payload, self.fds + [started_w] + channel.child_fds(), self.scratch,
                                         self.uid, self.limits)
-                passk_harness.run_child(req, payload, self.fds + [started_w], self.scratch, self.uid, self.limits, program)
+                passk_harness.run_child(req, payload, child_fds, self.scratch, self.uid, self.limits, program)
             finally:
                 os._exit(127)
-        lcb_info = None
+        lcb_info, decided, checker_ms = None, None, 0.0
         if lcb:
             status, ru, lcb_info = self.supervise_lcb(req, pid, start, channel)
             timed_out = lcb_info["ended"] in ("timeout", "cpu")
+        elif link:
+            link.after_fork()
+            status, ru, timed_out, decided, checker_ms = self.supervise_humaneval(req, payload, pid, start, link)
         else:
             status, ru, timed_out = self.wait_child(req, pid, start)
         wall_ms = (time.monotonic() - start) * 1000
@@ -169,11 +180,14 @@ class Server:
         rep_size = os.fstat(rep_fd).st_size
         raw = os.pread(rep_fd, rep_size, 0) if rep_size else b""
         report, report_invalid = passk_report.parse(raw, req["nonce"], started)
+        exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        if link:  # the checker's reply decides; the report memfd only for a setup failure (never forged)
+            report, report_invalid, exit_code, sig = passk_checker.humaneval_report(report, decided, exit_code, sig)
         header = {
             "id": req["id"], "status": "ok", "wall_ms": round(wall_ms, 3),
-            "cpu_ms": round(max((ru.ru_utime + ru.ru_stime) * 1000, tree_cpu_ms) + compile_ms, 3),
-            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "cpu_ms": round(max((ru.ru_utime + ru.ru_stime) * 1000 + checker_ms, tree_cpu_ms) + compile_ms, 3),
+            "exit_code": exit_code, "signal": sig,
             "timed_out": timed_out, "oom": oom, "output_full": out_size >= cap,
             "report": report, "report_invalid": report_invalid,
             "stdout_bytes": len(out), "stderr_bytes": len(err),
@@ -212,7 +226,7 @@ class Server:
         """The execution's processes: the child and, with cgroups, every process charged to them."""
         if self.cgroups is None:
             return [pid]
-        return [p for p in self.cgroups.members() if p != self.pid]
+        return [p for p in self.cgroups.members() if p != self.pid]  # the checker's too, if it runs
 
     def supervise_lcb(self, req, pid, start, channel):
         """lcb mode's wait loop (passk_lcb_server.py): test frames to Node, its go/stop back."""
@@ -229,8 +243,8 @@ class Server:
 
     def kill_tree(self, pid):
         """Kill every process of the execution, including setsid'd grandchildren (cgroup sweep)."""
-        if self.cgroups is not None and self.cgroups.alone():
-            return  # no task but the server is charged to the cgroup: nothing is left to kill or reap
+        if self.cgroups is not None and self.alone():
+            return  # no task but the server (and checker) is charged to the cgroup: nothing is left to kill or reap
         try:
             posix.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -239,7 +253,7 @@ class Server:
             self.reap()
             return
         for attempt in range(5000):
-            members = [p for p in self.cgroups.members() if p != self.pid]
+            members = [p for p in self.cgroups.members() if p != self.pid and p != self.checker.pid]
             if not members:
                 self.reap()
                 return
@@ -268,11 +282,63 @@ class Server:
     def reap(self):
         while True:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
+            if pid == self.checker.pid:  # died between samples: replaced before the next one
+                self.checker.status = status
+
+    def alone(self):
+        """Nobody but the server (and the HumanEval checker, if one runs) is charged to the pids cgroup."""
+        assert self.cgroups is not None
+        return int(os.pread(self.cgroups.pids_current, 64, 0)) == 1 + (self.checker.pid is not None)
+
+    def humaneval_link(self):
+        """A live checker (the pids cgroup gets a slot for it) and this sample's pipes."""
+        if self.checker.ensure() and self.cgroups is not None and not self.checker_slot:
+            fd = os.open("pids.max", os.O_WRONLY | os.O_CLOEXEC, dir_fd=self.cgroups.pids_dir)
+            try:
+                os.write(fd, str(self.limits["max_procs"] + 2).encode())
+            finally:
+                os.close(fd)
+            self.checker_slot = True
+        return passk_checker.Link()
+
+    def supervise_humaneval(self, req, payload, pid, start, link):
+        """Wait for the checker's reply on this sample (passk_checker): (status, rusage, timed_out,
+        decided, checker CPU ms). decided is None when the candidate's own end is the verdict."""
+        checker = self.checker
+        sent = checker.start({"prompt": payload["prompt"], "test": payload["test"], "entry_point": req["entry_point"]},
+                             req["cpu_ms"], link.checker_fds())
+        tree = (lambda: self.tree(pid)) if self.cgroups else (lambda: [pid, checker.pid])
+        base = passk_starvation.runq_wait_ns([checker.pid])
+        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree, base)
+        reply, timed_out = None, False
+        poller = select.poll()
+        poller.register(checker.fileno(), select.POLLIN)
+        if not sent:  # two checkers in a row could not take a sample: the machine's trouble, retried
+            posix.kill(pid, signal.SIGKILL)
+            os.wait4(pid, 0)
+            raise RuntimeError("the HumanEval checker could not be started")
+        while True:
+            if poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
+                reply = checker.reply()
+                break
+            if deadline.expired(time.monotonic()):
+                timed_out = True
+                break
+        if reply is not None and reply["gone"]:  # the candidate ended (or closed its pipe): its own end decides
+            status, ru, timed_out = self.wait_child(req, pid, start)
+            return status, ru, timed_out, None, reply["cpu_ms"]
+        posix.kill(pid, signal.SIGKILL)
+        _, status, ru = os.wait4(pid, 0)
+        if reply is not None:
+            checker_ms = reply["cpu_ms"] + (0.0 if reply["reuse"] else checker.stop())
+            return status, ru, False, passk_checker.decided(reply["report"]), checker_ms
+        checker_ms = checker.stop()  # hung, died or sent garbage: replaced for the next sample
+        return status, ru, timed_out, passk_checker.died(checker.status), checker_ms
 
     @staticmethod
     def clean(path):

@@ -17,6 +17,7 @@ import sys
 import traceback
 import types
 
+import passk_candidate
 import passk_humaneval
 import passk_isolation
 from passk_values import Unequal, encode
@@ -56,7 +57,6 @@ STREAMS = []  # stdin/stdout/stderr text streams over fds 0/1/2, built once in t
 # faulting) them: every child is a fresh fork, so each gets its own untouched copy.
 LCB_MODULES = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
 NO_STDIN = []  # [_NoStdin()] for HumanEval
-DONE = b'{"kind": "done"}'
 
 
 def warm_up():
@@ -233,16 +233,16 @@ def run_child(req, payload, fds, scratch, uid, limits, program=None):
     sys.stdout = sys.__stdout__ = STREAMS[1]
     sys.stderr = sys.__stderr__ = STREAMS[2]
     try:
+        if mode == "humaneval":  # the candidate (passk_candidate.py): never returns
+            passk_candidate.serve(payload, program, req["entry_point"])
         if program is None:
             if mode != "humaneval":
                 _set_digits(LCB_INT_DIGITS)
             program = _compile_program(*program_source(mode, payload))
         if mode == "stdin":
             code = _run_stdin(program)
-        elif mode == "functional":
-            code = _run_functional(req, payload, nonce, program)
         else:
-            code = _run_humaneval(req, payload, nonce, program)
+            code = _run_functional(req, payload, nonce, program)
     except _Syntax as e:
         _report(nonce, {"kind": "syntax_error", "message": e.args[0]})
         code = 1
@@ -355,17 +355,6 @@ def _run_functional(req, payload, nonce, code):
         return 0
     _report(nonce, {"kind": "return", "value": text})
     return 0
-
-
-def _run_humaneval(req, payload, nonce, code):
-    """The checker (passk_humaneval.py, passk_candidate.py): the test and check() run here, prompt + completion in a
-    candidate process forked from here."""
-    report = passk_humaneval.run(req, payload, code, _exception_report)
-    if report is None:
-        _report_bytes(nonce, DONE)
-        return 0
-    _report(nonce, report)
-    return 120 if report["kind"] == "setup_failed" else 1
 
 
 def prepare_humaneval(prompt, test):
