@@ -15,6 +15,8 @@ import select
 import signal
 import sys
 import time
+from types import CodeType
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import passk_checker  # noqa: E402
@@ -31,10 +33,11 @@ from passk_precompile import Precompiler  # noqa: E402
 STDERR_TAIL = 4096
 LCB_MODES = ("lcb-stdin", "lcb-functional")  # --grading lcb: every test in one child
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+Req = dict[str, Any]  # a request header (JSON from Node)
 
 
 class Server:
-    def __init__(self, options):
+    def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         self.limits = {k: options[k] for k in ("mem_bytes", "output_bytes", "max_procs")}
         self.limits["fail_setup"] = options.get("fail_child_setup", "")  # tests only (faultInjection)
@@ -73,14 +76,14 @@ class Server:
         gc.collect()
         gc.freeze()
 
-    def send(self, header, *blobs):
+    def send(self, header: dict[str, Any], *blobs: bytes) -> None:
         data = json.dumps(header).encode() + b"\n" + b"".join(blobs)
         view = memoryview(data)
         while view:
             n = os.write(self.proto_out, view)
             view = view[n:]
 
-    def serve(self):
+    def serve(self) -> None:
         self.send({"hello": 1, "pid": self.pid, "python": sys.version.split()[0], "executable": sys.executable,
                    "sandbox": self.info})
         while True:
@@ -101,7 +104,7 @@ class Server:
                 raise
             self.send(header, out, err)
 
-    def execute(self, req, parts):
+    def execute(self, req: Req, parts: dict[str, bytes]) -> tuple[dict[str, Any], bytes, bytes]:
         stdin_fd, out_fd, err_fd, rep_fd = self.fds
         for fd in self.fds:
             os.ftruncate(fd, 0)
@@ -111,21 +114,8 @@ class Server:
         if req["mode"] != "functional" and not lcb and data:
             os.write(stdin_fd, data)
             os.lseek(stdin_fd, 0, 0)
-        payload = {k: v.decode("utf-8", "replace") for k, v in parts.items()
-                   if (k != "input" or req["mode"] == "functional") and k != "inputs"}
-        if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
-            passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
-        if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
-            program, compile_ms, channel = None, 0, passk_lcb_server.Channel()
-            payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
-        else:
-            # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
-            digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
-            passk_harness._set_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
-            try:
-                program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
-            finally:
-                passk_harness._set_digits(digits)
+        payload, program, compile_ms = self.program(req, parts, lcb)
+        channel = passk_lcb_server.Channel() if lcb else None
         link = self.humaneval_link() if req["mode"] == "humaneval" else None
         start = time.monotonic()
         pid = -1
@@ -144,14 +134,14 @@ class Server:
                 posix.close(started_w)
         if pid == 0:
             try:
-                if lcb:  # fds 0-3 memfds, 4 the started pipe, 5-6 the frame/go pipes (passk_lcb)
+                if channel:  # fds 0-3 memfds, 4 the started pipe, 5-6 the frame/go pipes (passk_lcb)
                     passk_lcb.run_child(req, payload, self.fds + [started_w] + channel.child_fds(), self.scratch,
                                         self.uid, self.limits)
                 passk_harness.run_child(req, payload, child_fds, self.scratch, self.uid, self.limits, program)
             finally:
                 os._exit(127)
         lcb_info, decided, checker_ms = None, None, 0.0
-        if lcb:
+        if channel:
             status, ru, lcb_info = self.supervise_lcb(req, pid, start, channel)
             timed_out = lcb_info["ended"] in ("timeout", "cpu")
         elif link:
@@ -171,15 +161,7 @@ class Server:
         out = os.pread(out_fd, min(out_size, cap), 0)
         err_size = os.fstat(err_fd).st_size
         err = os.pread(err_fd, STDERR_TAIL, max(0, min(err_size, cap) - STDERR_TAIL))
-        try:  # every process of the execution is dead: a read cannot block
-            started = posix.read(started_r, 1) == passk_report.STARTED
-        except BlockingIOError:
-            started = False
-        finally:
-            posix.close(started_r)
-        rep_size = os.fstat(rep_fd).st_size
-        raw = os.pread(rep_fd, rep_size, 0) if rep_size else b""
-        report, report_invalid = passk_report.parse(raw, req["nonce"], started)
+        report, report_invalid = self.report(req, started_r, rep_fd)
         exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         if link:  # the checker's reply decides; the report memfd only for a setup failure (never forged)
@@ -196,14 +178,45 @@ class Server:
             header["lcb"], header["stdout_bytes"], out = lcb_info, 0, b""
         return header, out, err
 
-    def lcb_inputs(self, raw):
+    def program(self, req: Req, parts: dict[str, bytes], lcb: bool) -> tuple[dict[str, Any], CodeType | None, float]:
+        """(payload, the program compiled here or None, the compile's CPU ms)."""
+        payload: dict[str, Any] = {k: v.decode("utf-8", "replace") for k, v in parts.items()
+                                   if (k != "input" or req["mode"] == "functional") and k != "inputs"}
+        if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
+            passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
+        if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
+            payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
+            return payload, None, 0.0
+        # LCB programs compile under LCB's limit (server and child); Python < 3.10.7 has no limit at all.
+        digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+        passk_harness._set_digits(passk_harness.LCB_INT_DIGITS if req["mode"] != "humaneval" else digits)
+        try:
+            program, compile_ms = self.precompiler.get(*passk_harness.program_source(req["mode"], payload))
+        finally:
+            passk_harness._set_digits(digits)
+        return payload, program, compile_ms
+
+    @staticmethod
+    def report(req: Req, started_r: int, rep_fd: int) -> tuple[dict[str, Any] | None, bool]:
+        """The child's report memfd, read once every process of the execution is dead (passk_report)."""
+        try:  # every process of the execution is dead: a read cannot block
+            started = posix.read(started_r, 1) == passk_report.STARTED
+        except BlockingIOError:
+            started = False
+        finally:
+            posix.close(started_r)
+        rep_size = os.fstat(rep_fd).st_size
+        raw = os.pread(rep_fd, rep_size, 0) if rep_size else b""
+        return passk_report.parse(raw, req["nonce"], started)
+
+    def lcb_inputs(self, raw: bytes) -> Any:
         """The tests' inputs (a JSON list of str from Node), parsed here once for the consecutive
         samples of a problem and inherited by each child at fork (it only reads them)."""
         if raw != self.last_inputs[0]:
             self.last_inputs = (raw, json.loads(raw.decode("utf-8", "replace")))
         return self.last_inputs[1]
 
-    def wait_child(self, req, pid, start):
+    def wait_child(self, req: Req, pid: int, start: float) -> tuple[int, Any, bool]:
         """Wait for a child with the wall backstop, which the tree's run-queue wait does not use up
         (passk_starvation): (status, rusage, timed_out)."""
         timed_out = False
@@ -222,13 +235,13 @@ class Server:
             os.close(pidfd)
         return status, ru, timed_out
 
-    def tree(self, pid):
+    def tree(self, pid: int) -> list[int]:
         """The execution's processes: the child and, with cgroups, every process charged to them."""
         if self.cgroups is None:
             return [pid]
         return [p for p in self.cgroups.members() if p != self.pid]  # the checker's too, if it runs
 
-    def supervise_lcb(self, req, pid, start, channel):
+    def supervise_lcb(self, req: Req, pid: int, start: float, channel: Any) -> tuple[int, Any, dict[str, Any]]:
         """lcb mode's wait loop (passk_lcb_server.py): test frames to Node, its go/stop back."""
         channel.after_fork()
         sup = passk_lcb_server.Supervisor(req, channel, self.limits["output_bytes"],
@@ -241,7 +254,7 @@ class Server:
         _, status, ru = os.wait4(pid, 0)
         return status, ru, info
 
-    def kill_tree(self, pid):
+    def kill_tree(self, pid: int) -> None:
         """Kill every process of the execution, including setsid'd grandchildren (cgroup sweep)."""
         if self.cgroups is not None and self.alone():
             return  # no task but the server (and checker) is charged to the cgroup: nothing is left to kill or reap
@@ -267,7 +280,7 @@ class Server:
                 time.sleep(0.001)
         raise RuntimeError("the execution's processes survived 5000 SIGKILL sweeps")
 
-    def renew(self):
+    def renew(self) -> float:
         """After the tree is dead: a fresh scratch dir, /dev/shm and memfds for the next execution
         (passk_isolation). Returns the CPU ms of the whole tree (0 without cgroups)."""
         if not self.fresh.renew_mounts():  # no private view: empty the host temp dir instead
@@ -279,7 +292,7 @@ class Server:
         self.fds = self.fresh.renew_fds(self.fds)
         return self.fresh.tree_cpu_ms()
 
-    def reap(self):
+    def reap(self) -> None:
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -290,12 +303,12 @@ class Server:
             if pid == self.checker.pid:  # died between samples: replaced before the next one
                 self.checker.status = status
 
-    def alone(self):
+    def alone(self) -> bool:
         """Nobody but the server (and the HumanEval checker, if one runs) is charged to the pids cgroup."""
         assert self.cgroups is not None
         return int(os.pread(self.cgroups.pids_current, 64, 0)) == 1 + (self.checker.pid is not None)
 
-    def humaneval_link(self):
+    def humaneval_link(self) -> passk_checker.Link:
         """A live checker (the pids cgroup gets a slot for it) and this sample's pipes."""
         if self.checker.ensure() and self.cgroups is not None and not self.checker_slot:
             fd = os.open("pids.max", os.O_WRONLY | os.O_CLOEXEC, dir_fd=self.cgroups.pids_dir)
@@ -306,7 +319,8 @@ class Server:
             self.checker_slot = True
         return passk_checker.Link()
 
-    def supervise_humaneval(self, req, payload, pid, start, link):
+    def supervise_humaneval(self, req: Req, payload: dict[str, Any], pid: int, start: float,
+                            link: passk_checker.Link) -> tuple[int, Any, bool, dict[str, Any] | None, float]:
         """Wait for the checker's reply on this sample (passk_checker): (status, rusage, timed_out,
         decided, checker CPU ms). decided is None when the candidate's own end is the verdict."""
         checker = self.checker
@@ -341,7 +355,7 @@ class Server:
         return status, ru, timed_out, passk_checker.died(checker.status), checker_ms
 
     @staticmethod
-    def clean(path):
+    def clean(path: str) -> None:
         """Empty `path` (scratch dir, /dev/shm) with posix calls only (the reliability_guard took
         os.unlink and shutil.rmtree). Iterative, one open directory at a time, relative to it: no
         recursion limit, no PATH_MAX, whatever depth the program nested; symlinks never followed."""
@@ -375,7 +389,7 @@ class Server:
             posix.close(fd)
 
 
-def main():
+def main() -> None:
     options = json.loads(sys.argv[1])
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # Node went away: die quietly
     Server(options).serve()
