@@ -54,6 +54,7 @@ const hostile: [string, string, string[]][] = [
   ],
   ['a result nested 100,000 deep', '    v = []\n    for _ in range(100000):\n        v = [v]\n    return v\n', ['runtime_error', 'wrong_answer']],
   ['a candidate that exits during a call', '    import os\n    os._exit(3)\n', ['runtime_error']],
+  ['a candidate that closes its calls pipe in a call (the next call is EPIPE in the checker)', '    import os\n    os.close(5)\n    return 2 * x\n', ['runtime_error']],
   ['a candidate killed by a signal during a call', '    import os, signal\n    os.kill(os.getpid(), signal.SIGSEGV)\n', ['runtime_error']],
 ];
 
@@ -61,6 +62,7 @@ for (const [what, body, expected] of hostile) {
   test(`humaneval checker: ${what}, then a correct and a wrong sample as if alone`, async () => {
     const v = await grade(DOUBLE, body);
     assert.ok(expected.includes(v.status), `${what}: ${JSON.stringify(v)}`);
+    if (what.includes('calls pipe')) assert.match(v.message, /exited \(code 1\) before the tests completed/, 'the candidate\'s own end, not the checker\'s SIGPIPE');
     await afterwards(what);
   });
 }

@@ -71,6 +71,12 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
 
 
 # --- the checker process -------------------------------------------------------------------------
+def _lower_soft(which: int, soft: int) -> None:
+    """The soft limit `soft`, never above the hard one the server was started with."""
+    hard = resource.getrlimit(which)[1]
+    resource.setrlimit(which, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def _main(sock: socket.socket, mem_bytes: int, exception_report: Any) -> NoReturn:
     """The checker's loop: one sample per message, until the server closes the socket."""
     try:
@@ -78,7 +84,8 @@ def _main(sock: socket.socket, mem_bytes: int, exception_report: Any) -> NoRetur
         keep = sock.fileno()
         os.closerange(3, keep)
         os.closerange(keep + 1, 1 << 16)
-        resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a gone candidate is EPIPE (CandidateGone), as in any child
+        _lower_soft(resource.RLIMIT_AS, mem_bytes)
         state = random.getstate()
         while True:
             head, fds, _, _ = socket.recv_fds(sock, 8, 2)
@@ -89,8 +96,7 @@ def _main(sock: socket.socket, mem_bytes: int, exception_report: Any) -> NoRetur
                 os._exit(0)
             msg = json.loads(body)
             start = _cpu_s()
-            soft = math.ceil(start) + max(1, math.ceil(msg["cpu_ms"] / 1000))
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+            _lower_soft(resource.RLIMIT_CPU, math.ceil(start) + max(1, math.ceil(msg["cpu_ms"] / 1000)))
             random.setstate(state)
             report, gone, reuse = passk_humaneval.check_sample(
                 msg["payload"], passk_candidate.Candidate(fds[0], fds[1]), exception_report)
@@ -178,10 +184,11 @@ class Checker:
             return 0.0
         assert self.sock is not None
         self.sock.close()
-        try:
-            posix.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if self.status is None:  # not reaped yet (a reaped pid may belong to another process by now)
+            try:
+                posix.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         used_s = self.charged_s
         if self.status is None:
             try:
