@@ -129,3 +129,28 @@ test('humaneval checker: a check() that never ends on the sample\'s value is tim
   await afterwards('a check() that ran out of CPU');
   assert.equal(g.stats.infraErrors, 0);
 });
+
+/** A wrong body, then code that looks for the checker (by its name) and tries to reach its memory. */
+const REACH_CHECKER =
+  '    return x + 2\n' +
+  'import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n' +
+  'for p in os.listdir("/proc"):\n' +
+  '    try:\n        comm = open(f"/proc/{p}/comm").read().strip()\n    except OSError:\n        continue\n' +
+  '    if comm != "passk-checker":\n        continue\n' +
+  '    assert libc.ptrace(16, int(p), 0, 0) != 0, "ptrace attached to the checker"\n' +
+  '    try:\n        open(f"/proc/{p}/mem", "rb").close()\n    except OSError:\n        pass\n    else:\n        raise SystemExit("the checker\'s memory opened")\n';
+
+for (const isolation of ['auto', 'none'] as const) {
+  test(`humaneval checker (isolation ${isolation}): the candidate cannot ptrace the checker or open its memory`, async () => {
+    const h = await grader({ workers: 1, isolation });
+    try {
+      assert.equal((await h.grade({ problem: DOUBLE, code: CORRECT })).status, 'passed'); // the checker runs
+      const v = await h.grade({ problem: DOUBLE, code: REACH_CHECKER });
+      assert.equal(v.status, 'wrong_answer', `the candidate reached the checker: ${JSON.stringify(v)}`);
+      assert.equal((await h.grade({ problem: DOUBLE, code: CORRECT })).status, 'passed');
+      assert.equal((await h.grade({ problem: DOUBLE, code: WRONG })).status, 'wrong_answer');
+    } finally {
+      await h.close();
+    }
+  });
+}

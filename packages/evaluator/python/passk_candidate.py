@@ -23,6 +23,7 @@ import passk_values
 import passk_wire
 
 REPORT_FD = 3
+NOBODY = 65534
 CALLS_FD = 5  # the candidate's ends of the server's pipes (passk_forkserver: fds 5 and 6)
 RESULTS_FD = 6
 _exit = os._exit
@@ -45,6 +46,10 @@ def serve(payload: dict[str, str], program: CodeType | None, entry_point: str) -
         posix.dup2(null, 1)
         posix.dup2(null, 2)
         posix.close(null)
+        if posix.geteuid() == 0:  # no sandbox uid (isolation off as root): never root here, or
+            posix.setgroups([])  # CAP_SYS_PTRACE would open the checker's memory to the sample
+            posix.setresgid(NOBODY, NOBODY, NOBODY)
+            posix.setresuid(NOBODY, NOBODY, NOBODY)
     except OSError as e:  # before any sample code: reported like a setup failure would be
         passk_wire.send(RESULTS_FD, ["exc", "OSError", f"candidate setup: {e}", None])
         _exit(120)
