@@ -66,12 +66,19 @@ function execution(server: number): { leader: number | null; others: number[] } 
  */
 function killer(target: 'leader' | 'checker'): { stop: () => number } {
   const seen = new Set<number>();
+  const firstSeen = new Map<number, number>();
   let kills = 0;
   let next = true;
   const timer = setInterval(() => {
     for (const s of servers()) {
       const { leader } = execution(s);
       if (leader === null || seen.has(leader)) continue;
+      if (target === 'checker') {
+        // The checker gets the sample just after the candidate's fork: strike once the candidate naps in its call.
+        const t = firstSeen.get(leader) ?? performance.now();
+        firstSeen.set(leader, t);
+        if (performance.now() - t < 50) continue;
+      }
       const victim = target === 'checker' ? checker(s) : leader;
       if (victim === null) continue;
       seen.add(leader);
@@ -136,7 +143,10 @@ for (const [mode, problem, samples, target] of [
     }
     assert.deepEqual(disturbed, undisturbed);
     assert.ok(kills >= 2, `the killer killed ${kills} executions`);
-    assert.equal(g.stats.unexplainedDeaths - before, kills);
+    const deaths = g.stats.unexplainedDeaths - before;
+    if (target === 'leader') assert.equal(deaths, kills);
+    // A checker killed after its reply (the candidate not yet reaped) is replaced before the next sample, unseen.
+    else assert.ok(deaths >= 1 && deaths <= kills, `${deaths} unexplained deaths for ${kills} kills of the checker`);
     assert.equal(g.stats.infraErrors, 0);
   });
 }

@@ -65,6 +65,7 @@ class Server:
         self.fds = passk_isolation.new_fds()
         self.precompiler = Precompiler(options.get("server_compile", True))
         self.checker_slot = False
+        self.euid = os.geteuid()  # root: the candidate runs as another uid than the checker (passk_checker)
         self.last_inputs = (None, None)  # lcb modes: (raw JSON, parsed list) of the last request
         self.oom_seen = self.cgroups.oom_kills() if self.cgroups else 0
         self.checker = passk_checker.Checker(options["mem_bytes"], passk_harness._exception_report)
@@ -312,7 +313,7 @@ class Server:
         """A live checker (the pids cgroup gets a slot for it) and this sample's pipes."""
         if self.checker.ensure() and self.cgroups is not None and not self.checker_slot:
             fd = os.open("pids.max", os.O_WRONLY | os.O_CLOEXEC, dir_fd=self.cgroups.pids_dir)
-            try:
+            try:  # server + checker + the execution's max_procs
                 os.write(fd, str(self.limits["max_procs"] + 2).encode())
             finally:
                 os.close(fd)
@@ -321,38 +322,38 @@ class Server:
 
     def supervise_humaneval(self, req: Req, payload: dict[str, Any], pid: int, start: float,
                             link: passk_checker.Link) -> tuple[int, Any, bool, dict[str, Any] | None, float]:
-        """Wait for the checker's reply on this sample (passk_checker): (status, rusage, timed_out,
-        decided, checker CPU ms). decided is None when the candidate's own end is the verdict."""
+        """The checker's reply (passk_checker): (status, rusage, timed_out, decided or None, checker CPU ms)."""
         checker = self.checker
-        sent = checker.start({"prompt": payload["prompt"], "test": payload["test"], "entry_point": req["entry_point"]},
-                             req["cpu_ms"], link.checker_fds())
-        tree = (lambda: self.tree(pid)) if self.cgroups else (lambda: [pid, checker.pid])
-        base = passk_starvation.runq_wait_ns([checker.pid])
-        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree, base)
-        reply, timed_out = None, False
-        poller = select.poll()
-        poller.register(checker.fileno(), select.POLLIN)
-        if not sent:  # two checkers in a row could not take a sample: the machine's trouble, retried
+        if not checker.start({"prompt": payload["prompt"], "test": payload["test"], "entry_point": req["entry_point"]},
+                             req["cpu_ms"], link.checker_fds()):  # two checkers in a row failed: the machine's, retried
             posix.kill(pid, signal.SIGKILL)
             os.wait4(pid, 0)
             raise RuntimeError("the HumanEval checker could not be started")
-        while True:
-            if poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
-                reply = checker.reply()
-                break
+        tree = (lambda: self.tree(pid)) if self.cgroups else (lambda: [pid, checker.pid])
+        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree,
+                                                 passk_starvation.runq_wait_ns([checker.pid]))
+        reply, timed_out = None, False
+        poller = select.poll()
+        poller.register(checker.fileno(), select.POLLIN)
+        while not poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
             if deadline.expired(time.monotonic()):
                 timed_out = True
                 break
-        if reply is not None and reply["gone"]:  # the candidate ended (or closed its pipe): its own end decides
+        else:
+            reply = checker.reply()
+        if reply is None:  # hung, died or sent garbage: replaced for the next sample
+            posix.kill(pid, signal.SIGKILL)
+            _, status, ru = os.wait4(pid, 0)
+            checker_ms = checker.stop()
+            return status, ru, timed_out, passk_checker.died(checker.status), checker_ms
+        # A checker the candidate could reach (the same uid: a server not run as root) is never reused.
+        checker_ms = reply["cpu_ms"] + (0.0 if reply["reuse"] and self.euid == 0 else checker.stop())
+        if reply["gone"]:  # the candidate ended (or closed its pipe): its own end decides
             status, ru, timed_out = self.wait_child(req, pid, start)
-            return status, ru, timed_out, None, reply["cpu_ms"]
+            return status, ru, timed_out, None, checker_ms
         posix.kill(pid, signal.SIGKILL)
         _, status, ru = os.wait4(pid, 0)
-        if reply is not None:
-            checker_ms = reply["cpu_ms"] + (0.0 if reply["reuse"] else checker.stop())
-            return status, ru, False, passk_checker.decided(reply["report"]), checker_ms
-        checker_ms = checker.stop()  # hung, died or sent garbage: replaced for the next sample
-        return status, ru, timed_out, passk_checker.died(checker.status), checker_ms
+        return status, ru, False, passk_checker.decided(reply["report"]), checker_ms
 
     @staticmethod
     def clean(path: str) -> None:
