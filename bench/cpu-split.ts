@@ -1,7 +1,7 @@
 /**
  * Where the CPU of a grading goes, per sample: Node (process.cpuUsage), the fork servers' own
- * (utime + stime of /proc/<server>/stat) and their children's (cutime + cstime: every reaped
- * execution, grandchildren included). CPU, not wall: meaningful on a loaded machine. Workloads:
+ * (utime + stime of /proc/<server>/stat), their children's (cutime + cstime: every reaped
+ * execution, grandchildren included) and HumanEval's long-lived checkers' (utime + stime). CPU, not wall: meaningful on a loaded machine. Workloads:
  * HumanEval's 164 canonical solutions × rounds, an lcb-mode stdin problem with 30 tests, or a
  * problems file + samples file (`question_id`, `code` per line; e.g. the peers bench's workloads).
  * Run: node --import tsx bench/cpu-split.ts [rounds] [humaneval|lcb|<problems.jsonl>:<samples.jsonl>] [workers]
@@ -17,10 +17,13 @@ const workload = process.argv[3] ?? 'humaneval';
 const workers = Number(process.argv[4] ?? 2);
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/** [own CPU ms, reaped children's CPU ms] summed over this process's python children. */
-function serversCpu(): [number, number] {
+/** [own CPU ms, reaped children's CPU ms, HumanEval checkers' own CPU ms] summed over this
+ * process's python children (the fork servers) and their long-lived checkers (`passk-checker`). */
+function serversCpu(): [number, number, number] {
   let own = 0;
   let kids = 0;
+  let checkers = 0;
+  const stats: { pid: number; ppid: number; comm: string; f: string[] }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let stat: string;
@@ -30,11 +33,17 @@ function serversCpu(): [number, number] {
       continue;
     }
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(f[1]) !== process.pid) continue;
-    own += (Number(f[11]) + Number(f[12])) * TICK_MS;
-    kids += (Number(f[13]) + Number(f[14])) * TICK_MS;
+    stats.push({ pid: Number(name), ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), f });
   }
-  return [own, kids];
+  const servers = new Set(stats.filter((s) => s.ppid === process.pid).map((s) => s.pid));
+  for (const { ppid, comm, f } of stats) {
+    const cpu = (Number(f[11]) + Number(f[12])) * TICK_MS;
+    if (ppid === process.pid) {
+      own += cpu;
+      kids += (Number(f[13]) + Number(f[14])) * TICK_MS;
+    } else if (servers.has(ppid) && comm === 'passk-checker') checkers += cpu;
+  }
+  return [own, kids, checkers];
 }
 
 function lcbProblem(): Problem {
@@ -63,7 +72,7 @@ const g = await createGrader({ workers, cpuLimitSeconds: 3, grading: 'lcb', onWa
 try {
   await Promise.all(jobs.slice(0, workers).map((j) => g.grade(j)));
   const node0 = process.cpuUsage();
-  const [own0, kids0] = serversCpu();
+  const [own0, kids0, chk0] = serversCpu();
   const start = performance.now();
   let passed = 0;
   for (let r = 0; r < rounds; r++) {
@@ -78,11 +87,11 @@ try {
   }
   const n = jobs.length * rounds;
   const nodeUse = process.cpuUsage(node0);
-  const [own1, kids1] = serversCpu();
+  const [own1, kids1, chk1] = serversCpu();
   const per = (ms: number): string => (ms / n).toFixed(3);
   console.log(
     `${workload}: ${n} samples, ${passed} passed, ${workers} workers; per sample: node ${per((nodeUse.user + nodeUse.system) / 1000)} ms, ` +
-      `servers ${per(own1 - own0)} ms, children ${per(kids1 - kids0)} ms; wall ${per(performance.now() - start)} ms`,
+      `servers ${per(own1 - own0)} ms, children ${per(kids1 - kids0)} ms, checkers ${per(chk1 - chk0)} ms; wall ${per(performance.now() - start)} ms`,
   );
 } finally {
   await g.close();

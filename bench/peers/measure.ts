@@ -65,9 +65,9 @@ export function runPassk(w: Workload, f: PasskFlags): Run {
       ...(w.dedup ? [] : ['--no-dedup']), ...(f.workers ? ['--workers', String(f.workers)] : []), ...(f.cpuLimit ? ['--cpu-limit', String(f.cpuLimit)] : []),
       ...(f.grading ? ['--grading', f.grading] : [])];
     const t = timed(f.python, argv, { NODE_OPTIONS: `--require ${path.join(here, 'node-cpu.cjs')}`, PASSK_BENCH_NODE_CPU: cpuFile });
-    const summary = /passk evaluate: (\{.*\})/.exec(t.stderr);
-    const table = /graded in ([\d.]+) s/.exec(t.stderr); // the readable summary (since the table replaced the JSON line; 0.1 s)
-    const inner = summary ? (JSON.parse(summary[1]!) as { seconds: number }).seconds : table ? Number(table[1]) : NaN;
+    // passk evaluate's own time: the first line of its table on stderr (it replaced the JSON summary line).
+    const summary = /^passk evaluate: \d+ samples of \d+ problems graded in ([\d.]+) s/m.exec(t.stderr);
+    const inner = summary ? Number(summary[1]) : NaN;
     const node = JSON.parse(readFileSync(cpuFile, 'utf8')) as { user: number; system: number };
     const verdicts = jsonlRows(out).map((r) => ({ passed: r.passed === true, cls: passkClass(r, w.kind), detail: `${String(r.status)}${r.failed_test !== undefined && r.failed_test !== null ? ` test ${String(r.failed_test)}` : ''}: ${String(r.message ?? '').slice(0, 120)}` }));
     return { who: 'passk', wall: t.wall_s, cpu: t.user_s + t.sys_s, user: t.user_s, sys: t.sys_s, inner, nodeCpu: (node.user + node.system) / 1e6, verdicts };

@@ -43,10 +43,17 @@ function servers(): number[] {
     .map(Number);
 }
 
+/** HumanEval's long-lived checker (passk_checker.py names itself so), if the server runs one. */
+function checker(server: number): number | null {
+  const members = (read(`/sys/fs/cgroup/pids/passk/${server}/cgroup.procs`) ?? '').split('\n').filter(Boolean).map(Number);
+  return members.find((p) => read(`/proc/${p}/comm`)?.trim() === 'passk-checker') ?? null;
+}
+
 /** The running execution's processes in a server's pids cgroup: [its child (the execution), others]. */
 function execution(server: number): { leader: number | null; others: number[] } {
   const members = (read(`/sys/fs/cgroup/pids/passk/${server}/cgroup.procs`) ?? '').split('\n').filter(Boolean).map(Number);
-  const tree = members.filter((p) => p !== server);
+  const spare = checker(server);
+  const tree = members.filter((p) => p !== server && p !== spare);
   const leader = tree.find((p) => ppid(p) === server) ?? null;
   return { leader, others: tree.filter((p) => p !== leader) };
 }
@@ -54,18 +61,26 @@ function execution(server: number): { leader: number | null; others: number[] } 
 /**
  * SIGKILLs every other execution it sees (strict alternation over the executions it sees, one
  * server: the retry of a killed execution is the next one, and is spared), from outside: the
- * leader, or with `deepest` a process below it (HumanEval's candidate), as the OOM killer would.
+ * leader (HumanEval's candidate is the leader), or with `target` 'checker' HumanEval's checker
+ * while the execution runs, as the OOM killer would.
  */
-function killer(deepest: boolean): { stop: () => number } {
+function killer(target: 'leader' | 'checker'): { stop: () => number } {
   const seen = new Set<number>();
+  const firstSeen = new Map<number, number>();
   let kills = 0;
   let next = true;
   const timer = setInterval(() => {
     for (const s of servers()) {
-      const { leader, others } = execution(s);
+      const { leader } = execution(s);
       if (leader === null || seen.has(leader)) continue;
-      const victim = deepest ? others[0] : leader;
-      if (victim === undefined) continue; // the candidate is not forked yet: look again
+      if (target === 'checker') {
+        // The checker gets the sample just after the candidate's fork: strike once the candidate naps in its call.
+        const t = firstSeen.get(leader) ?? performance.now();
+        firstSeen.set(leader, t);
+        if (performance.now() - t < 50) continue;
+      }
+      const victim = target === 'checker' ? checker(s) : leader;
+      if (victim === null) continue;
       seen.add(leader);
       if (next) {
         try {
@@ -110,14 +125,15 @@ async function gradeAll(g: PasskGrader, problem: Problem, samples: string[]): Pr
 const g = await grader({ workers: 1, wallLimitSeconds: 20 });
 after(() => g.close());
 
-for (const [mode, problem, samples, deepest] of [
-  ['stdin', DOUBLE, STDIN_SAMPLES, false],
-  ['humaneval (the candidate process is killed)', ADD, HE_SAMPLES, true],
+for (const [mode, problem, samples, target] of [
+  ['stdin', DOUBLE, STDIN_SAMPLES, 'leader'],
+  ['humaneval (the candidate process is killed)', ADD, HE_SAMPLES, 'leader'],
+  ['humaneval (the long-lived checker is killed)', ADD, HE_SAMPLES, 'checker'],
 ] as const) {
   test(`${mode}: executions SIGKILLed from outside get the verdicts of an undisturbed run`, { skip }, async () => {
     const undisturbed = await gradeAll(g, problem, [...samples]);
     const before = g.stats.unexplainedDeaths;
-    const k = killer(deepest);
+    const k = killer(target);
     let disturbed: Verdict['status'][];
     let kills: number;
     try {
@@ -127,7 +143,10 @@ for (const [mode, problem, samples, deepest] of [
     }
     assert.deepEqual(disturbed, undisturbed);
     assert.ok(kills >= 2, `the killer killed ${kills} executions`);
-    assert.equal(g.stats.unexplainedDeaths - before, kills);
+    const deaths = g.stats.unexplainedDeaths - before;
+    if (target === 'leader') assert.equal(deaths, kills);
+    // A checker killed after its reply (the candidate not yet reaped) is replaced before the next sample, unseen.
+    else assert.ok(deaths >= 1 && deaths <= kills, `${deaths} unexplained deaths for ${kills} kills of the checker`);
     assert.equal(g.stats.infraErrors, 0);
   });
 }

@@ -4,7 +4,7 @@
  * functions replaced through sys.modules, the comparison of a builtin type patched with ctypes.
  * Each completion here is wrong; each forged a `passed` when check() ran in the completion's
  * process. check() now runs in a process where sample code never ran (docs/sandbox.md,
- * "HumanEval: checker and candidate").
+ * "HumanEval: one fork per sample").
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';

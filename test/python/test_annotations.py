@@ -10,7 +10,8 @@ import passk_harness
 PYTHON_DIR = os.path.dirname(os.path.abspath(passk_harness.__file__))
 TYPED = ("passk_guard.py", "passk_harness.py", "passk_isolation.py", "passk_precompile.py", "passk_report.py",
          "passk_sandbox.py", "passk_seccomp.py", "passk_values.py",
-         "passk_lcb.py", "passk_lcb_server.py", "passk_lcb_values.py", "passk_starvation.py")
+         "passk_lcb.py", "passk_lcb_server.py", "passk_lcb_values.py", "passk_starvation.py",
+         "passk_candidate.py", "passk_checker.py", "passk_forkserver.py", "passk_humaneval.py", "passk_wire.py")
 
 
 def unannotated(source: str) -> list[str]:

