@@ -69,6 +69,8 @@ test('passk stop stops everything in order; the same command resumes and finishe
   assert.equal(stop.code, 0, stop.stdout + stop.stderr);
   const { code } = await run.exit;
   assert.equal(code, 143);
+  // The run's own terminal names who stopped it, not only the signal it got.
+  assert.match(run.stdout(), /passk: stopping \(asked by `passk stop`\): generators first/, run.stdout());
   assert.deepEqual(processesMatching(queueDir), [], 'nothing left running');
   assert.deepEqual((await leftovers(queueDir)).filter((f) => !/^pending_(gen|eval|combine)\/q\d+_t\d+_\d+_s\d+\.json$/.test(f)), [], 'only pending items remain: no claims, no temp files');
   await assertStopOrder(resultsDir, ['gpu0', 'gpu1'], ['eval0', 'combiner']);

@@ -12,9 +12,9 @@ import { DEFAULT_MAX_QUESTION_PANELS } from './charts/specs.js';
 
 /** `passk report`'s options, declared once: ReportArgs is derived from them. */
 export const REPORT_OPTIONS = {
-  run: { type: 'string', default: 'default', describe: 'Run name: results under results/NAME' },
+  run: { type: 'string', default: 'default', describe: 'Run name: results under HOME/results/NAME (HOME: --home, PASSK_HOME or the passk checkout; `passk runs` lists them)' },
   'queue-dir': { type: 'string', describe: 'Queue directory (accepted for symmetry; the report reads only the results directory)' },
-  'results-dir': { type: 'string', describe: 'Results directory (default: results/<run>)' },
+  'results-dir': { type: 'string', describe: 'Results directory (default: HOME/results/<run>)' },
   compare: { type: 'string', array: true, default: [] as string[], describe: 'Runs to put side by side: names (results/NAME) or results directories' },
   'gpu-hour-cost': { type: 'number', describe: 'Price of one GPU-hour: adds cost per 1,000 completions and per solved question' },
   out: { type: 'string', describe: 'Output directory (default: the results directory)' },

@@ -171,7 +171,9 @@ async function watch(run: Running): Promise<number> {
 async function stopOnRequest(run: Running, tty: boolean): Promise<number> {
   const { runtime, say } = run;
   if (tty) process.stdout.write('\n');
-  say(`passk: stopping (${runtime.stopReason}): generators first, then evaluators and the combiner`);
+  // `passk stop` sets stop-generators, then sends this process SIGTERM: name the command, not just the signal.
+  const byStopCommand = runtime.stopReason === 'received SIGTERM' && (await run.transport.control.has('stop-generators').catch(() => false));
+  say(`passk: stopping (${byStopCommand ? 'asked by `passk stop`' : runtime.stopReason}): generators first, then evaluators and the combiner`);
   await run.supervisor.stopAll(runtime.stopReason);
   say(`passk: stopped. Resume with \`${passkCommand(['resume', ...runRefArgs(run.argv)])}\``);
   return runtime.stopReason.includes('SIGINT') ? 130 : 143;
