@@ -143,12 +143,16 @@ export class WorkerRuntime {
 
   /** Record progress for status displays. */
   progress(update: { state?: WorkerRecord['state']; item?: string | null; items?: number; samples?: number; note?: string; launches?: string[] }): void {
+    // Leaving 'starting' is written at once, not at the next heartbeat (up to 5 s later): until then
+    // `passk status` would show a working worker as still starting.
+    const leftStarting = this.record.state === 'starting' && update.state !== undefined && update.state !== 'starting';
     if (update.state && this.record.state !== 'stopping') this.record.state = update.state;
     if (update.item !== undefined) this.record.current_item = update.item ?? undefined;
     if (update.items) this.record.items_done += update.items;
     if (update.samples) this.record.samples_done += update.samples;
     if (update.note !== undefined) this.record.note = update.note;
     if (update.launches !== undefined) this.record.launches = update.launches;
+    if (leftStarting) void this.writeRecord().catch(() => {});
   }
 
   async writeRecord(): Promise<void> {
