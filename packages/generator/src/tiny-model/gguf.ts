@@ -98,28 +98,19 @@ function writeNumberArray(sink: ByteSink, elementType: number, values: ArrayLike
   sink.push(b);
 }
 
+/** A scalar value's GGUF type tag; its bytes follow (writeScalar). */
+const SCALAR_TAGS = { u32: GGUF_TYPE.UINT32, i32: GGUF_TYPE.INT32, f32: GGUF_TYPE.FLOAT32, bool: GGUF_TYPE.BOOL, string: GGUF_TYPE.STRING } as const;
+type ScalarValue = Extract<GgufValue, { type: keyof typeof SCALAR_TAGS }>;
+
+function writeScalar(sink: ByteSink, v: ScalarValue): void {
+  sink.u32(SCALAR_TAGS[v.type]);
+  if (v.type === 'bool') sink.push(Buffer.from([v.value ? 1 : 0]));
+  else if (v.type === 'string') sink.string(v.value);
+  else sink[v.type](v.value);
+}
+
 function writeValue(sink: ByteSink, v: GgufValue): void {
   switch (v.type) {
-    case 'u32':
-      sink.u32(GGUF_TYPE.UINT32);
-      sink.u32(v.value);
-      return;
-    case 'i32':
-      sink.u32(GGUF_TYPE.INT32);
-      sink.i32(v.value);
-      return;
-    case 'f32':
-      sink.u32(GGUF_TYPE.FLOAT32);
-      sink.f32(v.value);
-      return;
-    case 'bool':
-      sink.u32(GGUF_TYPE.BOOL);
-      sink.push(Buffer.from([v.value ? 1 : 0]));
-      return;
-    case 'string':
-      sink.u32(GGUF_TYPE.STRING);
-      sink.string(v.value);
-      return;
     case 'string[]':
       sink.u32(GGUF_TYPE.ARRAY);
       sink.u32(GGUF_TYPE.STRING);
@@ -132,6 +123,8 @@ function writeValue(sink: ByteSink, v: GgufValue): void {
     case 'i32[]':
       writeNumberArray(sink, GGUF_TYPE.INT32, v.value, (b, x, at) => b.writeInt32LE(x, at));
       return;
+    default:
+      writeScalar(sink, v);
   }
 }
 
