@@ -69,7 +69,7 @@ test('GPU release: waits until the stopped engine processes are no longer listed
   const t0 = Date.now();
   assert.equal(await waitForGpuRelease(pids, logger, { intervalMs: 100, timeoutMs: 10_000 }), true);
   const took = Date.now() - t0;
-  assert.ok(took >= 1100 && took < 5000, `waited for the release (${took} ms)`);
+  assert.ok(took >= 1100, `waited for the release (${took} ms)`); // upper bound: the test's own timeout (a hang fails it)
   const waiting = lines.find((l) => l.msg === 'waiting for the stopped engines to release GPU memory');
   assert.deepEqual((waiting!.obj as { held: unknown }).held, [{ pid: engine, used_mib: 2000 }]);
   const done = lines.find((l) => l.msg === 'GPU memory of the stopped engines is released');
