@@ -21,8 +21,10 @@ export interface SideMargin {
   /** Per round, seconds of CPU the command costs before its first program. */
   intercepts: number[];
   intercept: number;
-  /** (marginal - floor's marginal) / floor's marginal, when the workload reports overhead. */
+  /** (marginal - floor's marginal) / floor's marginal (medians), when the workload reports overhead. */
   overhead?: number;
+  /** The same per round (this side's and the floor's marginal of that round). */
+  overheads?: number[];
 }
 
 export interface Margin {
@@ -47,12 +49,13 @@ function pairs<T>(small: T[], large: T[], f: (s: T, l: T) => number): number[] {
   return small.slice(0, Math.min(small.length, large.length)).map((s, r) => f(s, large[r]!));
 }
 
-function side(small: Run[], large: Run[], nSmall: number, nLarge: number, floorMarginal: number, overhead: boolean): SideMargin | undefined {
+function side(small: Run[], large: Run[], nSmall: number, nLarge: number, floor: Margin['floor'], overhead: boolean): SideMargin | undefined {
   if (!small.length || !large.length) return undefined;
   const perRound = pairs(small, large, (s, l) => (l.cpu - s.cpu) / (nLarge - nSmall));
   const intercepts = pairs(small, large, (s, l) => s.cpu - ((l.cpu - s.cpu) / (nLarge - nSmall)) * nSmall);
   const marginal = median(perRound);
-  return { who: small[0]!.who, perRound, marginal, intercepts, intercept: median(intercepts), ...(overhead ? { overhead: (marginal - floorMarginal) / floorMarginal } : {}) };
+  const overheads = perRound.slice(0, floor.perRound.length).map((m, r) => (m - floor.perRound[r]!) / floor.perRound[r]!);
+  return { who: small[0]!.who, perRound, marginal, intercepts, intercept: median(intercepts), ...(overhead ? { overhead: (marginal - floor.marginal) / floor.marginal, overheads } : {}) };
 }
 
 export function margin(small: SizeRuns, large: SizeRuns): Margin {
@@ -61,8 +64,8 @@ export function margin(small: SizeRuns, large: SizeRuns): Margin {
   const floorRounds = pairs(small.floor, large.floor, (s, l) => (l.cpu_s - s.cpu_s) / (n1 - n0));
   const floor = { perRound: floorRounds, marginal: median(floorRounds) };
   const overhead = small.w.overhead === true;
-  const passk = side(small.passk, large.passk, n0, n1, floor.marginal, overhead);
-  const peer = side(small.peer, large.peer, n0, n1, floor.marginal, overhead);
+  const passk = side(small.passk, large.passk, n0, n1, floor, overhead);
+  const peer = side(small.peer, large.peer, n0, n1, floor, overhead);
   const m: Margin = { small: n0, large: n1, floor, ...(passk ? { passk } : {}), ...(peer ? { peer } : {}) };
   if (passk && peer) m.ratio = peer.marginal / passk.marginal;
   if (small.passk.length && small.peer.length) m.wholeRatio = median(small.peer.map((r) => r.wall)) / median(small.passk.map((r) => r.wall));
@@ -77,7 +80,9 @@ function sideLines(s: SideMargin): string[] {
   return [
     `    ${s.who}: marginal CPU per program ${s.perRound.map(ms).join(' / ')}, median ${ms(s.marginal)} (= ${(cores / s.marginal).toFixed(0)} programs/s if the ${cores} cores were its own);` +
       ` fixed cost (intercept) ${s.intercepts.map((x) => `${x.toFixed(2)} s`).join(' / ')}, median ${s.intercept.toFixed(2)} s`,
-    ...(s.overhead !== undefined ? [`      marginal harness overhead = (marginal tree CPU - marginal programs' own CPU) / marginal programs' own CPU = ${pct(s.overhead)}`] : []),
+    ...(s.overhead !== undefined
+      ? [`      marginal harness overhead = (marginal tree CPU - marginal programs' own CPU) / marginal programs' own CPU = ${pct(s.overhead)} (medians); per round ${s.overheads!.map(pct).join(' / ')}`]
+      : []),
   ];
 }
 

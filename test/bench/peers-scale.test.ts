@@ -82,6 +82,8 @@ test('the marginal CPU per program, the fixed cost, their ratio and the marginal
   assert.ok(Math.abs(m.floor.marginal - 0.001) < 1e-12);
   assert.ok(Math.abs(m.passk!.overhead! - 4) < 1e-6);
   assert.ok(Math.abs(m.peer!.overhead! - 49) < 1e-6);
+  assert.equal(m.passk!.overheads!.length, 1);
+  assert.ok(Math.abs(m.passk!.overheads![0]! - 4) < 1e-6);
   assert.ok(Math.abs(m.wholeRatio! - 4 / ((1 + 0.005 * n + 1.1 + 0.005 * n) / 2)) < 1e-9);
 });
 
