@@ -25,6 +25,9 @@ export interface SideMargin {
   overhead?: number;
   /** The same per round (this side's and the floor's marginal of that round). */
   overheads?: number[];
+  /** Node's own share of the marginal CPU per program (passk), per round and median. */
+  nodePerRound?: number[];
+  node?: number;
 }
 
 export interface Margin {
@@ -55,7 +58,12 @@ function side(small: Run[], large: Run[], nSmall: number, nLarge: number, floor:
   const intercepts = pairs(small, large, (s, l) => s.cpu - ((l.cpu - s.cpu) / (nLarge - nSmall)) * nSmall);
   const marginal = median(perRound);
   const overheads = perRound.slice(0, floor.perRound.length).map((m, r) => (m - floor.perRound[r]!) / floor.perRound[r]!);
-  return { who: small[0]!.who, perRound, marginal, intercepts, intercept: median(intercepts), ...(overhead ? { overhead: (marginal - floor.marginal) / floor.marginal, overheads } : {}) };
+  const nodePerRound = small[0]!.nodeCpu === undefined ? undefined : pairs(small, large, (s, l) => (l.nodeCpu! - s.nodeCpu!) / (nLarge - nSmall));
+  return {
+    who: small[0]!.who, perRound, marginal, intercepts, intercept: median(intercepts),
+    ...(overhead ? { overhead: (marginal - floor.marginal) / floor.marginal, overheads } : {}),
+    ...(nodePerRound ? { nodePerRound, node: median(nodePerRound) } : {}),
+  };
 }
 
 export function margin(small: SizeRuns, large: SizeRuns): Margin {
@@ -80,6 +88,7 @@ function sideLines(s: SideMargin): string[] {
   return [
     `    ${s.who}: marginal CPU per program ${s.perRound.map(ms).join(' / ')}, median ${ms(s.marginal)} (= ${(cores / s.marginal).toFixed(0)} programs/s if the ${cores} cores were its own);` +
       ` fixed cost (intercept) ${s.intercepts.map((x) => `${x.toFixed(2)} s`).join(' / ')}, median ${s.intercept.toFixed(2)} s`,
+    ...(s.node !== undefined ? [`      of the marginal CPU, Node's own: ${s.nodePerRound!.map(ms).join(' / ')}, median ${ms(s.node)} per program`] : []),
     ...(s.overhead !== undefined
       ? [`      marginal harness overhead = (marginal tree CPU - marginal programs' own CPU) / marginal programs' own CPU = ${pct(s.overhead)} (medians); per round ${s.overheads!.map(pct).join(' / ')}`]
       : []),

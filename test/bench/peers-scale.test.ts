@@ -63,7 +63,7 @@ test('lcb-sized with 2 copies: twice the programs on the same problems', () => {
 });
 
 const run = (who: string, cpu: number, passed: boolean[] = [], wall = cpu): Run =>
-  ({ who, wall, cpu, user: cpu, sys: 0, inner: wall, verdicts: passed.map((p) => ({ passed: p, cls: p ? 'passed' : 'wrong@0', detail: p ? 'passed' : 'wrong' })) });
+  ({ who, wall, cpu, user: cpu, sys: 0, inner: wall, ...(who === 'passk' ? { nodeCpu: cpu / 10 } : {}), verdicts: passed.map((p) => ({ passed: p, cls: p ? 'passed' : 'wrong@0', detail: p ? 'passed' : 'wrong' })) });
 
 test('the marginal CPU per program, the fixed cost, their ratio and the marginal harness overhead', () => {
   const small = lcbSizedWorkload(dir, 2000, 1, 1);
@@ -82,6 +82,8 @@ test('the marginal CPU per program, the fixed cost, their ratio and the marginal
   assert.ok(Math.abs(m.floor.marginal - 0.001) < 1e-12);
   assert.ok(Math.abs(m.passk!.overhead! - 4) < 1e-6);
   assert.ok(Math.abs(m.peer!.overhead! - 49) < 1e-6);
+  assert.ok(Math.abs(m.passk!.node! - 0.0005) < 1e-9);
+  assert.equal(m.peer!.node, undefined);
   assert.equal(m.passk!.overheads!.length, 1);
   assert.ok(Math.abs(m.passk!.overheads![0]! - 4) < 1e-6);
   assert.ok(Math.abs(m.wholeRatio! - 4 / ((1 + 0.005 * n + 1.1 + 0.005 * n) / 2)) < 1e-9);
