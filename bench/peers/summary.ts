@@ -1,7 +1,7 @@
 /**
  * The side-by-side bench's summary lines (bench/peers): medians of the interleaved rounds, the ratio to the
  * peer, inner figures per program, the CPU split, the floor, harness overhead as a share of the programs'
- * own CPU (floor.py), and the verdicts compared program by program.
+ * own CPU (floor.py). The verdict checks are bench/peers/verdicts.ts, the marginal figure bench/peers/marginal.ts.
  */
 import { availableParallelism } from 'node:os';
 import type { Floor, Run } from './measure.js';
@@ -47,28 +47,5 @@ export function summarise(w: Workload, passk: Run[], peer: Run[], floor: Floor[]
   const f = floor[0]!;
   out.push(`  floor (programs exec'd in one process): ${list(floor.map((x) => x.cpu_s))} s CPU, median ${floorCpu.toFixed(2)} s = ${((1000 * floorCpu) / f.programs).toFixed(2)} ms per program` +
     ` (${f.executions} executions) ≈ ${((f.programs * cores) / floorCpu).toFixed(0)} programs/s on ${cores} cores; passed ${f.passed}/${f.programs}`);
-  return out;
-}
-
-/** passk against the peer program by program (first round of each), and each side against its own rounds. */
-export function disagreements(w: Workload, passk: Run[], peer: Run[]): string[] {
-  const out: string[] = [];
-  for (const [name, rs] of [['passk', passk], ['peer', peer]] as const) {
-    for (let r = 1; r < rs.length; r++) {
-      const d = rs[r]!.verdicts.map((v, i) => i).filter((i) => rs[r]!.verdicts[i]!.passed !== rs[0]!.verdicts[i]?.passed);
-      if (d.length) out.push(`  VERDICTS ${name} round ${r} differs from its round 0 on ${d.length} samples`);
-      for (const i of d.slice(0, 10)) out.push(`    sample ${i} (${w.labels[i]}): round 0 ${rs[0]!.verdicts[i]!.detail} | round ${r} ${rs[r]!.verdicts[i]!.detail}`);
-    }
-  }
-  if (!passk.length || !peer.length) return out;
-  const a = passk[0]!.verdicts;
-  const b = peer[0]!.verdicts;
-  if (a.length !== b.length) return [...out, `  VERDICTS: passk gave ${a.length}, ${peer[0]!.who} ${b.length} verdicts`];
-  const diff = a.map((v, i) => i).filter((i) => a[i]!.passed !== b[i]!.passed);
-  out.push(`  verdicts passk vs ${peer[0]!.who}: ${diff.length === 0 ? 'identical (passed/failed) on' : `${diff.length} disagree of`} ${a.length} samples`);
-  for (const i of diff) out.push(`    sample ${i} (${w.labels[i]}): passk ${a[i]!.passed ? 'passed' : a[i]!.detail} | ${peer[0]!.who} ${b[i]!.passed ? 'passed' : b[i]!.detail}`);
-  const classes = a.map((v, i) => i).filter((i) => a[i]!.passed === b[i]!.passed && a[i]!.cls !== b[i]!.cls);
-  out.push(`  verdict classes (wrong / timeout / error, and the failing test for LCB) among the agreeing ones: ${classes.length === 0 ? 'identical' : `${classes.length} differ`}`);
-  for (const i of classes.slice(0, 20)) out.push(`    sample ${i} (${w.labels[i]}): passk ${a[i]!.cls} (${a[i]!.detail}) | ${peer[0]!.who} ${b[i]!.cls} (${b[i]!.detail})`);
   return out;
 }
