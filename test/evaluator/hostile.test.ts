@@ -36,13 +36,31 @@ const LISTENER_PORT = (listener.address() as net.AddressInfo).port;
 after(() => listener.close());
 
 /** Processes running as any execution uid (there must be none between executions). */
+/** This test's child processes: its fork servers among them (the grader spawns them directly). */
+function ownServerPids(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid ? [Number(d)] : [];
+    } catch {
+      return []; // exited
+    }
+  });
+}
+
+/**
+ * Processes running as one of this test's sandbox uids (UID_BASE + a server's pid; a program cannot change
+ * its uid, so an escaped or daemonised one is still found). Other graders' sandboxes on the same machine have
+ * other uids and are not this test's business.
+ */
 function sandboxProcesses(): number[] {
+  const ours = new Set(ownServerPids().map((pid) => String(UID_BASE + pid)));
   const pids: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const uid = /\nUid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1];
-      if (uid && Number(uid) >= UID_BASE) pids.push(Number(d));
+      if (uid && ours.has(uid)) pids.push(Number(d));
     } catch {
       /* exited */
     }
@@ -99,6 +117,7 @@ test('hostile programs get their verdict and disturb nothing', { concurrency: 4 
 });
 
 test('afterwards: no surviving processes, no restarts, no infra errors, files untouched', async () => {
+  assert.ok(ownServerPids().length >= 2, 'the fork servers are alive (their uids name the sandboxes)');
   assert.deepEqual(sandboxProcesses(), []);
   assert.equal(g.stats.serverStarts, 2);
   assert.equal(g.stats.infraErrors, 0);
