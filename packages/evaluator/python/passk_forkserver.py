@@ -182,8 +182,6 @@ class Server:
         """(payload, the program compiled here or None, the compile's CPU ms)."""
         payload: dict[str, Any] = {k: v.decode("utf-8", "replace") for k, v in parts.items()
                                    if (k != "input" or req["mode"] == "functional") and k != "inputs"}
-        if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
-            passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
         if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
             payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
             return payload, None, 0.0
