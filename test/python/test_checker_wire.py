@@ -1,6 +1,8 @@
-"""passk_checker's sample message, server -> checker (binary header, three texts, two fds as SCM_RIGHTS):
-what the checker rebuilds is what the server sent, whatever the texts hold and however the socket
-splits the message; a header whose lengths do not add up is refused."""
+"""passk_checker's messages. The sample, server -> checker (binary header, three texts, two fds as
+SCM_RIGHTS): what the checker rebuilds is what the server sent, whatever the texts hold and however
+the socket splits the message; a header whose lengths do not add up is refused. The reply, checker ->
+server (binary header, the report as JSON only when there is one): read back as sent; anything else
+is None (the checker is then replaced)."""
 import os
 import socket
 import threading
@@ -65,6 +67,39 @@ class SampleMessageTest(unittest.TestCase):
         self.assertIsNone(bad)
         self.server.close()
         self.assertIsNone(C._receive_sample(self.checker))
+
+
+class ReplyTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.server, self.checker = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.handle = C.Checker(1 << 30, None)
+        self.handle.sock = self.server
+
+    def tearDown(self) -> None:
+        self.server.close()
+        self.checker.close()
+
+    def test_a_pass_and_a_failure_read_back_as_sent_and_their_cpu_is_charged(self) -> None:
+        C._send_reply(self.checker, None, False, True, 1.5)
+        self.assertEqual(self.handle.reply(), {"report": None, "gone": False, "reuse": True, "cpu_ms": 1.5})
+        report = {"kind": "exception", "type": "AssertionError", "message": "é", "errno": None}
+        C._send_reply(self.checker, report, False, False, 2.5)
+        self.assertEqual(self.handle.reply(), {"report": report, "gone": False, "reuse": False, "cpu_ms": 2.5})
+        C._send_reply(self.checker, None, True, True, 0.0)
+        self.assertEqual(self.handle.reply(), {"report": None, "gone": True, "reuse": True, "cpu_ms": 0.0})
+        self.assertAlmostEqual(self.handle.charged_s, 0.004)
+
+    def test_garbage_is_none(self) -> None:
+        for raw in (C.REPLY.pack(False, True, 1.0, 1 << 40), C.REPLY.pack(False, True, 1.0, 3) + b"[1]",
+                    C.REPLY.pack(False, True, float("nan"), 0), C.REPLY.pack(False, True, 1.0, 2) + b"{",
+                    b"\x01\x01"):
+            server, checker = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.handle.sock = server
+            checker.sendall(raw)
+            checker.close()
+            self.assertIsNone(self.handle.reply(), raw)
+            server.close()
+        self.handle.sock = self.server
 
 
 if __name__ == "__main__":

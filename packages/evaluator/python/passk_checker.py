@@ -22,6 +22,7 @@ import os
 import posix
 import random
 import resource
+import select
 import signal
 import socket
 import struct
@@ -41,6 +42,9 @@ NAME = b"passk-checker"  # its /proc/<pid>/comm: tells it apart from the executi
 # writes after a fork is a copy-on-write fault, docs/benchmarks.md).
 SAMPLE = struct.Struct(">QIIId")
 FDS = struct.Struct("=ii")
+# The checker's reply: gone, reuse, its CPU ms for the sample, the report's length (0: check() returned),
+# then the report as JSON. The server parses JSON only for a sample that failed.
+REPLY = struct.Struct(">??dQ")
 _prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved in the server, before any program
 
 
@@ -56,9 +60,9 @@ def _cpu_s() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _send(sock: socket.socket, obj: Any) -> None:
-    data = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode()
-    sock.sendall(len(data).to_bytes(8, "big") + data, socket.MSG_NOSIGNAL)
+def _send_reply(sock: socket.socket, report: dict[str, Any] | None, gone: bool, reuse: bool, cpu_ms: float) -> None:
+    body = b"" if report is None else json.dumps(report, ensure_ascii=True, separators=(",", ":")).encode()
+    sock.sendall(REPLY.pack(gone, reuse, cpu_ms, len(body)) + body, socket.MSG_NOSIGNAL)
 
 
 def _send_sample(sock: socket.socket, prompt: bytes, test: bytes, entry_point: bytes, cpu_ms: float,
@@ -126,7 +130,7 @@ def _main(sock: socket.socket, mem_bytes: int, exception_report: Any) -> NoRetur
                 payload, passk_candidate.Candidate(fds[0], fds[1]), exception_report)
             for fd in fds:
                 posix.close(fd)
-            _send(sock, {"report": report, "gone": gone, "reuse": reuse, "cpu_ms": (_cpu_s() - start) * 1000})
+            _send_reply(sock, report, gone, reuse, (_cpu_s() - start) * 1000)
             if not reuse:
                 os._exit(0)
     finally:
@@ -141,6 +145,7 @@ class Checker:
         self.mem_bytes, self.exception_report = mem_bytes, exception_report
         self.pid: int | None = None
         self.sock: socket.socket | None = None
+        self.poller = select.poll()  # on the socket, made once per checker (nothing made per sample after the fork)
         self.status: int | None = None  # set when the server's reap loop collected the checker
         self.charged_s = 0.0
         self.starts = 0
@@ -161,6 +166,8 @@ class Checker:
             _main(theirs, self.mem_bytes, self.exception_report)
         theirs.close()
         self.pid, self.sock, self.status, self.charged_s = pid, ours, None, 0.0
+        self.poller = select.poll()
+        self.poller.register(ours.fileno(), select.POLLIN)
         self.starts += 1
         return True
 
@@ -183,25 +190,22 @@ class Checker:
             for fd in fds:
                 posix.close(fd)
 
-    def fileno(self) -> int:
-        assert self.sock is not None
-        return self.sock.fileno()
-
     def reply(self) -> dict[str, Any] | None:
         """The checker's reply once its socket is readable; None if it died or sent garbage."""
         assert self.sock is not None
         try:
-            head = _recv_exact(self.sock, 8)
-            size = int.from_bytes(head, "big") if head is not None else MAX_REPLY + 1
-            body = _recv_exact(self.sock, size) if size <= MAX_REPLY else None
-            msg = json.loads(body) if body is not None else None
-        except (OSError, ValueError):
+            head = _recv_exact(self.sock, REPLY.size)
+            if head is None:
+                return None
+            gone, reuse, cpu_ms, size = REPLY.unpack(head)
+            body = _recv_exact(self.sock, size) if 0 < size <= MAX_REPLY else None
+            report = json.loads(body) if body is not None else None
+        except (OSError, ValueError, struct.error):
             return None
-        if not (type(msg) is dict and type(msg.get("gone")) is bool and type(msg.get("reuse")) is bool
-                and type(msg.get("cpu_ms")) in (int, float) and (msg.get("report") is None or type(msg["report"]) is dict)):
+        if (size and type(report) is not dict) or not math.isfinite(cpu_ms) or cpu_ms < 0:
             return None
-        self.charged_s += msg["cpu_ms"] / 1000
-        return msg
+        self.charged_s += cpu_ms / 1000
+        return {"report": report, "gone": gone, "reuse": reuse, "cpu_ms": cpu_ms}
 
     def stop(self) -> float:
         """Kill and reap the checker; returns its CPU ms not yet charged to a sample."""

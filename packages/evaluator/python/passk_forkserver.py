@@ -336,9 +336,7 @@ class Server:
         tree = (lambda: self.tree(pid)) if self.cgroups else (lambda: [pid, *checker_pids])
         deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree, base_ns)
         reply, timed_out = None, False
-        poller = select.poll()
-        poller.register(checker.fileno(), select.POLLIN)
-        while not poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
+        while not checker.poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
             if deadline.expired(time.monotonic()):
                 timed_out = True
                 break
