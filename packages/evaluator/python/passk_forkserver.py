@@ -105,10 +105,7 @@ class Server:
             self.send(header, out, err)
 
     def execute(self, req: Req, parts: dict[str, bytes]) -> tuple[dict[str, Any], bytes, bytes]:
-        stdin_fd, out_fd, err_fd, rep_fd = self.fds
-        for fd in self.fds:
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, 0)
+        stdin_fd, out_fd, err_fd, rep_fd = self.fds  # new and empty: made by renew() after the last execution
         data = parts.get("input", b"")
         lcb = req["mode"] in LCB_MODES
         if req["mode"] != "functional" and not lcb and data:
