@@ -77,7 +77,7 @@ class Server:
         gc.freeze()
 
     def send(self, header: dict[str, Any], *blobs: bytes) -> None:
-        data = json.dumps(header).encode() + b"\n" + b"".join(blobs)
+        data = passk_report.encode_header(header) + b"\n" + b"".join(blobs)
         view = memoryview(data)
         while view:
             n = os.write(self.proto_out, view)
