@@ -22,8 +22,10 @@ import os
 import posix
 import random
 import resource
+import select
 import signal
 import socket
+import struct
 from typing import Any, NoReturn
 
 import passk_candidate
@@ -34,6 +36,15 @@ MAX_REPLY = 1 << 24
 PR_SET_DUMPABLE = 4
 PR_SET_NAME = 15
 NAME = b"passk-checker"  # its /proc/<pid>/comm: tells it apart from the executions in the cgroup
+# A sample for the checker: this header (the body's length, then the byte lengths of the prompt, the test
+# and the entry point, and the CPU limit in ms), then those three UTF-8 texts, and the two pipe ends as
+# SCM_RIGHTS. Binary, not JSON: the server builds it with a few small objects (every page its Python
+# writes after a fork is a copy-on-write fault, docs/benchmarks.md).
+SAMPLE = struct.Struct(">QIIId")
+FDS = struct.Struct("=ii")
+# The checker's reply: gone, reuse, its CPU ms for the sample, the report's length (0: check() returned),
+# then the report as JSON. The server parses JSON only for a sample that failed.
+REPLY = struct.Struct(">??dQ")
 _prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved in the server, before any program
 
 
@@ -49,14 +60,34 @@ def _cpu_s() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _send(sock: socket.socket, obj: Any, fds: list[int] | None = None) -> None:
-    data = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode()
-    head = len(data).to_bytes(8, "big")
-    if fds:  # MSG_NOSIGNAL: the server's SIGPIPE is fatal (Node gone); a dead checker is EPIPE
-        socket.send_fds(sock, [head], fds, socket.MSG_NOSIGNAL)
-    else:
-        sock.sendall(head, socket.MSG_NOSIGNAL)
-    sock.sendall(data, socket.MSG_NOSIGNAL)
+def _send_reply(sock: socket.socket, report: dict[str, Any] | None, gone: bool, reuse: bool, cpu_ms: float) -> None:
+    body = b"" if report is None else json.dumps(report, ensure_ascii=True, separators=(",", ":")).encode()
+    sock.sendall(REPLY.pack(gone, reuse, cpu_ms, len(body)) + body, socket.MSG_NOSIGNAL)
+
+
+def _send_sample(sock: socket.socket, prompt: bytes, test: bytes, entry_point: bytes, cpu_ms: float,
+                 fds: list[int]) -> None:
+    """One sample (SAMPLE above) in one sendmsg, the pipe ends attached to its first byte. MSG_NOSIGNAL:
+    the server's SIGPIPE is fatal (Node gone); a dead checker is EPIPE."""
+    size = len(prompt) + len(test) + len(entry_point)
+    parts = [SAMPLE.pack(size, len(prompt), len(test), len(entry_point), cpu_ms), prompt, test, entry_point]
+    sent = sock.sendmsg(parts, [(socket.SOL_SOCKET, socket.SCM_RIGHTS, FDS.pack(*fds))], socket.MSG_NOSIGNAL)
+    if sent < SAMPLE.size + size:  # a partial write (a full socket buffer): the rest, fds already gone
+        sock.sendall(b"".join(parts)[sent:], socket.MSG_NOSIGNAL)
+
+
+def _receive_sample(sock: socket.socket) -> tuple[dict[str, str], float, list[int]] | None:
+    """(payload, cpu_ms, the two pipe ends), or None when the server closed the socket or sent garbage."""
+    head, fds, _, _ = socket.recv_fds(sock, SAMPLE.size, 2)
+    if len(head) < SAMPLE.size or len(fds) != 2:
+        return None
+    size, n_prompt, n_test, n_entry, cpu_ms = SAMPLE.unpack(head)
+    body = _recv_exact(sock, size) if size == n_prompt + n_test + n_entry else None
+    if body is None:
+        return None
+    texts = [body[:n_prompt], body[n_prompt:n_prompt + n_test], body[n_prompt + n_test:]]
+    prompt, test, entry_point = (t.decode("utf-8", "replace") for t in texts)
+    return {"prompt": prompt, "test": test, "entry_point": entry_point}, cpu_ms, fds
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
@@ -88,21 +119,18 @@ def _main(sock: socket.socket, mem_bytes: int, exception_report: Any) -> NoRetur
         _lower_soft(resource.RLIMIT_AS, mem_bytes)
         state = random.getstate()
         while True:
-            head, fds, _, _ = socket.recv_fds(sock, 8, 2)
-            if len(head) < 8 or len(fds) != 2:
+            sample = _receive_sample(sock)
+            if sample is None:
                 os._exit(0)
-            body = _recv_exact(sock, int.from_bytes(head, "big"))
-            if body is None:
-                os._exit(0)
-            msg = json.loads(body)
+            payload, cpu_ms, fds = sample
             start = _cpu_s()
-            _lower_soft(resource.RLIMIT_CPU, math.ceil(start) + max(1, math.ceil(msg["cpu_ms"] / 1000)))
+            _lower_soft(resource.RLIMIT_CPU, math.ceil(start) + max(1, math.ceil(cpu_ms / 1000)))
             random.setstate(state)
             report, gone, reuse = passk_humaneval.check_sample(
-                msg["payload"], passk_candidate.Candidate(fds[0], fds[1]), exception_report)
+                payload, passk_candidate.Candidate(fds[0], fds[1]), exception_report)
             for fd in fds:
                 posix.close(fd)
-            _send(sock, {"report": report, "gone": gone, "reuse": reuse, "cpu_ms": (_cpu_s() - start) * 1000})
+            _send_reply(sock, report, gone, reuse, (_cpu_s() - start) * 1000)
             if not reuse:
                 os._exit(0)
     finally:
@@ -117,6 +145,7 @@ class Checker:
         self.mem_bytes, self.exception_report = mem_bytes, exception_report
         self.pid: int | None = None
         self.sock: socket.socket | None = None
+        self.poller = select.poll()  # on the socket, made once per checker (nothing made per sample after the fork)
         self.status: int | None = None  # set when the server's reap loop collected the checker
         self.charged_s = 0.0
         self.starts = 0
@@ -137,17 +166,20 @@ class Checker:
             _main(theirs, self.mem_bytes, self.exception_report)
         theirs.close()
         self.pid, self.sock, self.status, self.charged_s = pid, ours, None, 0.0
+        self.poller = select.poll()
+        self.poller.register(ours.fileno(), select.POLLIN)
         self.starts += 1
         return True
 
-    def start(self, payload: dict[str, str], cpu_ms: float, fds: list[int]) -> bool:
-        """Hand the checker one sample (its pipe ends; closed here after). A checker that died
-        since the last sample is replaced once; False if even that failed."""
+    def start(self, prompt: bytes, test: bytes, entry_point: str, cpu_ms: float, fds: list[int]) -> bool:
+        """Hand the checker one sample (its pipe ends; closed here after), before the candidate is
+        forked: it waits on the results pipe. A checker that died since the last sample is replaced
+        once; False if even that failed."""
         try:
             for attempt in range(2):
                 assert self.sock is not None
                 try:
-                    _send(self.sock, {"payload": payload, "cpu_ms": cpu_ms}, fds)
+                    _send_sample(self.sock, prompt, test, entry_point.encode(), cpu_ms, fds)
                     return True
                 except OSError:
                     if attempt == 0:
@@ -158,25 +190,22 @@ class Checker:
             for fd in fds:
                 posix.close(fd)
 
-    def fileno(self) -> int:
-        assert self.sock is not None
-        return self.sock.fileno()
-
     def reply(self) -> dict[str, Any] | None:
         """The checker's reply once its socket is readable; None if it died or sent garbage."""
         assert self.sock is not None
         try:
-            head = _recv_exact(self.sock, 8)
-            size = int.from_bytes(head, "big") if head is not None else MAX_REPLY + 1
-            body = _recv_exact(self.sock, size) if size <= MAX_REPLY else None
-            msg = json.loads(body) if body is not None else None
-        except (OSError, ValueError):
+            head = _recv_exact(self.sock, REPLY.size)
+            if head is None:
+                return None
+            gone, reuse, cpu_ms, size = REPLY.unpack(head)
+            body = _recv_exact(self.sock, size) if 0 < size <= MAX_REPLY else None
+            report = json.loads(body) if body is not None else None
+        except (OSError, ValueError, struct.error):
             return None
-        if not (type(msg) is dict and type(msg.get("gone")) is bool and type(msg.get("reuse")) is bool
-                and type(msg.get("cpu_ms")) in (int, float) and (msg.get("report") is None or type(msg["report"]) is dict)):
+        if (size and type(report) is not dict) or not math.isfinite(cpu_ms) or cpu_ms < 0:
             return None
-        self.charged_s += msg["cpu_ms"] / 1000
-        return msg
+        self.charged_s += cpu_ms / 1000
+        return {"report": report, "gone": gone, "reuse": reuse, "cpu_ms": cpu_ms}
 
     def stop(self) -> float:
         """Kill and reap the checker; returns its CPU ms not yet charged to a sample."""
@@ -214,12 +243,9 @@ class Link:
         return [self.calls_w, self.results_r]
 
     def after_fork(self) -> None:
+        """The server's copies of the candidate's ends (the checker's went with Checker.start)."""
         posix.close(self.calls_r)
         posix.close(self.results_w)
-
-    def close_checker_ends(self) -> None:
-        posix.close(self.calls_w)
-        posix.close(self.results_r)
 
 
 # --- the server's header for a HumanEval execution -----------------------------------------------

@@ -77,7 +77,7 @@ class Server:
         gc.freeze()
 
     def send(self, header: dict[str, Any], *blobs: bytes) -> None:
-        data = json.dumps(header).encode() + b"\n" + b"".join(blobs)
+        data = passk_report.encode_header(header) + b"\n" + b"".join(blobs)
         view = memoryview(data)
         while view:
             n = os.write(self.proto_out, view)
@@ -105,10 +105,7 @@ class Server:
             self.send(header, out, err)
 
     def execute(self, req: Req, parts: dict[str, bytes]) -> tuple[dict[str, Any], bytes, bytes]:
-        stdin_fd, out_fd, err_fd, rep_fd = self.fds
-        for fd in self.fds:
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, 0)
+        stdin_fd, out_fd, err_fd, rep_fd = self.fds  # new and empty: made by renew() after the last execution
         data = parts.get("input", b"")
         lcb = req["mode"] in LCB_MODES
         if req["mode"] != "functional" and not lcb and data:
@@ -117,6 +114,7 @@ class Server:
         payload, program, compile_ms = self.program(req, parts, lcb)
         channel = passk_lcb_server.Channel() if lcb else None
         link = self.humaneval_link() if req["mode"] == "humaneval" else None
+        checker_base_ns = self.start_checker(req, parts, link) if link else 0
         start = time.monotonic()
         pid = -1
         started_r, started_w = posix.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)  # fd 4 in the child (passk_report)
@@ -125,9 +123,8 @@ class Server:
             pid = posix.fork()
         except BaseException:
             posix.close(started_r)
-            if link:
+            if link:  # the checker waits for a candidate that never comes: the server dies (serve)
                 link.after_fork()
-                link.close_checker_ends()
             raise
         finally:
             if pid != 0:
@@ -146,7 +143,7 @@ class Server:
             timed_out = lcb_info["ended"] in ("timeout", "cpu")
         elif link:
             link.after_fork()
-            status, ru, timed_out, decided, checker_ms = self.supervise_humaneval(req, payload, pid, start, link)
+            status, ru, timed_out, decided, checker_ms = self.supervise_humaneval(req, pid, start, checker_base_ns)
         else:
             status, ru, timed_out = self.wait_child(req, pid, start)
         wall_ms = (time.monotonic() - start) * 1000
@@ -182,8 +179,6 @@ class Server:
         """(payload, the program compiled here or None, the compile's CPU ms)."""
         payload: dict[str, Any] = {k: v.decode("utf-8", "replace") for k, v in parts.items()
                                    if (k != "input" or req["mode"] == "functional") and k != "inputs"}
-        if req["mode"] == "humaneval":  # dataset text, compiled once here and shared by every child
-            passk_harness.prepare_humaneval(payload["prompt"], payload["test"])
         if lcb:  # the child transforms and compiles the program as lcb_runner does (passk_lcb.py)
             payload["inputs"] = self.lcb_inputs(parts.get("inputs", b"[]"))
             return payload, None, 0.0
@@ -319,23 +314,26 @@ class Server:
             self.checker_slot = True
         return passk_checker.Link()
 
-    def supervise_humaneval(self, req: Req, payload: dict[str, Any], pid: int, start: float,
-                            link: passk_checker.Link) -> tuple[int, Any, bool, dict[str, Any] | None, float]:
+    def start_checker(self, req: Req, parts: dict[str, bytes], link: passk_checker.Link) -> int:
+        """Before the fork (the server's Python after it pays a copy-on-write fault per page it
+        writes): the checker gets the sample and its pipe ends and waits for the candidate.
+        Returns the checker's run-queue wait so far (the wall deadline's base)."""
+        if not self.checker.start(parts.get("prompt", b""), parts.get("test", b""), req["entry_point"],
+                                  req["cpu_ms"], link.checker_fds()):  # two checkers in a row failed: the machine's, retried
+            link.after_fork()
+            raise RuntimeError("the HumanEval checker could not be started")
+        assert self.checker.pid is not None  # set once start() succeeded
+        return passk_starvation.runq_wait_ns([self.checker.pid])
+
+    def supervise_humaneval(self, req: Req, pid: int, start: float,
+                            base_ns: int) -> tuple[int, Any, bool, dict[str, Any] | None, float]:
         """The checker's reply (passk_checker): (status, rusage, timed_out, decided or None, checker CPU ms)."""
         checker = self.checker
-        if not checker.start({"prompt": payload["prompt"], "test": payload["test"], "entry_point": req["entry_point"]},
-                             req["cpu_ms"], link.checker_fds()):  # two checkers in a row failed: the machine's, retried
-            posix.kill(pid, signal.SIGKILL)
-            os.wait4(pid, 0)
-            raise RuntimeError("the HumanEval checker could not be started")
-        checker_pids = [checker.pid] if checker.pid is not None else []  # set once start() succeeded
+        checker_pids = [checker.pid] if checker.pid is not None else []
         tree = (lambda: self.tree(pid)) if self.cgroups else (lambda: [pid, *checker_pids])
-        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree,
-                                                 passk_starvation.runq_wait_ns(checker_pids))
+        deadline = passk_starvation.WallDeadline(req["wall_ms"] / 1000, start, tree, base_ns)
         reply, timed_out = None, False
-        poller = select.poll()
-        poller.register(checker.fileno(), select.POLLIN)
-        while not poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
+        while not checker.poller.poll(max(0.0, deadline.end - time.monotonic()) * 1000):
             if deadline.expired(time.monotonic()):
                 timed_out = True
                 break

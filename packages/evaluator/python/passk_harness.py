@@ -23,7 +23,6 @@ from types import CodeType, ModuleType
 from typing import Any, NoReturn, Optional, cast
 
 import passk_candidate
-import passk_humaneval
 import passk_isolation
 from passk_values import Unequal, encode
 
@@ -364,8 +363,3 @@ def _run_functional(req: Request, payload: Payload, nonce: bytes, code: CodeType
         return 0
     _report(nonce, {"kind": "return", "value": text})
     return 0
-
-
-def prepare_humaneval(prompt: str, test: str) -> None:
-    """In the server: compile a problem's prompt helpers and test once (passk_humaneval.prepare)."""
-    passk_humaneval.prepare(prompt, test)

@@ -68,13 +68,3 @@ def _prompt_helpers(prompt: str) -> CodeType:
         except SyntaxError:
             continue
     return compiled_dataset_text("", "<prompt>")
-
-
-def prepare(prompt: str, test: str) -> None:
-    """In the server: compile a problem's prompt helpers and test once (trusted dataset text;
-    a SyntaxError here is raised in the checker again, where it is reported)."""
-    try:
-        _prompt_helpers(prompt)
-        compiled_dataset_text(test, "<test>")
-    except (SyntaxError, ValueError):
-        pass
