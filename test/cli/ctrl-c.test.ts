@@ -30,12 +30,14 @@ function alive(pid: number): boolean {
 
 /**
  * A preload (NODE_OPTIONS=--import FILE) whose SIGTERM listener, the generator's first, writes FILE.term and then
- * waits on a file that never appears: the generator never stops by itself. Returns FILE.
+ * waits on a file that never appears: the generator never stops by itself. The same on its way out when it stops
+ * without a SIGTERM (a finished run's generator may see the 'complete' flag first): an 'exit' listener blocks too.
+ * Either way it gives up once its orchestrator is gone, so a failed test leaves nothing behind. Returns FILE.
  */
 function holdGeneratorStop(home: string): string {
   const hold = path.join(home, 'hold-generator-stop.mjs');
   const [term, gate] = [JSON.stringify(`${hold}.term`), JSON.stringify(path.join(home, 'never'))];
-  writeFileSync(hold, `import { existsSync, writeFileSync } from 'node:fs';\nif (process.argv[2] === 'generator') process.on('SIGTERM', () => { writeFileSync(${term}, ''); const a = new Int32Array(new SharedArrayBuffer(4)); while (!existsSync(${gate})) Atomics.wait(a, 0, 0, 50); });\n`);
+  writeFileSync(hold, `import { existsSync, writeFileSync } from 'node:fs';\nconst hold = () => { writeFileSync(${term}, ''); const a = new Int32Array(new SharedArrayBuffer(4)); const parent = process.ppid; while (!existsSync(${gate}) && process.ppid === parent) Atomics.wait(a, 0, 0, 50); };\nif (process.argv[2] === 'generator') { process.on('SIGTERM', hold); process.on('exit', hold); }\n`);
   return hold;
 }
 
@@ -69,7 +71,8 @@ test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the 
   run.type('\x03');
   assert.equal(await run.exit, 130, run.output());
   assert.match(run.output(), /passk: forced: killed \d+ worker\(s\).*Resume with `.*passk --home \S+ resume --run cc`/);
-  for (const w of named) assert.ok(!alive(w.pid), `${w.name} (pid ${w.pid}) is gone after the forced stop`);
+  // SIGKILLed as the orchestrator exits: gone once the kernel has reaped them (an event, with a generous bound).
+  await waitFor(() => named.every((w) => !alive(w.pid)), 10_000, `every worker (${named.map((w) => `${w.name} ${w.pid}`).join(', ')}) gone after the forced stop`);
   assert.deepEqual(procs.leftovers(), [], 'no process of the run is left');
 
   const resumed = await runPassk(['resume', '--run', 'cc', '--sim-tps', '0'], { cwd: home });
@@ -84,12 +87,17 @@ test('Ctrl-C while the finished run stops its workers: the first says so (it was
   const hold = holdGeneratorStop(home);
   const env = { PASSK_HOME: home, NODE_OPTIONS: `--import ${hold}` };
   const run = startInPty([PASSK, 'run', '--run', 'done', '--backend', 'sim', '--problems', 'demo', '--end', '1', '--n', '5', '--shard-size', '5', '--temperatures', '0.2', '--sim-tps', '0'], { cwd: home, env });
-  await waitFor(() => existsSync(`${hold}.term`), 60_000, 'the run to finish and stop its generator'); // a file event, not a sleep
+  // Events, not a sleep: the orchestrator has begun stopping the finished run's workers (its log says so once the
+  // stop has begun) and the generator is held on its way out (its file).
+  const orchestratorLog = path.join(home, 'results', 'done', 'orchestrator.log');
+  const stopBegun = () => existsSync(orchestratorLog) && /"reason":"run complete".*stopping workers: generators first/.test(readFileSync(orchestratorLog, 'utf8'));
+  await waitFor(() => stopBegun() && existsSync(`${hold}.term`), 60_000, 'the run to finish and stop its generator');
   run.type('\x03');
   await run.waitForOutput(/passk: the workers are already stopping \(run complete\)\. Ctrl-C again says what the stop waits for; a third forces it\./, 30_000, 'the first Ctrl-C line');
   run.type('\x03');
   await run.waitForOutput(/passk: still stopping, waiting for the generators to exit: gpu0 \(pid \d+\)/, 30_000, 'the second Ctrl-C line');
   run.type('\x03');
   assert.equal(await run.exit, 130, run.output());
-  assert.match(run.output(), /passk: forced: killed \d worker\(s\) \((combiner, )?gpu0\)/); // the combiner may still be finishing
+  // The generator is held in its stop; the combiner and the evaluator may still be on their way out too.
+  assert.match(run.output(), /passk: forced: killed \d worker\(s\) \((combiner, )?(eval0, )?gpu0\)/);
 });

@@ -15,8 +15,9 @@ test('status while passk run is still launching its workers: RUNNING, no hint to
   const home = await tempDir();
   const gate = path.join(home, 'gate');
   const hold = path.join(home, 'hold.mjs');
-  // Only the generator waits (main.js generator …); everything else starts at once.
-  writeFileSync(hold, `import { existsSync } from 'node:fs';\nif (process.argv[2] === 'generator') { const a = new Int32Array(new SharedArrayBuffer(4)); while (!existsSync(${JSON.stringify(gate)})) Atomics.wait(a, 0, 0, 50); }\n`);
+  // Only the generator waits (main.js generator …); everything else starts at once. It stops waiting if its
+  // orchestrator dies (a killed test), so no generator is left stuck in the gate.
+  writeFileSync(hold, `import { existsSync } from 'node:fs';\nif (process.argv[2] === 'generator') { const a = new Int32Array(new SharedArrayBuffer(4)); const parent = process.ppid; while (!existsSync(${JSON.stringify(gate)}) && process.ppid === parent) Atomics.wait(a, 0, 0, 50); }\n`);
   const env = { NODE_OPTIONS: `--import ${hold}` };
   const run = startPassk(['run', '--run', 'early', '--backend', 'sim', '--problems', 'demo', '--end', '2', '--n', '5', '--temperatures', '0.2'], { cwd: home, env });
   try {
