@@ -72,7 +72,8 @@ test: build
 	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
 
 # The slow suites (real pipelines, the Python sandbox, model backends, chart rendering); `make test-fast` runs the rest.
-SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/backends/inflight.test.ts test/problems/run-selection.test.ts test/problems/check.test.ts test/report/*.test.ts)
+SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/backends/inflight.test.ts test/problems/run-selection.test.ts test/problems/check.test.ts test/report/*.test.ts \
+  test/cli/walk-*.test.ts test/cli/ctrl-c.test.ts test/cli/readme-commands.test.ts test/ops/*.test.ts test/results/*.test.ts test/bench/*.test.ts test/bootstrap/*.test.ts)
 FAST_TEST_FILES := $(filter-out $(SLOW_TEST_FILES),$(TEST_FILES))
 .PHONY: lint lint-py test-fast
 
