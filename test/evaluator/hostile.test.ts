@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { liveProcesses } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { Problem, VerdictStatus } from '@passk/core';
 import { grader, functionalProblem, humanEvalProblem, DOUBLE, DOUBLE_OK } from './helpers.js';
@@ -38,14 +39,7 @@ after(() => listener.close());
 /** Processes running as any execution uid (there must be none between executions). */
 /** This test's child processes: its fork servers among them (the grader spawns them directly). */
 function ownServerPids(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid ? [Number(d)] : [];
-    } catch {
-      return []; // exited
-    }
-  });
+  return liveProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid);
 }
 
 /**

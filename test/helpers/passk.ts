@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { combinedFileName } from '@passk/core';
+import { liveProcesses } from './procs.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PASSK = path.join(REPO, 'bin', 'passk');
@@ -64,17 +65,7 @@ export async function comparableSummaries(resultsDir: string): Promise<Record<st
 /** Pids of all live descendants of `pid` (from /proc). */
 export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid)!.push(Number(entry));
-    } catch {
-      // exited
-    }
-  }
+  for (const p of liveProcesses()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const out: number[] = [];
   const stack = [pid];
   while (stack.length) for (const c of children.get(stack.pop()!) ?? []) (out.push(c), stack.push(c));
