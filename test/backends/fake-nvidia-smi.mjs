@@ -9,7 +9,8 @@
 //   FAKE_NVSMI_STATE    directory: calls.log (one line per invocation), apps.json ([{pid, used_memory, gpu}],
 //                       listed as is), seen.json (for the release lag)
 //   FAKE_NVSMI_ENGINES  "1": every live process whose command line has `--engine-core` (the fake
-//                       vllm's engine core) holds 1000 MiB on GPU 0
+//                       vllm's engine core) and FAKE_NVSMI_STATE (when set: the engines of a fake vllm
+//                       whose FAKE_VLLM_STATE is the same directory) holds 1000 MiB on GPU 0
 //   FAKE_NVSMI_RELEASE_LAG_MS  an engine-core process seen alive by an earlier call stays listed this
 //                       long after a call first finds it gone (the driver releasing memory late)
 import fs from 'node:fs';
@@ -39,7 +40,8 @@ function engineCores() {
     try {
       const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('--engine-core')) out.push(Number(e));
+      const cmd = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (cmd.includes('--engine-core') && (!state || cmd.includes(state))) out.push(Number(e));
     } catch {
       // gone
     }

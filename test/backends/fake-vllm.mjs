@@ -33,7 +33,8 @@ if (process.argv[2] === '--engine-core') {
   };
   const state = env.FAKE_VLLM_STATE;
   const starts = fs.readdirSync(state).filter((f) => f.startsWith('start-')).length + 1;
-  const core = spawn(process.execPath, [self, '--engine-core'], { stdio: 'ignore' });
+  // The state dir in the engine core's command line: a fake nvidia-smi of this test counts only its own engines.
+  const core = spawn(process.execPath, [self, '--engine-core', state], { stdio: 'ignore' });
   fs.writeFileSync(
     path.join(state, `start-${starts}.json`),
     JSON.stringify({ argv, cuda: env.CUDA_VISIBLE_DEVICES, pid: process.pid, corePid: core.pid, extra: env.FAKE_PRESET_ENV }),

@@ -1,10 +1,9 @@
 /** Stand-in executables on PATH (fake `vllm`, fake `nvidia-smi`) and small process helpers. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../helpers/procs.js';
 
 export const OWNER = fileURLToPath(new URL('./vllm-owner.ts', import.meta.url));
 
@@ -26,25 +25,10 @@ export function isolatedPath(...bins: string[]): string {
   return [...bins, join(process.execPath, '..'), '/usr/bin', '/bin'].join(':');
 }
 
-/** True while `pid` runs (a zombie, exited but not yet reaped, does not count). */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+/** True while `pid` runs (a zombie does not count). */
+export const alive = isAlive;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/ports.js';
 
 export interface FakeStart {
   argv: string[];

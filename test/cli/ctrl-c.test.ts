@@ -12,21 +12,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runPassk, PASSK, comparableSummaries, combinedSampleProblems, waitFor } from '../helpers/passk.js';
-import { RunProcesses, newMarker } from '../helpers/procs.js';
+import { RunProcesses, isAlive, newMarker } from '../helpers/procs.js';
 import { startInPty } from '../helpers/pty.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '10', '--shard-size', '5', '--temperatures', '0.2,0.8'];
 
-/** True while `pid` is a live process (a zombie is dead: it holds nothing but its pid). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
+const alive = isAlive;
 
 /**
  * A preload (NODE_OPTIONS=--import FILE) whose SIGTERM listener, the generator's first, writes FILE.term and then

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { exitStatusOf, type ErrorCode } from '@passk/core';
 import { runPassk } from '../helpers/passk.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Problem, Verdict } from '@passk/core';
 import type { PasskGrader } from '@passk/evaluator';
 import { grader, stdinProblem, humanEvalProblem } from './helpers.js';
+import { childrenMatching, readStat } from '../helpers/procs.js';
 
 const root = process.getuid?.() === 0;
 const hasCgroups = (() => {
@@ -30,17 +31,9 @@ function read(path: string): string | null {
   }
 }
 
-function ppid(pid: number): number | null {
-  const stat = read(`/proc/${pid}/stat`);
-  if (stat === null) return null;
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
 /** This process's fork servers. */
 function servers(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && ppid(Number(d)) === process.pid && (read(`/proc/${d}/cmdline`) ?? '').includes('passk_forkserver'))
-    .map(Number);
+  return childrenMatching(process.pid, 'passk_forkserver');
 }
 
 /** HumanEval's long-lived checker (passk_checker.py names itself so), if the server runs one. */
@@ -54,7 +47,7 @@ function execution(server: number): { leader: number | null; others: number[] } 
   const members = (read(`/sys/fs/cgroup/pids/passk/${server}/cgroup.procs`) ?? '').split('\n').filter(Boolean).map(Number);
   const spare = checker(server);
   const tree = members.filter((p) => p !== server && p !== spare);
-  const leader = tree.find((p) => ppid(p) === server) ?? null;
+  const leader = tree.find((p) => readStat(p)?.ppid === server) ?? null;
   return { leader, others: tree.filter((p) => p !== leader) };
 }
 

@@ -10,6 +10,7 @@ import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/s
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
 import { childSetupFault } from './fault.js';
 import { descendants } from '../helpers/passk.js';
+import { childrenMatching } from '../helpers/procs.js';
 
 const UID_BASE = 1_000_000;
 const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');
@@ -59,18 +60,7 @@ async function leftoverIn(serverPid: number) {
 
 /** Fork servers started by this process. */
 function forkServers(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === process.pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('passk_forkserver');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return childrenMatching(process.pid, 'passk_forkserver');
 }
 
 test('a fork server killed mid-execution is restarted and the execution retried', async () => {

@@ -5,13 +5,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { graderFingerprint, resolveOptions } from '@passk/evaluator';
 import { grader, gradeTable, type GradingRow, stdinProblem, functionalProblem } from './helpers.js';
 import { childSetupFault } from './fault.js';
+import { liveProcesses } from '../helpers/procs.js';
 
 // Per test: 2 s of wall time and of CPU time (lcb_runner: 6 s of wall time).
 const g = await grader({ grading: 'lcb', cpuLimitSeconds: 2, wallLimitSeconds: 2 });
@@ -149,17 +149,9 @@ test('lcb mode: a program that tampers with the harness gets its own failure, ne
 
 /** Pids of the children of this process's fork servers (the lcb children running now). */
 function serverChildren(): number[] {
-  const stat = (pid: string): string[] | null => {
-    try {
-      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    } catch {
-      return null;
-    }
-  };
-  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  const servers = new Set(pids.filter((p) => stat(p)?.[1] === String(process.pid)));
-  return pids.filter((p) => servers.has(stat(p)?.[1] ?? '') && stat(p)?.[0] !== 'Z').map(Number);
+  const live = liveProcesses();
+  const servers = new Set(live.filter((p) => p.ppid === process.pid).map((p) => p.pid));
+  return live.filter((p) => servers.has(p.ppid)).map((p) => p.pid);
 }
 
 test('lcb mode: a child SIGKILLed from outside is run again; only a reproduced death is the verdict', async () => {

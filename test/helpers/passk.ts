@@ -1,12 +1,11 @@
 /** Helpers for tests that drive the real CLI as processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { combinedFileName } from '@passk/core';
-import { liveProcesses } from './procs.js';
+import { cmdlineOf, liveProcesses } from './procs.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PASSK = path.join(REPO, 'bin', 'passk');
@@ -74,19 +73,9 @@ export function descendants(pid: number): number[] {
 
 /** Pids of live processes whose command line mentions `needle`. */
 export function processesMatching(needle: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (cmd.includes(needle)) out.push(Number(entry));
-    } catch {
-      // exited
-    }
-  }
-  return out;
+  return liveProcesses()
+    .filter((p) => p.pid !== process.pid && cmdlineOf(p.pid).includes(needle))
+    .map((p) => p.pid);
 }
 
 export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
@@ -109,13 +98,7 @@ export async function leftovers(queueDir: string): Promise<string[]> {
 }
 
 /** The command line of a live process ('' once it is gone). */
-export function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
+export const cmdline = cmdlineOf;
 
 /**
  * Every sample index of every (question, temperature) of the plan must appear exactly once in its

@@ -26,7 +26,8 @@ export interface ProcInfo {
   state: string;
 }
 
-function readStat(pid: number): ProcInfo | undefined {
+/** One process's /proc/<pid>/stat (the fields after its name), or undefined once it has exited. */
+export function readStat(pid: number): ProcInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -34,6 +35,19 @@ function readStat(pid: number): ProcInfo | undefined {
   } catch {
     return undefined; // exited
   }
+}
+
+/** True while `pid` runs (a zombie, exited but not yet reaped, is dead: it holds nothing but its pid). */
+export function isAlive(pid: number): boolean {
+  const info = readStat(pid);
+  return info !== undefined && info.state !== 'Z' && info.state !== 'X';
+}
+
+/** Live children of `parent` whose command line mentions `needle`. */
+export function childrenMatching(parent: number, needle: string): number[] {
+  return liveProcesses()
+    .filter((p) => p.ppid === parent && cmdlineOf(p.pid).includes(needle))
+    .map((p) => p.pid);
 }
 
 /** Every live process (zombies excluded: they are dead and hold nothing but a pid). */

@@ -11,6 +11,9 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './ports.js';
+
+export { freePort };
 
 export interface RedisServer {
   url: string;
@@ -41,18 +44,6 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** True when the server answers PING with PONG (not LOADING). */
 export function ping(port: number, timeoutMs = 500): Promise<boolean> {

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPasskError } from '@passk/core';
 import { loadProblems, streamProblems, newStats } from '@passk/problems';
-import { fnTest, jsonl, lcbRows, pickleExpr, stdinTest, tempDir } from './fixtures.js';
+import { fnTest, jsonl, lcbRows, stdinTest, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

@@ -8,7 +8,7 @@ import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@passk/core';
-import type { Claim, QueueBackend, Transport, WorkItem, Stage, Plan, Problem } from '@passk/core';
+import type { Claim, QueueBackend, WorkItem, Plan, Problem } from '@passk/core';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { fsWorld, redisWorld, startChild, type World, type Child } from './worlds.js';
 
