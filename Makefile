@@ -19,6 +19,10 @@ MAX_TOKENS ?=
 PYTHON ?=
 RUN_ARGS ?=
 TEST_FILES ?= $(wildcard test/*.test.ts test/*/*.test.ts)
+# Test files run at once (node --test --test-concurrency; default 2). Tests wait on events, own their
+# temp dirs, ports, Redis servers and sandbox uids, and find only their own processes (docs/testing.md),
+# so files may overlap; 1 runs them one after another (a full run takes about twice as long).
+TEST_CONCURRENCY ?= 2
 
 .PHONY: help node install build run test bench clean
 
@@ -69,7 +73,7 @@ run: build
 test: build
 	bash test/setup.sh
 	$(MAKE) --no-print-directory lint
-	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
+	node --import tsx --test --test-concurrency=$(TEST_CONCURRENCY) $(TEST_FILES)
 
 # The slow suites (real pipelines, the Python sandbox, model backends, chart rendering); `make test-fast` runs the rest.
 SLOW_TEST_FILES := $(wildcard test/pipeline/*.test.ts test/evaluator/*.test.ts test/backends/llama.test.ts test/backends/vllm*.test.ts test/backends/preflight.test.ts test/backends/inflight.test.ts test/problems/run-selection.test.ts test/problems/check.test.ts test/report/*.test.ts \
@@ -97,7 +101,7 @@ lint-py: install
 test-fast: build
 	bash test/setup.sh
 	$(MAKE) --no-print-directory lint
-	node --import tsx --test --test-concurrency=1 $(FAST_TEST_FILES)
+	node --import tsx --test --test-concurrency=$(TEST_CONCURRENCY) $(FAST_TEST_FILES)
 
 bench: build
 	node --import tsx bench/run.ts
