@@ -67,13 +67,26 @@ export function outRow(row: Record<string, unknown>, v: Verdict): Record<string,
 
 export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> {
   const t0 = performance.now();
-  const { problems } = await loadProblems(o.problems, o.onWarning ? { onWarning: o.onWarning } : {});
-  const byId = new Map<string, Problem>(problems.map((p) => [p.id, p]));
-  const samples = await readSamples(o.samples);
-  for (const s of samples) {
-    if (!byId.has(s.problemId)) throw new PasskError('ERR_PROBLEM_NOT_FOUND', `no problem ${s.problemId} in ${o.problems}`, { file: o.samples, line: s.line });
+  // The fork servers start (a Python start-up each, on other cores) while Node reads the problems
+  // and samples; a bad input file is still the error reported, and the servers it started are closed.
+  const starting = createGrader(o);
+  starting.catch(() => undefined); // handled where it is awaited (no unhandled rejection while Node reads)
+  let problems: Problem[];
+  let samples: Awaited<ReturnType<typeof readSamples>>;
+  try {
+    ({ problems } = await loadProblems(o.problems, o.onWarning ? { onWarning: o.onWarning } : {}));
+    samples = await readSamples(o.samples);
+  } catch (error) {
+    await starting.then((g) => g.close(), () => undefined);
+    throw error;
   }
-  const inner = await createGrader(o);
+  const byId = new Map<string, Problem>(problems.map((p) => [p.id, p]));
+  const unknown = samples.find((s) => !byId.has(s.problemId));
+  if (unknown) {
+    await starting.then((g) => g.close(), () => undefined);
+    throw new PasskError('ERR_PROBLEM_NOT_FOUND', `no problem ${unknown.problemId} in ${o.problems}`, { file: o.samples, line: unknown.line });
+  }
+  const inner = await starting;
   const grader: Grader = o.dedup === false ? inner : createCachedGrader(inner, o.cacheDir ?? null);
   const verdicts: Verdict[] = new Array(samples.length);
   try {
