@@ -60,11 +60,14 @@ export async function failedAtStart(ctx: FailedContext, retry: boolean): Promise
   );
 }
 
-/** When only failed items are left: name them and their reasons, and say how to retry. */
-export async function failedAtEnd(ctx: FailedContext): Promise<void> {
-  const { transport, plan, logger, say } = ctx;
+/** The failed items of a plan, and how many other failed entries there are (transport.failed.list). */
+export type FailedListing = Awaited<ReturnType<Transport['failed']['list']>>;
+
+/** When only failed items are left (`listing`, at least one): name them and their reasons, and say how to retry. */
+export async function failedAtEnd(ctx: FailedContext, listing: FailedListing): Promise<void> {
+  const { transport, logger, say } = ctx;
   const { failed } = transport;
-  const { items, others } = await failed.list(plan, await transport.store.combinedGroups());
+  const { items, others } = listing;
   logger.info({ failed: items.map((i) => ({ item: i.stem, stage: i.stage, code: i.code, reason: i.reasonAt })) }, 'only failed items left');
   say(`passk: nothing is left to do but ${items.length} failed item(s) of the plan; the run cannot finish without them:`);
   for (const line of describeFailedItems(items)) say(line);

@@ -16,11 +16,12 @@ import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsD
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs, gradingFlag, GRADER_VERSION } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems } from './plan.js';
-import { failedAtStart, failedAtEnd, type FailedContext } from './failed.js';
+import { failedAtStart, failedAtEnd, type FailedContext, type FailedListing } from './failed.js';
 import { Supervisor, type WorkerSpec } from './supervisor.js';
 import { preflight } from './preflight.js';
 import { collectStatus } from '../status/collect.js';
 import { progressLine } from '../status/render.js';
+import { queueIdle } from '../status/state.js';
 import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
@@ -160,9 +161,10 @@ async function watch(run: Running): Promise<number> {
     }
     if (status.finished || (await allSummariesWritten(plan, layout))) return clock.tick(true).then(() => finish(run, tty));
     await endIfNoWorkerLeft(run, status);
-    if (await onlyFailedLeft(status, transport, layout)) {
+    const failedLeft = await onlyFailedLeft(status, transport, layout, plan);
+    if (failedLeft) {
       await supervisor.stopAll('only failed items left');
-      await failedAtEnd(run.failedCtx);
+      await failedAtEnd(run.failedCtx, failedLeft);
       return 1;
     }
   }
@@ -208,11 +210,16 @@ async function endIfNoWorkerLeft(run: Running, status: Status): Promise<void> {
   throw new PasskError('ERR_WORKER_CRASHED', `every generator of run \`${layout.run}\` crashed again after ${run.argv.maxRestarts} restart(s) and is not restarted (the last errors are above)`);
 }
 
-/** Nothing pending or claimed, failed items left and groups not done, twice in a row (a settle read). */
-async function onlyFailedLeft(status: Status, transport: Transport, layout: Layout): Promise<boolean> {
-  const idle = (q: Status['queue']) => q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval === 0;
-  if (!idle(status.queue) || status.queue.failed === 0 || status.groups_done >= status.groups_total) return false;
-  return idle((await collectStatus(layout, transport)).queue);
+/**
+ * The failed items of the plan when nothing else is left: nothing pending or claimed in any stage
+ * twice in a row (a settle read), groups not done, and at least one failed item that the plan needs
+ * (failed entries outside the plan, such as quarantined stray files, never end a run).
+ */
+async function onlyFailedLeft(status: Status, transport: Transport, layout: Layout, plan: Plan): Promise<FailedListing | undefined> {
+  if (!queueIdle(status.queue) || status.queue.failed === 0 || status.groups_done >= status.groups_total) return undefined;
+  if (!queueIdle((await collectStatus(layout, transport)).queue)) return undefined;
+  const listing = await transport.failed.list(plan, await transport.store.combinedGroups());
+  return listing.items.length ? listing : undefined;
 }
 
 /** `--backend auto` resolved, the tiny model written when llama has none, and the settings preflighted. */

@@ -32,6 +32,11 @@ function aliveRole(s: RunStatus, role: string, now = Date.now()): boolean {
   return orchestrators.length > 0 && s.workers.some((w) => w.role === role && w.state !== 'exited' && w.heartbeat_age_s < RESTART_GRACE_S);
 }
 
+/** Nothing pending and nothing claimed, in any stage (a combine the combiner holds is work in progress too). */
+export function queueIdle(q: RunStatus['queue']): boolean {
+  return q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval + q.claimed.combine === 0;
+}
+
 export function runState(s: RunStatus, ref: Ref = { run: s.run }): StateView {
   const run = runRefArgs(ref);
   if (s.finished || (s.groups_total > 0 && s.groups_done >= s.groups_total)) return { state: 'FINISHED', hints: [] };
@@ -46,11 +51,10 @@ export function runState(s: RunStatus, ref: Ref = { run: s.run }): StateView {
   if (q.pending.eval + q.claimed.eval > 0 && !aliveRole(s, 'evaluator')) {
     hints.push(`no evaluator is alive and ${q.pending.eval + q.claimed.eval} shard(s) wait to be graded: start one with \`${passkCommand(['evaluator', ...run])}\``);
   }
-  if (q.pending.combine > 0 && !aliveRole(s, 'combiner')) {
-    hints.push(`no combiner is alive and ${q.pending.combine} graded shard(s) wait: start it with \`${passkCommand(['combiner', ...run])}\``);
+  if (q.pending.combine + q.claimed.combine > 0 && !aliveRole(s, 'combiner')) {
+    hints.push(`no combiner is alive and ${q.pending.combine + q.claimed.combine} graded shard(s) wait: start it with \`${passkCommand(['combiner', ...run])}\``);
   }
-  const idle = q.pending.gen + q.pending.eval + q.pending.combine + q.claimed.gen + q.claimed.eval === 0;
-  if (idle && q.failed > 0) {
+  if (queueIdle(q) && q.failed > 0) {
     hints.push(`only failed items are left (${q.failed}): see \`${passkCommand(['status', ...run, '--json'])}\` and put them back with \`${passkCommand(['resume', ...run, '--retry-failed'])}\``);
   }
   return { state: hints.length ? 'STALLED' : 'RUNNING', hints };
