@@ -82,9 +82,11 @@ FAST_TEST_FILES := $(filter-out $(SLOW_TEST_FILES),$(TEST_FILES))
 .PHONY: lint lint-py test-fast
 
 # The lint gates, run by `make test` and `make test-fast`: the TypeScript one (eslint.config.js: typescript-eslint
-# recommended, files <= 400 lines, functions <= 80, no any), then the Python one (lint-py).
-lint: install
+# recommended, files <= 400 lines, functions <= 80, no any), the type check of the tests and benches (tsx runs them
+# without one; tsconfig.tests.json: the packages' strict settings, no output), then the Python one (lint-py).
+lint: build
 	npx eslint --cache --cache-location node_modules/.cache/eslint/ packages/*/src test bench eslint.config.js
+	npx tsc -p tsconfig.tests.json
 	@$(MAKE) --no-print-directory lint-py
 
 # The Python gate over the sandbox's Python and its tests: flake8 (.flake8; Debian's python3-flake8 for

@@ -59,9 +59,9 @@ async function generate(file: string, sizeMb: number): Promise<{ rows: number; b
     const line = `${JSON.stringify(row)}\n`;
     bytes += Buffer.byteLength(line);
     rows += 1;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   return { rows, bytes };
 }
 

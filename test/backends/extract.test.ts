@@ -84,9 +84,10 @@ test('--strict-extraction reaches the generator and turns the fallbacks off (rec
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const flags = { 'api-key-env': 'OPENAI_API_KEY', 'sim-tps': 0, 'sim-time-limit-rate': 0 };
-  assert.ok(backendFlagArgs({ ...flags, 'strict-extraction': true }).includes('--strict-extraction'), 'passk run passes the flag to its generators');
-  assert.ok(!backendFlagArgs({ ...flags, 'strict-extraction': false }).includes('--strict-extraction'));
+  type Flags = Parameters<typeof backendFlagArgs>[0];
+  const flags = { 'api-key-env': 'OPENAI_API_KEY', 'sim-tps': 0, 'sim-time-limit-rate': 0 } as Partial<Flags>; // the flags yargs would default
+  assert.ok(backendFlagArgs({ ...flags, 'strict-extraction': true } as Flags).includes('--strict-extraction'), 'passk run passes the flag to its generators');
+  assert.ok(!backendFlagArgs({ ...flags, 'strict-extraction': false } as Flags).includes('--strict-extraction'));
   const root = await mkdtemp(join(tmpdir(), 'passk-strict-'));
   try {
     const layout = runLayout({ run: 'r', queueDir: join(root, 'q'), resultsDir: join(root, 'r') });

@@ -43,7 +43,7 @@ test('tiny model: deterministic per seed, under 1 MB, a valid llama GGUF', async
   assert.equal(info.metadata.general.architecture, 'llama');
   assert.equal(info.metadata.general.name, 'passk-tiny-random-seed7');
   assert.equal(info.tensorInfo?.length, 3 + 2 * 9);
-  const tokens = (info.metadata.tokenizer as { ggml: { tokens: string[] } }).ggml.tokens;
+  const tokens = (info.metadata.tokenizer as { ggml: { tokens: readonly string[] } }).ggml.tokens;
   assert.equal(tokens.length, 260);
 });
 

@@ -119,7 +119,7 @@ test('engine config: the preset\'s openai section, maxN and maxConcurrency reach
     } finally {
       await b.close();
     }
-    const c = await createBackend({ backend: 'openai', openaiUrl: url, engineConfig: file, preset: 'hosted', maxConcurrency: 7, gpu: 0, logDir: dir, logger: logger as never });
+    const c = await createBackend({ backend: 'openai', model: 'm', openaiUrl: url, engineConfig: file, preset: 'hosted', maxConcurrency: 7, gpu: 0, logDir: dir, logger: logger as never });
     assert.equal((c as OpenAIBackend).defaultInflight(), 7);
     await c.close();
   });
@@ -137,7 +137,7 @@ test('engine config: bad openai settings are ERR_BAD_OPTION with the field named
   for (const [openai, message] of cases) {
     await writeFile(file, JSON.stringify({ presets: { p: { openai } } }));
     await assert.rejects(
-      createBackend({ backend: 'openai', openaiUrl: 'http://127.0.0.1:9', engineConfig: file, preset: 'p', gpu: 0, logDir: dir, logger: captureLogger().logger as never }),
+      createBackend({ backend: 'openai', model: 'm', openaiUrl: 'http://127.0.0.1:9', engineConfig: file, preset: 'p', gpu: 0, logDir: dir, logger: captureLogger().logger as never }),
       (e: { code?: string; message: string }) => e.code === 'ERR_BAD_OPTION' && e.message === `${file}: ${message}`,
       message,
     );

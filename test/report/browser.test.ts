@@ -1,3 +1,6 @@
+// page.$$eval callbacks run in the browser:
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * report.html in a real browser: headless Chromium (Debian package `chromium`) driven by
  * playwright-core. Skips, saying why, only when Chromium is not installed and cannot be.

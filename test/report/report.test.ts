@@ -39,7 +39,7 @@ test('enrichQuestionSummary and enrichRunSummary keep every seed field and add p
   const meta = await readProblemMeta(dir, 0);
   assert.equal(meta.difficulty, 'easy');
   const enriched = enrichQuestionSummary(summary, meta);
-  for (const [key, value] of Object.entries(summary)) assert.deepEqual((enriched as Record<string, unknown>)[key], value, `summary.json field ${key} unchanged`);
+  for (const [key, value] of Object.entries(summary)) assert.deepEqual((enriched as unknown as Record<string, unknown>)[key], value, `summary.json field ${key} unchanged`);
   assert.deepEqual(enriched.ks, [1, 5, 10]);
   assert.equal(enriched.per_temperature.length, 2);
   const row = summary.results[0]!;
@@ -57,7 +57,7 @@ test('enrichQuestionSummary and enrichRunSummary keep every seed field and add p
   const enrichedRun = enrichRunSummary(runSummary, questions, { resamples: 500 });
   // The combiner already enriches run_summary.json; what must survive a (re-)enrichment is every seed field.
   const added = new Set(['ks', 'best_temperature', 'by_difficulty', 'by_platform', 'verdicts', 'stats', 'pass_at_k', 'pass_rate_ci', 'compared_questions']);
-  for (const key of Object.keys(runSummary)) if (key !== 'per_temperature' && !added.has(key)) assert.deepEqual((enrichedRun as Record<string, unknown>)[key], (runSummary as unknown as Record<string, unknown>)[key]);
+  for (const key of Object.keys(runSummary)) if (key !== 'per_temperature' && !added.has(key)) assert.deepEqual((enrichedRun as unknown as Record<string, unknown>)[key], (runSummary as unknown as Record<string, unknown>)[key]);
   runSummary.per_temperature.forEach((t, i) => {
     const e = enrichedRun.per_temperature[i]!;
     for (const [key, value] of Object.entries(t)) if (!added.has(key)) assert.deepEqual((e as Record<string, unknown>)[key], value, `per_temperature.${key} unchanged`);
