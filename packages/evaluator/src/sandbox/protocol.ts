@@ -90,7 +90,11 @@ function inputsJson(inputs: readonly string[]): Buffer {
   return b;
 }
 
-export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buffer {
+/**
+ * The request as its header line and parts, in order: written as one writev (server.ts), so that an
+ * lcb request's inputs (MBs, encoded once per problem) are not copied for every sample.
+ */
+export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buffer[] {
   const parts: [string, Buffer][] = [['code', Buffer.from(req.code)], ['input', Buffer.from(req.input ?? '')]];
   if (req.prompt !== undefined) parts.push(['prompt', Buffer.from(req.prompt)]);
   if (req.test !== undefined) parts.push(['test', Buffer.from(req.test)]);
@@ -106,7 +110,7 @@ export function encodeRequest(id: number, nonce: string, req: ExecRequest): Buff
     ...(req.inputs !== undefined ? { tests: req.inputs.length, total_ms: req.totalMs } : {}),
     parts: parts.map(([name, b]) => [name, b.length]),
   };
-  return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...parts.map(([, b]) => b)]);
+  return [Buffer.from(JSON.stringify(header) + '\n'), ...parts.map(([, b]) => b)];
 }
 
 /**

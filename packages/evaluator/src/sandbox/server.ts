@@ -184,7 +184,10 @@ export class ForkServer {
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new Error(`no response within ${hangMs} ms`)), hangMs);
       this.pending = { resolve, reject, timer, hangMs, ...(onTest ? { onTest } : {}) };
-      this.child.stdin.write(encodeRequest(id, nonce, req));
+      const stdin = this.child.stdin;
+      stdin.cork(); // one writev for the header and the parts
+      for (const chunk of encodeRequest(id, nonce, req)) stdin.write(chunk);
+      stdin.uncork();
     });
   }
 
