@@ -10,6 +10,7 @@ import { runEvaluate } from '../../packages/evaluator/src/commands/run-evaluate.
 import { lcbRows, stdinTest } from '../problems/fixtures.js';
 import { hasHumanEval, HUMANEVAL, TEST_LIMITS } from './helpers.js';
 import { childSetupFault } from './fault.js';
+import { childrenMatching } from '../helpers/procs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'passk-evaluate-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,11 +81,15 @@ test('HumanEval file as published, through the yargs command', { skip: hasHumanE
   assert.equal(process.exitCode ?? 0, 0);
 });
 
-test('a sample naming an unknown problem is an error naming file and line', async () => {
+test('a sample naming an unknown problem is an error naming file and line; alone, and no fork server is left', async () => {
   const problems = join(dir, 'lcb.jsonl');
   const samples = join(dir, 'bad-samples.jsonl');
   writeFileSync(samples, jsonl([{ question_id: 'nope', code: 'x' }]));
-  await assert.rejects(runEvaluate({ ...TEST_LIMITS, problems, samples, out: join(dir, 'x.jsonl') }), /bad-samples.jsonl, line 1: no problem nope/);
+  const warnings: string[] = [];
+  // The fork servers start while the inputs are read (run-evaluate.ts): their warnings wait for good inputs.
+  await assert.rejects(runEvaluate({ ...TEST_LIMITS, problems, samples, out: join(dir, 'x.jsonl'), onWarning: (m) => warnings.push(m) }), /bad-samples.jsonl, line 1: no problem nope/);
+  assert.deepEqual(warnings, [], 'the input error comes alone');
+  assert.deepEqual(childrenMatching(process.pid, 'passk_forkserver'), [], 'the servers started meanwhile are closed');
 });
 
 test('LiveCodeBench rows with private tests as published (base64 → zlib → pickle, made by the machine\'s Python) are graded on them', async () => {

@@ -65,11 +65,26 @@ export function outRow(row: Record<string, unknown>, v: Verdict): Record<string,
   return { ...row, ...v, result: humanEvalResult(v), ...(v.status === 'infra_error' ? { excluded_from_pass_at_k: true } : {}) };
 }
 
+/** Warnings kept until release(), then passed on (and every later one at once); dropped if never released. */
+function holdWarnings(sink: ((message: string) => void) | undefined): { warn: (message: string) => void; release: () => void } {
+  const pass = sink ?? ((m: string) => process.stderr.write(`passk evaluator: ${m}\n`)); // resolveOptions' default
+  let held: string[] | null = [];
+  return {
+    warn: (m) => (held ? held.push(m) : pass(m)),
+    release: () => {
+      for (const m of held ?? []) pass(m);
+      held = null;
+    },
+  };
+}
+
 export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> {
   const t0 = performance.now();
   // The fork servers start (a Python start-up each, on other cores) while Node reads the problems
-  // and samples; a bad input file is still the error reported, and the servers it started are closed.
-  const starting = createGrader(o);
+  // and samples; a bad input file is still the error reported (alone: the servers' warnings wait
+  // until the inputs are good), and the servers it started are closed.
+  const held = holdWarnings(o.onWarning);
+  const starting = createGrader({ ...o, onWarning: held.warn });
   starting.catch(() => undefined); // handled where it is awaited (no unhandled rejection while Node reads)
   let problems: Problem[];
   let samples: Awaited<ReturnType<typeof readSamples>>;
@@ -86,6 +101,7 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateSummary> 
     await starting.then((g) => g.close(), () => undefined);
     throw new PasskError('ERR_PROBLEM_NOT_FOUND', `no problem ${unknown.problemId} in ${o.problems}`, { file: o.samples, line: unknown.line });
   }
+  held.release();
   const inner = await starting;
   const grader: Grader = o.dedup === false ? inner : createCachedGrader(inner, o.cacheDir ?? null);
   const verdicts: Verdict[] = new Array(samples.length);
