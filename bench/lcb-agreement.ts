@@ -81,7 +81,7 @@ for (const l of differ) console.log(`  ${l}`);
 const rate = (count: number, r: { seconds: number }) => `${r.seconds.toFixed(1)} s, ${(count / r.seconds).toFixed(1)} samples/s`;
 /** passk evaluate's own time (the first line of its table on stderr): grading, without the CLI's process start. */
 const inner = (r: { stderr: string }): { seconds: number } => {
-  const m = /^passk evaluate: \d+ samples of \d+ problems graded in ([\d.]+) s/m.exec(r.stderr);
+  const m = /^passk evaluate: \d+ samples? of \d+ problems? graded in ([\d.]+) s/m.exec(r.stderr);
   return { seconds: m ? Number(m[1]) : NaN };
 };
 console.log(`whole corpus (${n}): lcb_runner ${rate(n, all.peer)}; passk --grading lcb ${rate(n, all.passk)} (${workers} workers each; passk's process start included)`);

@@ -66,7 +66,7 @@ export function runPassk(w: Workload, f: PasskFlags): Run {
       ...(f.grading ? ['--grading', f.grading] : [])];
     const t = timed(f.python, argv, { NODE_OPTIONS: `--require ${path.join(here, 'node-cpu.cjs')}`, PASSK_BENCH_NODE_CPU: cpuFile });
     // passk evaluate's own time: the first line of its table on stderr (it replaced the JSON summary line).
-    const summary = /^passk evaluate: \d+ samples of \d+ problems graded in ([\d.]+) s/m.exec(t.stderr);
+    const summary = /^passk evaluate: \d+ samples? of \d+ problems? graded in ([\d.]+) s/m.exec(t.stderr);
     const inner = summary ? Number(summary[1]) : NaN;
     const node = JSON.parse(readFileSync(cpuFile, 'utf8')) as { user: number; system: number };
     const verdicts = jsonlRows(out).map((r) => ({ passed: r.passed === true, cls: passkClass(r, w.kind), detail: `${String(r.status)}${r.failed_test !== undefined && r.failed_test !== null ? ` test ${String(r.failed_test)}` : ''}: ${String(r.message ?? '').slice(0, 120)}` }));

@@ -37,7 +37,7 @@ test('passk evaluate: default results file, readable table with dropped k, --jso
   assert.match(err[0]!, /^passk evaluate: 3 samples of 2 problems graded in \d+\.\d s \(\d programs run, the rest from dedup\)$/);
   assert.equal(err[1], `  results: ${results}`);
   assert.equal(err[2], '  pass@1       75.00 %');
-  assert.equal(err[3], '  pass@2       dropped: 1 of 2 problems have fewer than 2 graded samples (smallest n = 1, p2); pass@k needs n >= k for every problem');
+  assert.equal(err[3], '  pass@2       dropped: 1 of 2 problems has fewer than 2 graded samples (smallest n = 1, p2); pass@k needs n >= k for every problem');
   assert.equal(err[4], '  pass@10      dropped: 2 of 2 problems have fewer than 10 graded samples (smallest n = 1, p2); pass@k needs n >= k for every problem');
   assert.equal(err[5], '  verdicts: passed 2, wrong_answer 1');
   assert.match(err[6]!, new RegExp(`^ {2}grading lcb \\(grader ${GRADER_VERSION}\\) · python 3\\.\\d+\\.\\d+ /\\S+, numpy \\S+ · sandbox \\S+ · passk 0\\.1\\.0 \\(\\S+\\)$`));

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './naming.js';
+export * from './count.js';
 export * from './validate.js';
 export * from './grader.js';
 export * from './backend.js';

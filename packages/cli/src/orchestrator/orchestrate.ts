@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
-import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger, count } from '@passk/core';
 import { backendFlagArgs, layoutFrom, transportFrom, parseNumberList, positiveInt } from '../options.js';
 import { limitArgs, gradingFlag, GRADER_VERSION } from '../grader-factory.js';
 import { createOrResumePlan, seedWorkItems } from './plan.js';
@@ -30,7 +30,6 @@ import { applyPlanDefaults, givenFlags, recordedProblems } from './from-plan.js'
 import { watchInterrupts } from './interrupts.js';
 import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
-import { count } from '../count.js';
 
 const cliMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const exists = (file: string) => access(file).then(() => true, () => false);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport } from '@passk/core';
+import { WorkerRuntime, PasskError, isPasskError, planGrading, makeProvenance, probeInterpreter, groupStem, questionResultsDir, type Plan, type RunLayout, type Transport, count } from '@passk/core';
 import { GRADER_VERSION, limitOptions, limitArgs } from '@passk/evaluator';
 import type { RegradeArgs } from './args.js';
 import { layoutFrom, transportFrom, positiveInt } from '../options.js';
@@ -20,7 +20,6 @@ import { readSourcePlan, sourceGraderVersion, regradePlan, createOrResumeRegrade
 import { liveWorkers } from './live.js';
 import { passkCommand, resultsRefArgs } from '../home.js';
 import { seedRegrade, missingMessage, type SeedResult } from './seed.js';
-import { count } from '../count.js';
 
 export type { RegradeArgs };
 

@@ -5,7 +5,7 @@
  * stderr (`--json` gives the machine form on stdout instead).
  */
 import path from 'node:path';
-import { passkVersion, probeInterpreter, gradingOf, type GradingMode, type InterpreterInfo } from '@passk/core';
+import { count, passkVersion, probeInterpreter, gradingOf, type GradingMode, type InterpreterInfo } from '@passk/core';
 import { GRADER_VERSION } from '../grader.js';
 import type { EvaluateSummary } from './run-evaluate.js';
 
@@ -28,7 +28,7 @@ export function droppedKs(counts: ReadonlyArray<{ id: string; n: number }>, ks: 
     const short = graded.filter((c) => c.n < k);
     if (!short.length) continue;
     const least = short.reduce((a, b) => (b.n < a.n ? b : a));
-    out.push({ k, reason: `${short.length} of ${graded.length} problems have fewer than ${k} graded samples (smallest n = ${least.n}, ${least.id}); pass@k needs n >= k for every problem` });
+    out.push({ k, reason: `${short.length} of ${count(graded.length, 'problem')} ${short.length === 1 ? 'has' : 'have'} fewer than ${k} graded samples (smallest n = ${least.n}, ${least.id}); pass@k needs n >= k for every problem` });
   }
   return out;
 }
@@ -50,7 +50,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
 /** The readable summary (stderr without --json). */
 export function summaryTable(s: EvaluateSummary): string[] {
-  const lines = [`passk evaluate: ${s.samples} samples of ${s.problems} problems graded in ${s.seconds.toFixed(1)} s (${s.graded} programs run, the rest from dedup)`];
+  const lines = [`passk evaluate: ${count(s.samples, 'sample')} of ${count(s.problems, 'problem')} graded in ${s.seconds.toFixed(1)} s (${count(s.graded, 'program')} run, the rest from dedup)`];
   lines.push(`  results: ${path.resolve(s.out)}`); // absolute: the user may open it from anywhere
   for (const [key, value] of Object.entries(s.passAtK)) lines.push(`  ${key.padEnd(10)} ${pct(value).padStart(9)}`);
   for (const d of s.ksDropped) lines.push(`  ${`pass@${d.k}`.padEnd(10)} ${'dropped'.padStart(9)}: ${d.reason}`);

@@ -1,2 +1,0 @@
-/** "1 question", "3 questions": a count with its noun, for lines a person reads. */
-export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
