@@ -46,9 +46,16 @@ test('from another directory: a missing run fails and creates nothing; passk run
   assert.match(runs!.stdout, new RegExp(`^runs in ${home}/results:\\n {2}name +state +progress +started\\n {2}ext +FINISHED +8/8 \\(100%\\) +\\d{4}-`));
   assert.match(status!.stdout, /^FINISHED {2}run ext/);
 
-  // Resume by name, growing n and adding a temperature: the plan's other flags come from plan.json.
+  // `passk run` with some plan flags compares them as typed (the others take their defaults): refused,
+  // with the `passk resume` that grows the run by the flags given alone.
+  const typed = await runPassk(['run', '--run', 'ext', '--backend', 'sim', '--n', '8', '--temperatures', '0.2,1.0'], opts);
+  assert.equal(typed.code, 2, typed.stdout + typed.stderr);
+  const hint = /To extend it by --n, --temperatures alone: `([^`]+)` \(resume takes every plan flag not given from the plan\)/.exec(typed.stderr);
+  assert.ok(hint, typed.stderr);
+  assert.equal(hint[1], `passk --home ${home} resume --run ext --n 8 --temperatures 0.2,1`);
+  // Resume by name, growing n and adding a temperature (the hint, pasted): the plan's other flags come from plan.json.
   const before = await readJson(path.join(resultsDir, 'q0', 't0_2_combined.json'));
-  const grown = await runPassk(['resume', '--run', 'ext', '--n', '8', '--temperatures', '0.2,1.0', '--sim-tps', '0', '--evaluators', '1', '--progress-interval', '1'], opts);
+  const grown = await runPassk([...hint[1].split(' ').slice(1), '--sim-tps', '0', '--evaluators', '1', '--progress-interval', '1'], opts);
   assert.equal(grown.code, 0, grown.stdout + grown.stderr);
   assert.match(grown.stdout, /the plan of run ext .* gives --problems --shard-size --start --end/);
   assert.match(grown.stdout, /extending run ext \(n: was 4, now 8; temperatures: was \[0\.2\], now \[0\.2,1\]\)/);

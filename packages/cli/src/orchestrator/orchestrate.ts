@@ -250,6 +250,16 @@ interface PlanNumbers {
   simulated: boolean;
 }
 
+/** The growth flags (--n, --temperatures, --end) this command line gave, with their values, for the extension hint of a refusal. */
+function growthArgs(argv: RunArgs, numbers: PlanNumbers): string[] {
+  const given = givenFlags(process.argv.slice(2));
+  const out: string[] = [];
+  if (given.has('n')) out.push('--n', String(numbers.n));
+  if (given.has('temperatures')) out.push('--temperatures', numbers.temperatures.join(','));
+  if (given.has('end') && argv.end !== undefined) out.push('--end', String(argv.end));
+  return out;
+}
+
 /** Load the problems (the selection flags as in `passk dataset check`), create or resume the plan, clear old stop flags. */
 async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numbers: PlanNumbers, logger: Logger, say: (line: string) => void): Promise<{ plan: Plan; resumed: boolean; extended?: string[] }> {
   const selection = selectionLoadOptions(argv);
@@ -279,6 +289,7 @@ async function planRun(argv: RunArgs, layout: Layout, transport: Transport, numb
     ...(argv.strictExtraction !== undefined ? { strictExtraction: argv.strictExtraction } : {}),
     ...(argv.grading !== undefined ? { grading: gradingFlag(argv.grading) } : {}),
     ref: runRefArgs(argv),
+    ...(argv.resume ? {} : { growth: growthArgs(argv, numbers) }),
     provenance: makeProvenance({ strictExtraction: argv.strictExtraction, grading: argv.grading, graderVersion: GRADER_VERSION, interpreter: await probeInterpreter(argv.python) }),
   });
   for (const flag of ['stop-generators', 'stop-all', 'complete'] as const) await transport.control.clear(flag);

@@ -41,6 +41,12 @@ export interface PlanRequest {
   provenance?: Provenance;
   /** The words naming this run on a command line (runRefArgs), for the pasteable hints of a refusal. @default ['--run', run] */
   ref?: string[];
+  /**
+   * The growth flags given on this `passk run` command line, as typed (`--n 16`, `--temperatures …`,
+   * `--end 40`): a refusal then shows the `passk resume` that extends the run by them, the other plan
+   * flags taken from the plan. @default none
+   */
+  growth?: string[];
 }
 
 export function buildPlan(request: PlanRequest): { plan: Plan; selected: Array<{ idx: number; problem: Problem }> } {
@@ -103,7 +109,9 @@ export async function createOrResumePlan(transport: Transport, layout: RunLayout
     }
     if (diffs.length) {
       const why = extensionRefusals(existing, plan, fields);
-      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`${passkCommand(['resume', ...(request.ref ?? ['--run', layout.run])])}\` to resume it with its plan. Not an extension: ${why.join('; ')}.`, {
+      const ref = request.ref ?? ['--run', layout.run];
+      const extend = request.growth?.length ? ` To extend it by ${request.growth.filter((w) => w.startsWith('--')).join(', ')} alone: \`${passkCommand(['resume', ...ref, ...request.growth])}\` (resume takes every plan flag not given from the plan).` : '';
+      throw new PasskError('ERR_PLAN_MISMATCH', `run \`${layout.run}\` exists with a different plan (${diffs.join('; ')}). Use another --run name, or \`${passkCommand(['resume', ...ref])}\` to resume it with its plan.${extend} Not an extension: ${why.join('; ')}.`, {
         file: transport.store.planWhere,
       });
     }
