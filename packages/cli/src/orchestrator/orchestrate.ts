@@ -9,7 +9,7 @@ import path from 'node:path';
 import { access, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
+import { isDatasetSpec, loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
 import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger, count } from '@passk/core';
@@ -139,7 +139,15 @@ async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport)
     if (argv.resume) throw new PasskError('ERR_NO_PLAN', `run \`${layout.run}\` has no plan in ${transport.where}: start it with \`${passkCommand(['run', ...runRefArgs(argv)])} …\``);
     return [];
   }
-  return applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
+  const taken = applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
+  if (taken.includes('problems')) requireRecordedProblems(argv.problems, layout);
+  return taken;
+}
+
+/** A plan written before --problems was recorded absolute names its file relative to where the run began. */
+function requireRecordedProblems(spec: string, layout: Layout): void {
+  if (path.isAbsolute(spec) || isDatasetSpec(spec) || existsSync(spec)) return;
+  throw new PasskError('ERR_DATASET_UNKNOWN', `the plan of run \`${layout.run}\` records --problems \`${spec}\` relative to the directory the run was started in (plans written before passk recorded it absolute), and ${process.cwd()} has no such file: run this command from that directory, where it resumes the run as before`);
 }
 
 /** The loop: one tick a second (twice on a TTY) until the run ends one way or another. */
