@@ -99,6 +99,11 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/** `onWarning`'s default: one line on stderr. */
+export const warnOnStderr = (message: string): void => {
+  process.stderr.write(`passk evaluator: ${message}\n`);
+};
+
 export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
   const cpuS = positive('cpuLimitSeconds', o.cpuLimitSeconds, LIMIT_DEFAULTS.cpuLimitSeconds);
   const workers = Math.floor(positive('workers', o.workers, availableParallelism()));
@@ -120,7 +125,7 @@ export function resolveOptions(o: GraderOptions = {}): ResolvedOptions {
     attempts: Math.floor(positive('attempts', o.attempts, 3)),
     serverCompile: o.serverCompile ?? true,
     isolation: o.isolation ?? 'auto',
-    onWarning: o.onWarning ?? ((m) => process.stderr.write(`passk evaluator: ${m}\n`)),
+    onWarning: o.onWarning ?? warnOnStderr,
     serverEnv: o.serverEnv ?? {},
   };
 }

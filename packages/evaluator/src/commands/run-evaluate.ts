@@ -6,7 +6,7 @@ import { loadProblems } from '@passk/problems';
 import { createGrader } from '../grader.js';
 import { createCachedGrader } from '../cache.js';
 import { meanPassAtK } from '../passk.js';
-import type { GraderOptions } from '../options.js';
+import { warnOnStderr, type GraderOptions } from '../options.js';
 import type { SandboxInfo } from '../sandbox/server.js';
 import { readSamples } from './samples.js';
 import { defaultOutFile, droppedKs, evaluateProvenance, type DroppedK, type EvaluateProvenance } from './evaluate-output.js';
@@ -67,7 +67,7 @@ export function outRow(row: Record<string, unknown>, v: Verdict): Record<string,
 
 /** Warnings kept until release(), then passed on (and every later one at once); dropped if never released. */
 function holdWarnings(sink: ((message: string) => void) | undefined): { warn: (message: string) => void; release: () => void } {
-  const pass = sink ?? ((m: string) => process.stderr.write(`passk evaluator: ${m}\n`)); // resolveOptions' default
+  const pass = sink ?? warnOnStderr;
   let held: string[] | null = [];
   return {
     warn: (m) => (held ? held.push(m) : pass(m)),
