@@ -22,6 +22,8 @@ export interface RawRun {
   passed: number;
   /** Load averages (1, 5, 15 min) when the run ended. */
   load: number[];
+  /** The host's steal share of this VM's CPU time during the run (steal.ts); null where unknown. */
+  steal: number | null;
   ended: string;
 }
 
@@ -34,7 +36,7 @@ export interface RawWorkload {
   copies: number;
   dedup: boolean;
   runs: RawRun[];
-  floors: (Floor & { round: number })[];
+  floors: (Floor & { round: number; steal: number | null })[];
 }
 
 export interface BenchRecord {
@@ -52,10 +54,10 @@ export function rawWorkload(key: string, size: RawWorkload['size'], w: Workload)
   return { key, size, name: w.name, samples: w.count, ...(w.tests !== undefined ? { tests: w.tests } : {}), copies: w.copies, dedup: w.dedup, runs: [], floors: [] };
 }
 
-export function rawRun(round: number, r: Run, load: number[]): RawRun {
+export function rawRun(round: number, r: Run, load: number[], steal: number | null): RawRun {
   return {
     round, who: r.who, wall_s: r.wall, cpu_s: r.cpu, user_s: r.user, sys_s: r.sys, inner_s: r.inner, ...(r.nodeCpu !== undefined ? { node_cpu_s: r.nodeCpu } : {}),
-    samples: r.verdicts.length, passed: r.verdicts.filter((v) => v.passed).length, load, ended: new Date().toISOString(),
+    samples: r.verdicts.length, passed: r.verdicts.filter((v) => v.passed).length, load, steal, ended: new Date().toISOString(),
   };
 }
 

@@ -128,6 +128,10 @@ test('a passk-alone run with --marginal 2 and --json: both sizes, every raw run 
     assert.deepEqual(w.runs.map((x) => [x.round, x.who, x.samples]), [[0, 'passk', w.samples], [1, 'passk', w.samples]]);
     assert.deepEqual(w.floors.map((f) => f.round), [0, 1]);
     assert.ok(w.runs.every((x) => x.cpu_s > 0 && x.wall_s > 0 && x.load.length === 3));
+    // The host's steal share over each run and floor: a fraction on Linux (/proc/stat), null elsewhere.
+    const steals = [...w.runs, ...w.floors].map((x) => x.steal);
+    assert.ok(steals.every((x) => x === null || (x >= 0 && x <= 1)), JSON.stringify(steals));
+    if (process.platform === 'linux') assert.ok(steals.every((x) => typeof x === 'number'), JSON.stringify(steals));
   }
   assert.equal(rec.workloads[1]!.runs[0]!.passed, 2 * rec.workloads[0]!.runs[0]!.passed);
   assert.equal(rec.marginal.length, 1);
