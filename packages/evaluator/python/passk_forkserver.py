@@ -33,6 +33,7 @@ from passk_precompile import Precompiler  # noqa: E402
 STDERR_TAIL = 4096
 LCB_MODES = ("lcb-stdin", "lcb-functional")  # --grading lcb: every test in one child
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+SETTLE_S = 10.0  # settle_memory: how long a dead execution's shared memory may take to be freed
 Req = dict[str, Any]  # a request header (JSON from Node)
 
 
@@ -159,6 +160,8 @@ class Server:
         err_size = os.fstat(err_fd).st_size
         err = os.pread(err_fd, STDERR_TAIL, max(0, min(err_size, cap) - STDERR_TAIL))
         report, report_invalid = self.report(req, started_r, rep_fd)
+        self.fresh.close_retired()  # out, err and the report are read: their memfds' pages go now
+        self.settle_memory()  # before the verdict goes out: the next sample starts with none of it
         exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         if link:  # the checker's reply decides; the report memfd only for a setup failure (never forged)
@@ -286,6 +289,22 @@ class Server:
                 self.clean(passk_isolation.SHM)
         self.fds = self.fresh.renew_fds(self.fds)
         return self.fresh.tree_cpu_ms()
+
+    def settle_memory(self) -> None:
+        """After an execution, before its verdict goes out: no shared memory of it stays charged to the
+        children's memory group, so the next sample has its whole memory limit. A SysV segment dies
+        with its IPC namespace, which the kernel frees tens of ms later (after an RCU grace period;
+        later under load). Bounded: memory that is never freed is the machine's trouble; the server
+        then fails and is restarted, and the sample is run again on the new one."""
+        if self.cgroups is None:
+            return
+        deadline = time.monotonic() + SETTLE_S
+        pause = 0.0002
+        while (left := self.cgroups.shmem_bytes()) > 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{left} bytes of shared memory of finished executions stay charged to their memory cgroup")
+            time.sleep(pause)
+            pause = min(2 * pause, 0.01)
 
     def reap(self) -> None:
         while True:

@@ -118,6 +118,7 @@ class Cgroups:
         self.pids_current = os.open(os.path.join(pids, "pids.current"), os.O_RDONLY | os.O_CLOEXEC)
         self.oom_fd = os.open(os.path.join(run, "memory.oom_control"), os.O_RDONLY | os.O_CLOEXEC)
         self.failcnt_fd = os.open(os.path.join(run, "memory.failcnt"), os.O_RDONLY | os.O_CLOEXEC)
+        self.memstat_fd = os.open(os.path.join(run, "memory.stat"), os.O_RDONLY | os.O_CLOEXEC)
         self._kills_seen, self._fails_seen, self._not_ours = self._raw_oom_kills(), self._failcnt(), 0
 
     def alone(self) -> bool:
@@ -137,6 +138,14 @@ class Cgroups:
         finally:
             os.close(fd)
         return [int(x) for x in data.split()]
+
+    def shmem_bytes(self) -> int:
+        """Shared memory (SysV segments, tmpfs and memfd pages) charged to the children's group: it
+        stays charged after its processes die, until the kernel frees what held it."""
+        for line in os.pread(self.memstat_fd, 8192, 0).split(b"\n"):
+            if line.startswith(b"shmem "):
+                return int(line.split()[1])
+        return 0
 
     def _raw_oom_kills(self) -> int:
         for line in os.pread(self.oom_fd, 4096, 0).split(b"\n"):
