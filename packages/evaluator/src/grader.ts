@@ -20,9 +20,10 @@ import { gradeJudge, gradeHumanEval } from './judge.js';
  * CPU charged, RLIMIT_NOFILE 1024, seccomp, fresh IPC/scratch per execution; the grading mode, lcb
  * by default; HumanEval check() in its own process, what it prints discarded; judge semantics:
  * site-packages and numpy import, non-daemon threads waited for, std streams with mode/name;
- * unexplained deaths retried).
+ * unexplained deaths retried). 5: an execution's shared memory is freed before its verdict goes out
+ * (a sample started while the last one's SysV segments were still charged could get memory_limit).
  */
-export const GRADER_VERSION = 'passk-forkserver-4';
+export const GRADER_VERSION = 'passk-forkserver-5';
 
 export interface PasskGrader extends Grader {
   /** The isolation the fork servers achieved (level `degraded` is also warned about). */
