@@ -295,8 +295,11 @@ class Server:
         children's memory group, so the next sample has its whole memory limit. A SysV segment dies
         with its IPC namespace, which the kernel frees tens of ms later (after an RCU grace period;
         later under load). Bounded: memory that is never freed is the machine's trouble; the server
-        then fails and is restarted, and the sample is run again on the new one."""
-        if self.cgroups is None:
+        then fails and is restarted, and the sample is run again on the new one.
+        Only with the per-execution tmpfs and IPC namespace, which free everything an execution can
+        leave: without them (degraded) a file a program leaves in the host's /dev/shm stays charged,
+        and waiting for it would make the program stall the server for every later sample."""
+        if self.cgroups is None or not (self.fresh.mounts and self.info["netns"]):
             return
         deadline = time.monotonic() + SETTLE_S
         pause = 0.0002

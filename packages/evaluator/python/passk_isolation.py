@@ -89,9 +89,9 @@ class Fresh:
         self.retired = []
 
     def renew_fds(self, fds: list[int]) -> list[int]:
-        """Fresh memfds for the next execution; `fds` (this one's) stay open until the next call."""
-        for fd in self.retired:
-            os.close(fd)
+        """Fresh memfds for the next execution; `fds` (this one's) stay open until close_retired(),
+        once the caller has read them (or until the next call, if an error came between)."""
+        self.close_retired()
         self.retired = list(fds)
         return new_fds()
 
