@@ -22,7 +22,7 @@ import { summarise } from './summary.js';
 import { disagreements } from './verdicts.js';
 import { margin, marginLines, type SizeRuns } from './marginal.js';
 import { rawRun, rawWorkload, writeRecord, type BenchRecord, type RawWorkload } from './record.js';
-import { cpuTimes, stealShare, stealText } from './steal.js';
+import { stealText, withSteal } from './steal.js';
 import { parseCount, parseMarginal, WORKLOADS } from './options.js';
 
 const { values: opt } = parseArgs({
@@ -100,17 +100,13 @@ function runRound(round: number, e: Entry): void {
   for (const { w, who } of round % 2 ? jobs.reverse() : jobs) {
     const peer = peerRun(w);
     if (who === 'peer' && !peer) continue;
-    const before = cpuTimes();
-    const r = who === 'passk' ? passkRun(w) : peer!();
-    const steal = stealShare(before, cpuTimes());
+    const [r, steal] = withSteal(() => (who === 'passk' ? passkRun(w) : peer!()));
     slots.get(w)![who].push(r);
     raws.get(w)!.runs.push(rawRun(round, r, loadNow(), steal));
     console.log(`round ${round} ${w.name}: ${r.who}: ${fmt(r)}; load ${load()}${stealText(steal)}`);
   }
   for (const w of e.sizes) {
-    const before = cpuTimes();
-    const f = runFloor(w, peers.python);
-    const steal = stealShare(before, cpuTimes());
+    const [f, steal] = withSteal(() => runFloor(w, peers.python));
     slots.get(w)!.floor.push(f);
     raws.get(w)!.floors.push({ ...f, round, steal });
     console.log(`round ${round} ${w.name}: floor (one process, no fork): ${f.cpu_s.toFixed(2)} s CPU for ${f.programs} programs / ${f.executions} executions, passed ${f.passed}${stealText(steal)}`);

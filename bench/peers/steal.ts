@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 
-export interface CpuTimes { steal: number; total: number }
+interface CpuTimes { steal: number; total: number }
 
 /** The machine's CPU times so far (ticks), or null where /proc/stat cannot be read (not Linux). */
-export function cpuTimes(): CpuTimes | null {
+function cpuTimes(): CpuTimes | null {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
@@ -21,9 +21,16 @@ export function cpuTimes(): CpuTimes | null {
 }
 
 /** Steal as a fraction of all CPU time between two readings (null when unknown or no time passed). */
-export function stealShare(before: CpuTimes | null, after: CpuTimes | null): number | null {
+function stealShare(before: CpuTimes | null, after: CpuTimes | null): number | null {
   if (!before || !after || after.total <= before.total) return null;
   return Number(((after.steal - before.steal) / (after.total - before.total)).toFixed(4));
+}
+
+/** `fn`'s result and the steal share over its span. */
+export function withSteal<T>(fn: () => T): [T, number | null] {
+  const before = cpuTimes();
+  const result = fn();
+  return [result, stealShare(before, cpuTimes())];
 }
 
 /** "steal 12 %" for a printed line, or '' when unknown. */

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from '../helpers/procs.js';
 
 export const OWNER = fileURLToPath(new URL('./vllm-owner.ts', import.meta.url));
 
@@ -24,11 +23,6 @@ export async function fakeBin(dir: string, which: { vllm?: boolean; nvidiaSmi?: 
 export function isolatedPath(...bins: string[]): string {
   return [...bins, join(process.execPath, '..'), '/usr/bin', '/bin'].join(':');
 }
-
-/** True while `pid` runs (a zombie does not count). */
-export const alive = isAlive;
-
-export { freePort } from '../helpers/ports.js';
 
 export interface FakeStart {
   argv: string[];

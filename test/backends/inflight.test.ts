@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runDirs, waitFor, processesMatching, readJson, leftovers } from '../helpers/passk.js';
+import { startPassk, runDirs, waitFor, readJson, leftovers } from '../helpers/passk.js';
 import { FakeOpenAIServer } from './fake-openai-server.js';
 import { BusyClock, defaultInflight } from '../../packages/generator/src/daemon/generator.js';
 import { createSimBackend } from '../../packages/generator/src/backends/sim.js';
+import { processesMatching } from '../helpers/procs.js';
 
 // 2 questions × 2 temperatures × (8 samples / shards of 2) = 16 shards of one request each.
 const ARGS = ['--backend', 'openai', '--model', 'm', '--problems', 'demo', '--end', '2', '--n', '8', '--shard-size', '2', '--temperatures', '0.5,1.0', '--gpus', '1', '--evaluators', '0', '--no-combiner'];

@@ -13,7 +13,8 @@ import { engineProcesses, waitForGpuRelease } from '../../packages/cli/src/orche
 import { VllmBackend, vllmAvailable } from '../../packages/generator/src/backends/vllm.js';
 import { resolveAutoBackend } from '../../packages/generator/src/backends/registry.js';
 import { captureLogger, tempDir } from './helpers.js';
-import { fakeBin, freePort, isolatedPath, until } from './fakes.js';
+import { fakeBin, isolatedPath, until } from './fakes.js';
+import { freePort } from '../helpers/ports.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, runDirs, processesMatching } from '../helpers/passk.js';
+import { runPassk, runDirs } from '../helpers/passk.js';
 import { fakeBin, isolatedPath } from './fakes.js';
+import { processesMatching } from '../helpers/procs.js';
 
 // At the top level: tempDir() removes the directory after the whole file.
 const root = await tempDir();

@@ -15,7 +15,9 @@ import { VllmBackend } from '../../packages/generator/src/backends/vllm.js';
 import { launcherCommand } from '../../packages/generator/src/backends/vllm/launcher.js';
 import { writeEngineRecord } from '../../packages/generator/src/backends/vllm/engine-record.js';
 import { captureLogger, tempDir } from './helpers.js';
-import { alive, fakeBin, freePort, isolatedPath, startOwner, starts, until } from './fakes.js';
+import { fakeBin, isolatedPath, startOwner, starts, until } from './fakes.js';
+import { isAlive } from '../helpers/procs.js';
+import { freePort } from '../helpers/ports.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -55,14 +57,14 @@ for (const ignoreTerm of [false, true]) {
     const first = startOwner(options, env);
     const { launcher } = await first.ready;
     const [s] = await starts(state);
-    assert.ok(alive(launcher) && alive(s!.pid) && alive(s!.corePid), 'launcher, engine and engine core run');
+    assert.ok(isAlive(launcher) && isAlive(s!.pid) && isAlive(s!.corePid), 'launcher, engine and engine core run');
     const record = JSON.parse(await readFile(join(logDir, 'gpu2.engine.json'), 'utf8'));
     assert.equal(record.pgid, launcher, 'the engine record names the launcher (the process group)');
     assert.equal(record.port, port);
 
     first.child.kill('SIGKILL');
     await first.exited;
-    const took = await until(() => !alive(launcher) && !alive(s!.pid) && !alive(s!.corePid), 5000, 'the engine to die with its owner');
+    const took = await until(() => !isAlive(launcher) && !isAlive(s!.pid) && !isAlive(s!.corePid), 5000, 'the engine to die with its owner');
     if (ignoreTerm) assert.ok(took >= 600, `SIGTERM first, SIGKILL after stopTimeoutMs (took ${took} ms)`);
 
     const second = startOwner(options, env);
@@ -72,12 +74,12 @@ for (const ignoreTerm of [false, true]) {
       assert.ok(second.lines.some((l) => l.msg === 'vllm: engine starting'), 'the owner logged its start (the check above can see lines)');
       const all = await starts(state);
       assert.equal(all.length, 2, 'the restarted owner started its own engine on the same port');
-      assert.ok(alive(all[1]!.pid));
+      assert.ok(isAlive(all[1]!.pid));
     } finally {
       second.child.kill('SIGTERM');
       assert.equal(await second.exited, 0, second.stderr());
     }
-    for (const x of await starts(state)) assert.ok(!alive(x.pid) && !alive(x.corePid), 'nothing left after a clean stop');
+    for (const x of await starts(state)) assert.ok(!isAlive(x.pid) && !isAlive(x.corePid), 'nothing left after a clean stop');
     assert.equal(await exists(join(logDir, 'gpu2.engine.json')), false, 'the record is removed on a clean stop');
   });
 }
@@ -103,7 +105,7 @@ test('vllm: a leftover engine named by the engine record is killed before a new 
     const killed = lines.find((l) => l.msg === 'vllm: killing a leftover engine of this GPU from an earlier generator');
     assert.ok(killed, 'the leftover was found');
     assert.equal((killed!.obj as { pgid: number }).pgid, leftover.pid);
-    assert.ok(!alive(leftover.pid!) && !alive(old!.pid) && !alive(old!.corePid), 'the leftover engine and its core are gone');
+    assert.ok(!isAlive(leftover.pid!) && !isAlive(old!.pid) && !isAlive(old!.corePid), 'the leftover engine and its core are gone');
     const all = await starts(state);
     assert.equal(all.length, 2);
     assert.equal(all[1]!.argv[1], 'new', 'the new engine serves');
@@ -140,8 +142,8 @@ test("vllm: when the engine's main process dies, the launcher kills the rest of 
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   await until(async () => (await starts(state)).length === 1, 10_000, 'the engine to start');
   const [s] = await starts(state);
-  assert.ok(alive(s!.corePid));
+  assert.ok(isAlive(s!.corePid));
   process.kill(s!.pid, 'SIGKILL');
   assert.deepEqual(await exit, { code: null, signal: 'SIGKILL' }, "the launcher reports the engine's own end");
-  assert.ok(!alive(s!.corePid), 'the engine core went with it');
+  assert.ok(!isAlive(s!.corePid), 'the engine core went with it');
 });

@@ -10,8 +10,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runDirs, readJson, waitFor, processesMatching, leftovers } from '../helpers/passk.js';
-import { alive, fakeBin, freePort, isolatedPath, starts, until } from './fakes.js';
+import { startPassk, runDirs, readJson, waitFor, leftovers } from '../helpers/passk.js';
+import { fakeBin, isolatedPath, starts, until } from './fakes.js';
+import { processesMatching, isAlive } from '../helpers/procs.js';
+import { freePort } from '../helpers/ports.js';
 
 test('passk run --backend auto with vllm: SIGKILL of the generator takes its engine with it; restart finds no orphan; GPU release awaited before the evaluators stop', { timeout: 240_000 }, async () => {
   const root = await tempDir();
@@ -39,9 +41,9 @@ test('passk run --backend auto with vllm: SIGKILL of the generator takes its eng
     const gpu0 = await readJson(path.join(queueDir, 'workers', 'gpu0.json'));
     const record = await readJson(path.join(resultsDir, 'gpu0.engine.json'));
     const [first] = await starts(state);
-    assert.ok(alive(record.pgid) && alive(first!.pid) && alive(first!.corePid));
+    assert.ok(isAlive(record.pgid) && isAlive(first!.pid) && isAlive(first!.corePid));
     process.kill(gpu0.pid, 'SIGKILL');
-    await until(() => !alive(record.pgid) && !alive(first!.pid) && !alive(first!.corePid), 5000, 'the engine to go with its generator');
+    await until(() => !isAlive(record.pgid) && !isAlive(first!.pid) && !isAlive(first!.corePid), 5000, 'the engine to go with its generator');
     const { code } = await run.exit;
     assert.equal(code, 0, run.stdout() + run.stderr());
   } finally {
@@ -50,7 +52,7 @@ test('passk run --backend auto with vllm: SIGKILL of the generator takes its eng
   assert.match(run.stdout(), /passk: --backend auto chose vllm \(1 GPU\(s\) and vllm found\)/);
   const all = await starts(state);
   assert.equal(all.length, 2, 'the restarted generator started one engine of its own');
-  for (const s of all) assert.ok(!alive(s.pid) && !alive(s.corePid), 'no engine process left');
+  for (const s of all) assert.ok(!isAlive(s.pid) && !isAlive(s.corePid), 'no engine process left');
 
   const gpuLog = await readFile(path.join(resultsDir, 'gpu0.log'), 'utf8');
   assert.equal((gpuLog.match(/"msg":"vllm: engine starting"/g) ?? []).length, 2, 'two engine starts logged (so the next check can see lines)');

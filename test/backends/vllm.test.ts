@@ -14,7 +14,7 @@ import { resolveEnginePreset, vllmPresetArgs } from '../../packages/generator/sr
 import { FakeOpenAIServer } from './fake-openai-server.js';
 import { captureLogger, request, tempDir } from './helpers.js';
 // Zombie-aware: an exited process waiting to be reaped by init holds nothing.
-import { alive } from './fakes.js';
+import { isAlive } from '../helpers/procs.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -97,8 +97,8 @@ test('vllm: starts the engine on its GPU with the preset, waits for health and a
     assert.deepEqual(gen[k], v, k);
   }
   await b.close();
-  assert.ok(!alive(s!.pid), 'engine gone');
-  assert.ok(!alive(s!.corePid), 'engine core gone (no orphan)');
+  assert.ok(!isAlive(s!.pid), 'engine gone');
+  assert.ok(!isAlive(s!.corePid), 'engine core gone (no orphan)');
   const log = await readFile(join(logDir, 'gpu1.vllm.log'), 'utf8');
   assert.match(log, /INFO fake vllm serve Qwen\/Qwen3-0.6B/);
   assert.match(log, /engine exited/);
@@ -115,11 +115,11 @@ test('vllm: an engine that dies mid-run is restarted and the lost requests are r
     assert.deepEqual(samples.map((x) => x.output), [0, 1, 2, 3].map((sd) => fakeText(sd, 8)));
     const all = await starts();
     assert.equal(all.length, 2, 'one restart');
-    assert.ok(!alive(all[0]!.pid) && !alive(all[0]!.corePid), 'the dead engine left no process behind');
+    assert.ok(!isAlive(all[0]!.pid) && !isAlive(all[0]!.corePid), 'the dead engine left no process behind');
   } finally {
     await b.close();
   }
-  for (const s of await starts()) assert.ok(!alive(s.pid) && !alive(s.corePid));
+  for (const s of await starts()) assert.ok(!isAlive(s.pid) && !isAlive(s.corePid));
 });
 
 test('vllm: an engine that ignores SIGTERM is killed; close() returns only when the group is gone', async () => {
@@ -131,7 +131,7 @@ test('vllm: an engine that ignores SIGTERM is killed; close() returns only when 
   const t0 = Date.now();
   await b.close();
   assert.ok(Date.now() - t0 >= 350, 'waited for SIGTERM first');
-  assert.ok(!alive(s!.pid) && !alive(s!.corePid));
+  assert.ok(!isAlive(s!.pid) && !isAlive(s!.corePid));
 });
 
 test('vllm: startup failures: exit during startup (log tail in the error), and a startup timeout (engine killed)', async () => {
@@ -145,7 +145,7 @@ test('vllm: startup failures: exit during startup (log tail in the error), and a
   await assert.rejects(b.init(), (e: { code?: string }) => e.code === 'ERR_BACKEND_UNAVAILABLE');
   await b.close();
   const all = await starts();
-  for (const s of all) assert.ok(!alive(s.pid) && !alive(s.corePid));
+  for (const s of all) assert.ok(!isAlive(s.pid) && !isAlive(s.corePid));
 });
 
 test('vllm: --vllm-url uses a running engine (health + canary), starts and stops nothing', async () => {

@@ -18,7 +18,6 @@ import { tempDir } from '../helpers/tmp.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '10', '--shard-size', '5', '--temperatures', '0.2,0.8'];
 
-const alive = isAlive;
 
 /**
  * A preload (NODE_OPTIONS=--import FILE) whose SIGTERM listener, the generator's first, writes FILE.term and then
@@ -55,7 +54,7 @@ test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the 
   const m = /waiting for the generators to exit: gpu0 \(pid (\d+)\), [^;]+; then for the evaluators and the combiner: (.*)\. Press Ctrl-C a third time to force it/.exec(second);
   assert.ok(m, second);
   const generator = Number(m[1]);
-  assert.ok(alive(generator) && readFileSync(`/proc/${generator}/cmdline`, 'utf8').includes('generator'), `pid ${generator} is the live generator`);
+  assert.ok(isAlive(generator) && readFileSync(`/proc/${generator}/cmdline`, 'utf8').includes('generator'), `pid ${generator} is the live generator`);
   const named = [{ name: 'gpu0', pid: generator }, ...[...m[2]!.matchAll(/(\w+) \(pid (\d+)\)/g)].map((w) => ({ name: w[1]!, pid: Number(w[2]) }))];
   assert.deepEqual(named.map((w) => w.name).sort(), ['combiner', 'eval0', 'gpu0'], second);
   assert.doesNotMatch(run.output(), /"level"|^\s+at /m, 'no JSON and no stack on the terminal');
@@ -64,7 +63,7 @@ test('Ctrl-C three times in a terminal: stop, say what it waits for, force; the 
   assert.equal(await run.exit, 130, run.output());
   assert.match(run.output(), /passk: forced: killed \d+ worker\(s\).*Resume with `.*passk --home \S+ resume --run cc`/);
   // SIGKILLed as the orchestrator exits: gone once the kernel has reaped them (an event, with a generous bound).
-  await waitFor(() => named.every((w) => !alive(w.pid)), 10_000, `every worker (${named.map((w) => `${w.name} ${w.pid}`).join(', ')}) gone after the forced stop`);
+  await waitFor(() => named.every((w) => !isAlive(w.pid)), 10_000, `every worker (${named.map((w) => `${w.name} ${w.pid}`).join(', ')}) gone after the forced stop`);
   assert.deepEqual(procs.leftovers(), [], 'no process of the run is left');
 
   const resumed = await runPassk(['resume', '--run', 'cc', '--sim-tps', '0'], { cwd: home });

@@ -9,8 +9,8 @@ import { createGrader } from '@passk/evaluator';
 import { serverCgroupDirs, sweepServerCgroups } from '../../packages/evaluator/src/sandbox/cgroup.js';
 import { grader, DOUBLE, DOUBLE_OK, stdinProblem, functionalProblem } from './helpers.js';
 import { childSetupFault } from './fault.js';
-import { descendants } from '../helpers/passk.js';
-import { childrenMatching } from '../helpers/procs.js';
+
+import { childrenMatching, descendants } from '../helpers/procs.js';
 
 const UID_BASE = 1_000_000;
 const cgroups = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids') && existsSync('/sys/fs/cgroup/memory');

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { combinedFileName } from '@passk/core';
-import { cmdlineOf, liveProcesses } from './procs.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PASSK = path.join(REPO, 'bin', 'passk');
@@ -61,23 +60,6 @@ export async function comparableSummaries(resultsDir: string): Promise<Record<st
   return out;
 }
 
-/** Pids of all live descendants of `pid` (from /proc). */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const p of liveProcesses()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) (out.push(c), stack.push(c));
-  return out;
-}
-
-/** Pids of live processes whose command line mentions `needle`. */
-export function processesMatching(needle: string): number[] {
-  return liveProcesses()
-    .filter((p) => p.pid !== process.pid && cmdlineOf(p.pid).includes(needle))
-    .map((p) => p.pid);
-}
-
 export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -97,8 +79,6 @@ export async function leftovers(queueDir: string): Promise<string[]> {
   return out;
 }
 
-/** The command line of a live process ('' once it is gone). */
-export const cmdline = cmdlineOf;
 
 /**
  * Every sample index of every (question, temperature) of the plan must appear exactly once in its

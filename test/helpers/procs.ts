@@ -77,11 +77,37 @@ export function cmdlineOf(pid: number): string {
   }
 }
 
+/** The processes of `procs` by parent pid. */
+function byParent(procs: ProcInfo[]): Map<number, ProcInfo[]> {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of procs) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  return children;
+}
+
+/** Pids of all live descendants of `pid`. */
+export function descendants(pid: number): number[] {
+  const children = byParent(liveProcesses());
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) (out.push(c.pid), stack.push(c.pid));
+  return out;
+}
+
+/** Pids of live processes (this one aside) whose command line mentions `needle`. */
+export function processesMatching(needle: string): number[] {
+  return liveProcesses()
+    .filter((p) => p.pid !== process.pid && cmdlineOf(p.pid).includes(needle))
+    .map((p) => p.pid);
+}
+
 /** Live processes carrying the marker, and every live descendant of one of them. */
 export function markedProcesses(marker: string): ProcInfo[] {
   const procs = liveProcesses().filter((p) => p.pid !== process.pid);
-  const children = new Map<number, ProcInfo[]>();
-  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const children = byParent(procs);
   const found = new Map<number, ProcInfo>();
   const stack = procs.filter((p) => hasMarker(p.pid, marker));
   while (stack.length) {

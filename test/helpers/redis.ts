@@ -13,8 +13,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
 
-export { freePort };
-
 export interface RedisServer {
   url: string;
   port: number;

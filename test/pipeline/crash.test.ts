@@ -13,8 +13,8 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runDirs, comparableSummaries, combinedSampleProblems, leftovers, descendants, cmdline, readJson, waitFor, withOption, referenceSummaries, type Started } from '../helpers/passk.js';
-import { RunProcesses, newMarker, liveProcesses, MARKER_VAR } from '../helpers/procs.js';
+import { startPassk, runDirs, comparableSummaries, combinedSampleProblems, leftovers, readJson, waitFor, withOption, referenceSummaries, type Started } from '../helpers/passk.js';
+import { RunProcesses, newMarker, liveProcesses, MARKER_VAR, cmdlineOf, descendants } from '../helpers/procs.js';
 
 const PLAN = [
   '--backend', 'sim', '--problems', 'demo', '--end', '6', '--n', '16', '--shard-size', '4', '--temperatures', '0.3,0.9,1.5',
@@ -135,13 +135,13 @@ test('crash test: dozens of SIGKILLs give the same summaries as an undisturbed r
       orchestrator = startPassk(withOption(args, '--sim-tps', '0'), { env: procs.env });
       continue;
     }
-    const workers = descendants(orchestrator.child.pid!).filter((p) => /main\.js (generator|evaluator|combiner)/.test(cmdline(p)));
-    const pythons = workers.flatMap((w) => descendants(w)).filter((p) => /python/.test(cmdline(p)));
+    const workers = descendants(orchestrator.child.pid!).filter((p) => /main\.js (generator|evaluator|combiner)/.test(cmdlineOf(p)));
+    const pythons = workers.flatMap((w) => descendants(w)).filter((p) => /python/.test(cmdlineOf(p)));
     // The marker must reach the fork servers and their children, or the final check would be blind to
     // them: a python seen before this scan and still alive after it was alive during it.
     const marked = new Set(procs.sample().map((p) => p.pid));
     const alivePythons = new Set(liveProcesses().map((p) => p.pid));
-    for (const p of pythons) if (alivePythons.has(p) && cmdline(p)) assert.ok(marked.has(p), `python ${p} (${cmdline(p)}) is found by the marker`);
+    for (const p of pythons) if (alivePythons.has(p) && cmdlineOf(p)) assert.ok(marked.has(p), `python ${p} (${cmdlineOf(p)}) is found by the marker`);
     markedPythons += pythons.filter((p) => marked.has(p)).length;
     const roll = Math.random();
     let target: number | undefined;
@@ -160,7 +160,7 @@ test('crash test: dozens of SIGKILLs give the same summaries as an undisturbed r
       kind = 'python';
     } else if (workers.length) {
       target = workers[Math.floor(Math.random() * workers.length)];
-      kind = /generator/.test(cmdline(target!)) ? 'generator' : /evaluator/.test(cmdline(target!)) ? 'evaluator' : 'combiner';
+      kind = /generator/.test(cmdlineOf(target!)) ? 'generator' : /evaluator/.test(cmdlineOf(target!)) ? 'evaluator' : 'combiner';
     }
     if (!target) continue;
     try {

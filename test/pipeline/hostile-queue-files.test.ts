@@ -11,7 +11,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { writeFile, readdir, readFile, access, mkdir, symlink } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runPassk, runDirs, readJson, waitFor, processesMatching } from '../helpers/passk.js';
+import { startPassk, runPassk, runDirs, readJson, waitFor } from '../helpers/passk.js';
+import { processesMatching } from '../helpers/procs.js';
 
 const SECRET = 'TOP-SECRET-root-only-bytes';
 

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, processesMatching, PASSK, REPO } from '../helpers/passk.js';
+import { startPassk, runPassk, runDirs, readJson, waitFor, leftovers, PASSK, REPO } from '../helpers/passk.js';
+import { processesMatching } from '../helpers/procs.js';
 
 const SLOW = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '4', '--temperatures', '0.2,0.8,1.4', '--evaluators', '1', '--sim-tps', '600', '--restart-backoff-ms', '200'];
 

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { openTransport, makeIdentity, runLayout, workItemFor } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, descendants, cmdline, waitFor, combinedSampleProblems, withOption, referenceSummaries } from '../helpers/passk.js';
+import { runPassk, startPassk, runDirs, comparableSummaries, waitFor, combinedSampleProblems, withOption, referenceSummaries } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
+import { cmdlineOf, descendants } from '../helpers/procs.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.2,0.8', '--gpus', '1', '--evaluators', '1',
   '--sim-tps', '200', '--restart-backoff-ms', '200', '--max-attempts', '1', '--stale-ms', '3000', '--progress-interval', '2'];
@@ -38,7 +39,7 @@ test('Redis: failed items of the plan end the run with exit 1; --retry-failed fi
   // With --max-attempts 1, a generator SIGKILLed while it holds a shard sends that shard to failed.
   const generator = await waitFor(async () => {
     if ((await raw.llen('passk:rr:gen:active')) === 0) return undefined;
-    return descendants(run.child.pid!).find((p) => /main\.js generator/.test(cmdline(p)));
+    return descendants(run.child.pid!).find((p) => /main\.js generator/.test(cmdlineOf(p)));
   }, 60_000, 'a generator holding a shard');
   const held = await raw.lrange('passk:rr:gen:active', 0, -1);
   process.kill(generator, 'SIGKILL');

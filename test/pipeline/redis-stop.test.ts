@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, waitFor, readJson, descendants } from '../helpers/passk.js';
+import { runPassk, startPassk, waitFor, readJson } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
+import { descendants } from '../helpers/procs.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '12', '--shard-size', '4', '--temperatures', '0.2,0.8,1.4', '--sim-tps', '300',
   '--progress-interval', '2', '--restart-backoff-ms', '200'];

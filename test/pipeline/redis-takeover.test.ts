@@ -11,8 +11,9 @@ import { mkdir, rm, readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { pidAlive } from '@passk/core';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, comparableSummaries, descendants, waitFor, combinedSampleProblems, referenceSummaries } from '../helpers/passk.js';
+import { runPassk, startPassk, comparableSummaries, waitFor, combinedSampleProblems, referenceSummaries } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
+import { descendants } from '../helpers/procs.js';
 
 const PLAN = ['--backend', 'sim', '--problems', 'demo', '--end', '4', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--progress-interval', '2',
   '--gpus', '1', '--evaluators', '1', '--stale-ms', '3000'];

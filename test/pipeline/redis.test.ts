@@ -9,8 +9,9 @@ import path from 'node:path';
 import { mkdir, readdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.js';
-import { runPassk, startPassk, runDirs, comparableSummaries, processesMatching, descendants, cmdline, readJson, waitFor, withOption, referenceSummaries, type Started } from '../helpers/passk.js';
+import { runPassk, startPassk, runDirs, comparableSummaries, readJson, waitFor, withOption, referenceSummaries, type Started } from '../helpers/passk.js';
 import { startRedis } from '../helpers/redis.js';
+import { cmdlineOf, descendants, processesMatching } from '../helpers/procs.js';
 
 const SMALL = ['--backend', 'sim', '--problems', 'demo', '--end', '3', '--n', '8', '--shard-size', '4', '--temperatures', '0.3,1.1', '--progress-interval', '2'];
 
@@ -87,10 +88,10 @@ test('crash test on Redis: SIGKILLed workers and one Redis restart give the same
       kills++;
       continue;
     }
-    const workers = descendants(run.child.pid!).filter((p) => /main\.js (generator|evaluator|combiner)/.test(cmdline(p)));
+    const workers = descendants(run.child.pid!).filter((p) => /main\.js (generator|evaluator|combiner)/.test(cmdlineOf(p)));
     if (!workers.length) continue;
     const target = workers[Math.floor(Math.random() * workers.length)]!;
-    const kind = /generator/.test(cmdline(target)) ? 'generator' : /evaluator/.test(cmdline(target)) ? 'evaluator' : 'combiner';
+    const kind = /generator/.test(cmdlineOf(target)) ? 'generator' : /evaluator/.test(cmdlineOf(target)) ? 'evaluator' : 'combiner';
     try {
       process.kill(target, 'SIGKILL');
       kills++;

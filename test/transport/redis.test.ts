@@ -14,7 +14,8 @@ import { makeIdentity, itemStem, isPasskError, type WorkItem } from '@passk/core
 import {
   openRedisTransport, parseRedisUrl, maskRedisUrl, evictionMessage, RedisRunStore, RedisRegistry, runKeys, type RedisTransport,
 } from '../../packages/core/dist/transport/redis/index.js';
-import { startRedis, freePort, type RedisServer } from '../helpers/redis.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
 
 function item(questionIdx: number, shard: number): WorkItem {
   return { version: 1, item: itemStem({ questionIdx, temperature: 0.5, shard }), question_idx: questionIdx, temperature: 0.5, shard, first_sample: shard * 4, count: 4, seed_base: 7, attempts: 0 };

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { isDatasetSpec } from '@passk/problems';
-import type { Plan, PlanSelection } from '@passk/core';
+import { PasskError, type Plan, type PlanSelection } from '@passk/core';
 import type { RunArgs } from './run-args.js';
 
 /**
@@ -19,6 +19,15 @@ export function recordedProblems(spec: string, plan: Pick<Plan, 'problems'> | un
   if (path.isAbsolute(spec) || plan?.problems === spec || isDatasetSpec(spec)) return spec;
   const file = path.resolve(cwd, spec);
   return existsSync(file) ? file : spec;
+}
+
+/**
+ * A `--problems` taken from the plan, checked before use: a plan written before the rule above names its
+ * file relative to the directory the run was started in, which only that directory can resolve.
+ */
+export function requireRecordedProblems(spec: string, run: string, cwd = process.cwd()): void {
+  if (path.isAbsolute(spec) || isDatasetSpec(spec) || existsSync(path.resolve(cwd, spec))) return;
+  throw new PasskError('ERR_DATASET_UNKNOWN', `the plan of run \`${run}\` records --problems \`${spec}\` relative to the directory the run was started in (plans written before passk recorded it absolute), and ${cwd} has no such file: run this command from that directory, where it resumes the run as before`);
 }
 
 /** Long flags (kebab-case) that appear on a command line, `--x`, `--x=…` and `--no-x` alike. */

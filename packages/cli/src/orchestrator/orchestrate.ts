@@ -9,7 +9,7 @@ import path from 'node:path';
 import { access, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isDatasetSpec, loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
+import { loadProblems, planSelection, selectionLoadOptions } from '@passk/problems';
 import { resolveAutoBackend, ensureTinyModel, isTinyModel } from '@passk/generator';
 import { simulationNote } from '@passk/combiner';
 import { WorkerRuntime, PasskError, isPasskError, exitStatusOf, questionResultsDir, localHost, planGrading, makeProvenance, probeInterpreter, type Plan, type Transport, type Logger, count } from '@passk/core';
@@ -26,7 +26,7 @@ import { printResults } from '../status/results.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { metricsSnapshot } from '../status/metrics.js';
 import type { RunArgs } from './run-args.js';
-import { applyPlanDefaults, givenFlags, recordedProblems } from './from-plan.js';
+import { applyPlanDefaults, givenFlags, recordedProblems, requireRecordedProblems } from './from-plan.js';
 import { watchInterrupts } from './interrupts.js';
 import { ActiveClock } from './active-time.js';
 import { requireRun, shellQuote, passkCommand, runRefArgs, PROJECT_DIR } from '../home.js';
@@ -140,14 +140,8 @@ async function planDefaults(argv: RunArgs, layout: Layout, transport: Transport)
     return [];
   }
   const taken = applyPlanDefaults(argv, existing, givenFlags(process.argv.slice(2)));
-  if (taken.includes('problems')) requireRecordedProblems(argv.problems, layout);
+  if (taken.includes('problems')) requireRecordedProblems(argv.problems, layout.run);
   return taken;
-}
-
-/** A plan written before --problems was recorded absolute names its file relative to where the run began. */
-function requireRecordedProblems(spec: string, layout: Layout): void {
-  if (path.isAbsolute(spec) || isDatasetSpec(spec) || existsSync(spec)) return;
-  throw new PasskError('ERR_DATASET_UNKNOWN', `the plan of run \`${layout.run}\` records --problems \`${spec}\` relative to the directory the run was started in (plans written before passk recorded it absolute), and ${process.cwd()} has no such file: run this command from that directory, where it resumes the run as before`);
 }
 
 /** The loop: one tick a second (twice on a TTY) until the run ends one way or another. */
